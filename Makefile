@@ -1,0 +1,54 @@
+# The two contract commands: `make demo` and `make test`. Everything installs
+# into .venv inside the project; nothing outside it is needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: install demo test lint sqlfluff pytest pytest-server dbt-build bench examples clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+demo: install
+	$(BIN)/loader demo
+
+test: install lint sqlfluff pytest pytest-server
+
+lint: install
+	$(BIN)/ruff check loader tests/python bench examples
+	$(BIN)/ruff format --check loader tests/python bench examples
+
+sqlfluff: install
+	$(BIN)/loader exec sqlfluff lint models macros tests/dbt
+
+# The whole suite on a throwaway embedded PostgreSQL.
+pytest: install
+	$(BIN)/pytest
+
+# The database tests again on the machine's PostgreSQL service, when one answers.
+pytest-server: install
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(LANES_SERVER_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== database tests against $(LANES_SERVER_URL) =="; \
+		LANES_TEST_SERVER='$(LANES_SERVER_URL)' $(BIN)/pytest -m "not embedded_only"; \
+	else \
+		echo "== no PostgreSQL answers at $(LANES_SERVER_URL): server compatibility run skipped =="; \
+	fi
+
+LANES_SERVER_URL ?= postgresql://127.0.0.1:5432/test?connect_timeout=3
+
+bench: install
+	$(BIN)/python bench/ingest_bench.py
+
+examples: install
+	$(BIN)/python examples/make_examples.py
+
+clean:
+	rm -rf $(VENV) target logs .pytest_cache .ruff_cache

@@ -1,0 +1,52 @@
+"""Run dbt (or any tool) against the same database the loader uses.
+
+The shipped profiles.yml reads the standard libpq variables (PGHOST, PGPORT,
+PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE); this fills them from the one
+connection rule, so nobody hand-writes a profile for the embedded server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from loader.database import Target, libpq_env
+from loader.errors import UsageError
+from loader.paths import project_root
+
+
+def tool_env(target: Target) -> dict[str, str]:
+    env = dict(os.environ)
+    for var in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSSLMODE"):
+        env.pop(var, None)
+    env.update(libpq_env(target))
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    env.setdefault("DBT_PROFILES_DIR", str(project_root()))
+    env.setdefault("DBT_PROJECT_DIR", str(project_root()))
+    return env
+
+
+def _executable(name: str) -> str:
+    # Prefer the tool installed next to this interpreter (the project's venv).
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if not found:
+        raise UsageError(f"`{name}` is not installed: run `make install` first.")
+    return found
+
+
+def run_tool(target: Target, command: Sequence[str], cwd: Path | None = None) -> int:
+    if not command:
+        raise UsageError("no command given")
+    argv = [_executable(command[0]), *command[1:]]
+    return subprocess.call(argv, env=tool_env(target), cwd=cwd or project_root())
+
+
+def run_dbt(target: Target, args: Sequence[str]) -> int:
+    return run_tool(target, ["dbt", *args])

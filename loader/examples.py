@@ -1,0 +1,151 @@
+"""Realistic example workbooks for both lanes, for the demo and for people to look at.
+
+Deterministic for a given day: meeting dates are placed relative to `today`, so
+the demo's queues look the same whenever it runs, instead of going stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from pathlib import Path
+
+import xlsxwriter
+
+LANE_A_FILE = "lane_a_appointments.xlsx"
+PARTNERS_FILE = "lane_b_partners.xlsx"
+PARTNER_MEETINGS_FILE = "lane_b_partner_meetings.xlsx"
+
+_STALLED_REASONS = [
+    "Budget frozen until next quarter",
+    "Timing - revisit after renewal in spring",
+    "Waiting on next year's budget cycle",
+    "Went with a competitor for now",
+    "CFO wants to look at it later",
+    "Not interested at this stage",
+    "No need while the current broker contract runs",
+    "Chose another vendor",
+    "Internal reorg, paused all projects",
+    "Needs sign-off from the board",
+]
+_FIRMS = ["Ledgerline", "Northwind", "Keystone", "Harbor", "Summit", "Beacon", "Cobalt",
+          "Granite", "Juniper", "Meridian", "Oakridge", "Pinnacle", "Quarry", "Redwood",
+          "Sterling", "Tidewater", "Upland", "Vantage", "Westfield", "Yardley"]  # fmt: skip
+_SUFFIXES = ["CFO Partners", "Advisory", "Fractional Finance", "CFO Group", "Finance Co"]
+_FIRST = ["Dana", "Sam", "Alex", "Priya", "Jordan", "Maria", "Chen", "Omar", "Grace", "Luis",
+          "Aisha", "Tom", "Ines", "Kofi", "Hana", "Ben", "Rosa", "Ivan", "Noor", "Eli"]  # fmt: skip
+_LAST = ["Whitfield", "Lee", "Patel", "Garcia", "Nguyen", "Okafor", "Schmidt", "Rossi",
+         "Kim", "Haddad", "Brennan", "Sato", "Moreau", "Silva", "Novak"]  # fmt: skip
+_REGIONS = ["Mid-Atlantic", "Northeast", "Southeast", "Midwest", "Texas", "West Coast"]
+_NICHES = ["Healthcare", "SaaS", "Manufacturing", "Construction", "Professional Services",
+           "Nonprofit", "E-commerce"]  # fmt: skip
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def lane_a_rows(today: dt.date, seed: int = 7) -> list[dict]:
+    rng = random.Random(seed)
+    companies = [_uuid(rng) for _ in range(90)]
+    rows = []
+    for _ in range(240):
+        company = rng.choice(companies)
+        person = _uuid(rng) if rng.random() < 0.85 else None
+        meetings = rng.choices([1, 2, 3], weights=[70, 22, 8])[0]
+        days_ago = sorted(rng.sample(range(3, 800), meetings), reverse=True)
+        for ago in days_ago:
+            outcome = rng.choices(
+                ["stalled", "ghosted", "lost", "progressed"], weights=[38, 30, 20, 12]
+            )[0]
+            rows.append(
+                {
+                    "company_id": company,
+                    "people_id": person,
+                    "meeting_date": today - dt.timedelta(days=ago),
+                    "meeting_type": rng.choices(
+                        ["discovery", "systems", "numbers", "other"], weights=[35, 25, 30, 10]
+                    )[0],
+                    "meeting_outcome": outcome,
+                    "stalled_reason": rng.choice(_STALLED_REASONS) if outcome == "stalled" else None,
+                    "source": rng.choice(["crm", "crm", "calendar", "manual"]),
+                    "source_record_id": f"CRM-{rng.randrange(10**5, 10**6)}",
+                }
+            )
+    return rows
+
+
+def lane_b_rows(today: dt.date, seed: int = 11) -> tuple[list[dict], list[dict]]:
+    rng = random.Random(seed)
+    partners = []
+    used = set()
+    for _ in range(48):
+        firm = f"{rng.choice(_FIRMS)} {rng.choice(_SUFFIXES)}"
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        if (firm, first, last) in used:
+            continue
+        used.add((firm, first, last))
+        slug = f"{first}-{last}-{rng.randrange(100, 999)}".lower()
+        domain = firm.split()[0].lower() + "cfo.com"
+        partners.append(
+            {
+                "firm_name": firm,
+                "primary_contact_name": f"{first} {last}",
+                "linkedin_url": f"https://www.linkedin.com/in/{slug}" if rng.random() < 0.8 else None,
+                "email": f"{first}.{last}.{slug[-3:]}@{domain}".lower() if rng.random() < 0.85 else None,
+                "geography": rng.choice(_REGIONS),
+                "niche_focus": rng.choice(_NICHES),
+                "source": rng.choice(["LinkedIn", "Referral", "Conference", "Cold outreach"]),
+                "status": rng.choices(
+                    ["prospect", "contacted", "engaged", "partner"], weights=[40, 25, 20, 15]
+                )[0],
+            }
+        )
+    partners = [p for p in partners if p["email"] or p["linkedin_url"]]
+    meetings = []
+    for partner in partners:
+        if rng.random() < 0.25:
+            continue  # not met yet
+        for ago in sorted(rng.sample(range(2, 420), rng.choice([1, 1, 2, 3])), reverse=True):
+            meetings.append(
+                {
+                    "partner_email": partner["email"],
+                    "linkedin_url": None if partner["email"] else partner["linkedin_url"],
+                    "meeting_date": today - dt.timedelta(days=ago),
+                    "meeting_type": "intro" if not meetings or rng.random() < 0.4 else "followup",
+                    "outcome": rng.choices(["warm", "neutral", "cold"], weights=[45, 35, 20])[0],
+                    "notes": rng.choice(["", "Wants case studies", "Asked about pricing",
+                                         "Has two clients that fit", "Slow to reply"]),  # fmt: skip
+                }
+            )
+    return partners, meetings
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("data")
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    headers = list(rows[0])
+    sheet.write_row(0, 0, headers)
+    for r, row in enumerate(rows, start=1):
+        for c, key in enumerate(headers):
+            value = row[key]
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day),
+                                     date_format)  # fmt: skip
+            elif value:
+                sheet.write_string(r, c, str(value))
+    workbook.close()
+    return path
+
+
+def write_examples(folder: Path, today: dt.date | None = None) -> dict[str, Path]:
+    today = today or dt.date.today()
+    folder.mkdir(parents=True, exist_ok=True)
+    partners, meetings = lane_b_rows(today)
+    return {
+        "lane_a": _write(folder / LANE_A_FILE, lane_a_rows(today)),
+        "partners": _write(folder / PARTNERS_FILE, partners),
+        "partner_meetings": _write(folder / PARTNER_MEETINGS_FILE, meetings),
+    }

@@ -1,0 +1,237 @@
+"""What every ingest run shares, whatever the lane.
+
+The report (counts, errors, the --json shape), turning error columns into
+row/column/value/message records, the rejects file, the per-lane lock, the
+COPY into a staging table and the load-ledger row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import polars as pl
+import psycopg
+
+from loader import __version__
+from loader.audit import AuditContext
+from loader.cells import Parsed
+from loader.errors import UsageError
+from loader.workbook import ROW, Table
+
+COPY_CHUNK_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str | None
+    message: str
+
+
+@dataclass
+class IngestReport:
+    lane: str
+    target: str
+    file: str
+    sha256: str
+    rows_read: int
+    dry_run: bool
+    correlation_id: str
+    inserted: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    new_partner_ids: list[dict[str, str | int]] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def rejected(self) -> int:
+        return len({e.row for e in self.errors})
+
+    def as_json(self) -> dict:
+        data = {
+            "lane": self.lane,
+            "target": self.target,
+            "file": self.file,
+            "sha256": self.sha256,
+            "rows_read": self.rows_read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "dry_run": self.dry_run,
+            "correlation_id": self.correlation_id,
+            "errors": [asdict(e) for e in self.errors],
+            "warnings": self.warnings,
+        }
+        if self.new_partner_ids:
+            data["new_partner_ids"] = self.new_partner_ids
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_json(), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    dry_run: bool = False
+    skip_invalid: bool = False
+    sheet: str | None = None
+    rejects: Path | None = None
+    actor: str | None = None
+    today: dt.date | None = None
+    progress: Callable[[str, int, int], None] | None = None  # (stage, done, total)
+
+
+def new_report(lane: str, target: str, table: Table, options: IngestOptions) -> IngestReport:
+    report = IngestReport(
+        lane=lane,
+        target=target,
+        file=table.path.name,
+        sha256=table.sha256,
+        rows_read=table.rows_read,
+        dry_run=options.dry_run,
+        correlation_id=str(uuid.uuid4()),
+    )
+    if table.unknown_columns:
+        report.warnings.append(f"ignored unknown column(s): {', '.join(table.unknown_columns)}")
+    return report
+
+
+def audit_context(report: IngestReport, options: IngestOptions) -> AuditContext:
+    kwargs = {"correlation_id": uuid.UUID(report.correlation_id), "source_file": report.file}
+    if options.actor:
+        kwargs["actor"] = options.actor
+    return AuditContext(**kwargs)
+
+
+def collect_errors(parsed: Parsed, raw: pl.DataFrame) -> list[RowError]:
+    """Every non-null message of every error column, with the cell as the person typed it."""
+    records: list[RowError] = []
+    for name in parsed.error_columns:
+        column = name.removeprefix("err:")
+        hits = parsed.frame.filter(pl.col(name).is_not_null()).select(ROW, name)
+        if hits.is_empty():
+            continue
+        if column in raw.columns:
+            hits = hits.join(raw.select(ROW, pl.col(column).alias("__value")), on=ROW, how="left")
+        else:
+            hits = hits.with_columns(pl.lit(None, dtype=pl.String).alias("__value"))
+        for row, message, value in hits.select(ROW, name, "__value").iter_rows():
+            records.append(RowError(row, column, value, message))
+    return records
+
+
+def sort_errors(errors: list[RowError]) -> list[RowError]:
+    return sorted(errors, key=lambda e: (e.row, e.column))
+
+
+def valid_rows(parsed: Parsed) -> pl.DataFrame:
+    if not parsed.error_columns:
+        return parsed.frame
+    clean = pl.all_horizontal(pl.col(parsed.error_columns).is_null())
+    return parsed.frame.filter(clean).drop(parsed.error_columns)
+
+
+def must_roll_back(report: IngestReport, options: IngestOptions) -> bool:
+    """Dry runs never write; by default any rejected row means nothing is written."""
+    if options.dry_run:
+        return True
+    if report.errors and not options.skip_invalid:
+        report.inserted = report.updated = 0
+        report.new_partner_ids = []
+        return True
+    return False
+
+
+def lock_lane(conn: psycopg.Connection, lane: str) -> None:
+    """Serialise loaders of one lane (held to the end of the transaction)."""
+    conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"outreach_lanes.ingest.{lane}",))
+
+
+def copy_frame(
+    conn: psycopg.Connection,
+    table: str,
+    frame: pl.DataFrame,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> None:
+    """COPY a frame into `table` (same column names) in CSV chunks written by polars."""
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    total = frame.height
+    with conn.cursor().copy(f"copy {table} ({columns}) from stdin (format csv)") as copy:
+        done = 0
+        for chunk in _chunks(frame):
+            copy.write(
+                chunk.write_csv(include_header=False, null_value="", quote_style="non_numeric")
+            )
+            done += chunk.height
+            if progress:
+                progress("writing", done, total)
+
+
+def _chunks(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    for offset in range(0, frame.height, COPY_CHUNK_ROWS):
+        yield frame.slice(offset, COPY_CHUNK_ROWS)
+
+
+def write_ledger(
+    conn: psycopg.Connection, report: IngestReport, actor: str, started_at: dt.datetime
+) -> None:
+    conn.execute(
+        """
+        insert into shq.load_ledger (correlation_id, lane, target, file_name, file_sha256,
+            rows_read, inserted, updated, duplicates, rejected, actor, started_at, finished_at,
+            dry_run, loader_version)
+        values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, clock_timestamp(), false, %s)
+        """,
+        (
+            report.correlation_id,
+            report.lane,
+            report.target,
+            report.file,
+            report.sha256,
+            report.rows_read,
+            report.inserted,
+            report.updated,
+            report.duplicates,
+            report.rejected,
+            actor,
+            started_at,
+            __version__,
+        ),
+    )
+
+
+def write_rejects(path: Path, raw: pl.DataFrame, errors: list[RowError]) -> int:
+    """The rejected rows as the person typed them, plus an `error` column; returns rows."""
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".xlsx"}:
+        raise UsageError(f"--rejects {path}: use a .csv or .xlsx file name.")
+    by_row: dict[int, list[str]] = {}
+    for e in errors:
+        by_row.setdefault(e.row, []).append(f"{e.column}: {e.message}")
+    messages = pl.DataFrame(
+        {ROW: list(by_row), "error": ["; ".join(m) for m in by_row.values()]},
+        schema={ROW: pl.Int64, "error": pl.String},
+    )
+    rejected = raw.join(messages, on=ROW, how="inner").sort(ROW)
+    rejected = rejected.rename({ROW: "source_row"})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(rejected.columns)
+        writer.writerows(rejected.iter_rows())
+        path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+    else:
+        rejected.write_excel(path, worksheet="rejected", autofit=True)
+    return rejected.height

@@ -1,0 +1,119 @@
+"""Printing an ingest report: a rich table on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from rich.table import Table as RichTable
+
+from loader.ingest_run import IngestReport
+
+MAX_ERRORS_SHOWN = 50
+PROGRESS_MIN_ROWS = 10_000
+
+
+@contextmanager
+def progress_reporter(
+    console: Console, enabled: bool
+) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress callback drawing a bar, for big files on a terminal only."""
+    if not enabled or not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if total < PROGRESS_MIN_ROWS:
+                return
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def print_report(report: IngestReport, console: Console) -> None:
+    for warning in report.warnings:
+        console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False)
+    if report.errors:
+        _print_errors(report, console)
+    summary = RichTable(title=f"{report.file} -> {report.target}", show_header=False)
+    summary.add_column("what")
+    summary.add_column("count", justify="right")
+    verb = "would insert" if report.dry_run else "inserted"
+    for label, value in [
+        ("rows read", report.rows_read),
+        (verb, report.inserted),
+        ("updated" if not report.dry_run else "would update", report.updated),
+        ("duplicates (already loaded)", report.duplicates),
+        ("rejected", report.rejected),
+    ]:
+        summary.add_row(label, str(value))
+    if console.is_terminal:
+        console.print(summary)
+    else:
+        line = ", ".join(f"{row[0]}: {row[1]}" for row in _rows(summary))
+        console.print(f"{report.file} -> {report.target}: {line}", markup=False, highlight=False)
+    for new in report.new_partner_ids:
+        console.print(
+            f"new partner {new['fractional_cfo_id']} (row {new['row']}: {new['firm_name']})",
+            markup=False,
+            highlight=False,
+        )
+    console.print(_outcome(report), markup=False, highlight=False)
+
+
+def _rows(table: RichTable) -> list[tuple[str, str]]:
+    labels = list(table.columns[0].cells)
+    values = list(table.columns[1].cells)
+    return list(zip(labels, values, strict=True))
+
+
+def _print_errors(report: IngestReport, console: Console) -> None:
+    shown = report.errors[:MAX_ERRORS_SHOWN]
+    if console.is_terminal:
+        table = RichTable(title="rejected rows", title_style="bold red")
+        for name in ("row", "column", "value", "problem"):
+            table.add_column(name, overflow="fold")
+        for e in shown:
+            table.add_row(str(e.row), e.column, "" if e.value is None else e.value, e.message)
+        console.print(table)
+    else:
+        for e in shown:
+            value = "(empty)" if e.value is None else repr(e.value)
+            console.print(
+                f"row {e.row}, {e.column} = {value}: {e.message}", markup=False, highlight=False
+            )
+    if len(report.errors) > len(shown):
+        console.print(
+            f"... and {len(report.errors) - len(shown)} more; use --rejects FILE or --json "
+            "to get them all.",
+            markup=False,
+        )
+
+
+def _outcome(report: IngestReport) -> str:
+    if report.dry_run:
+        verdict = "would be rejected" if report.errors else "is valid"
+        return f"dry run: nothing was written; the file {verdict}."
+    if report.errors and not report.written:
+        return (
+            f"nothing was written: {report.rejected} row(s) need fixing. Fix them and run again, "
+            "or load the valid rows with --skip-invalid."
+        )
+    if report.errors:
+        return (
+            f"loaded the valid rows; {report.rejected} row(s) rejected "
+            f"(run {report.correlation_id})."
+        )
+    return f"done (run {report.correlation_id})."

@@ -1,0 +1,185 @@
+"""Reading a spreadsheet (xlsx, xlsm, xls or csv) into a table of trimmed text.
+
+Every cell comes back as text (or null), so one set of parsers handles typed
+Excel cells and CSV alike; the spreadsheet row number a person sees (header =
+row 1) travels with each row as `__row`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from loader.errors import FileUnusable
+
+ROW = "__row"
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+SUFFIXES = EXCEL_SUFFIXES | {".csv"}
+
+
+@dataclass(frozen=True)
+class Table:
+    path: Path
+    sha256: str
+    sheet: str | None
+    frame: pl.DataFrame  # text columns with normalised names, plus ROW
+    found_columns: list[str]
+    unknown_columns: list[str]
+
+    @property
+    def rows_read(self) -> int:
+        return self.frame.height
+
+
+def normalize_header(header: str) -> str:
+    """'  Meeting Date ' -> 'meeting_date'; 'Partner-Email' -> 'partner_email'."""
+    text = re.sub(r"[\s\-]+", "_", str(header).strip().lower())
+    return re.sub(r"_+", "_", text).strip("_")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_table(
+    path: Path,
+    known_columns: list[str],
+    required_columns: list[str],
+    sheet: str | None = None,
+) -> Table:
+    """Read, normalise headers, check required columns, trim text, drop empty rows."""
+    path = Path(path)
+    if not path.exists():
+        raise FileUnusable(f"{path}: no such file.")
+    if not path.is_file():
+        raise FileUnusable(f"{path}: is a folder, not a file.")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise FileUnusable(
+            f"{path.name}: unsupported file type '{suffix or '(none)'}'. "
+            "Use .xlsx, .xlsm, .xls or .csv (UTF-8)."
+        )
+    if suffix == ".csv":
+        if sheet:
+            raise FileUnusable(f"{path.name}: --sheet applies to workbooks, not to a CSV file.")
+        raw, sheet_name = _read_csv(path), None
+    else:
+        raw, sheet_name = _read_excel(path, sheet)
+
+    renamed: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    blank_headers: list[str] = []
+    for original in raw.columns:
+        name = normalize_header(original)
+        if not name or name.startswith("__unnamed__"):
+            blank_headers.append(original)
+            continue
+        if name in seen:
+            raise FileUnusable(
+                f"{path.name}: the columns '{seen[name]}' and '{original}' are the same column "
+                f"('{name}'). Keep one of them."
+            )
+        seen[name] = original
+        renamed[original] = name
+
+    for original in blank_headers:
+        if raw.get_column(original).drop_nulls().len() > 0:
+            raise FileUnusable(
+                f"{path.name}: a column without a header holds data. "
+                "Give it a header from the template, or delete it."
+            )
+
+    found = list(renamed.values())
+    missing = [c for c in required_columns if c not in found]
+    if missing:
+        raise FileUnusable(
+            f"{path.name}: required column(s) missing: {', '.join(missing)}. "
+            f"Found: {', '.join(found) or '(no headers)'}. "
+            "Start from `loader template ...` to get the exact headers."
+        )
+    unknown = [c for c in found if c not in known_columns]
+    wanted = [orig for orig, name in renamed.items() if name in known_columns]
+
+    frame = raw.select(
+        pl.col(original)
+        .cast(pl.String)
+        .str.strip_chars()
+        .replace("", None)
+        .alias(renamed[original])
+        for original in wanted
+    )
+    for column in known_columns:
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    frame = frame.select(known_columns).with_row_index(ROW, offset=2)
+    frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
+    frame = frame.filter(~pl.all_horizontal(pl.col(known_columns).is_null()))
+    return Table(path, file_sha256(path), sheet_name, frame, found, unknown)
+
+
+def _read_csv(path: Path) -> pl.DataFrame:
+    try:
+        return pl.read_csv(
+            path,
+            infer_schema=False,
+            encoding="utf8",
+        )
+    except pl.exceptions.NoDataError as exc:
+        raise FileUnusable(f"{path.name}: the file is empty.") from exc
+    except (pl.exceptions.ComputeError, UnicodeDecodeError) as exc:
+        raise FileUnusable(
+            f"{path.name}: not a readable UTF-8 CSV file ({_short(exc)}). "
+            "Save it from Excel as 'CSV UTF-8 (Comma delimited)'."
+        ) from exc
+
+
+def _read_excel(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str]:
+    import fastexcel
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = fastexcel.read_excel(path)
+    except Exception as exc:  # fastexcel raises its own hierarchy for every corrupt-file case
+        raise FileUnusable(
+            f"{path.name}: cannot be read as an Excel workbook ({_short(exc)}). "
+            "Open it in Excel and save it again as .xlsx."
+        ) from exc
+    names = reader.sheet_names
+    if not names:
+        raise FileUnusable(f"{path.name}: the workbook has no sheets.")
+    if sheet is None:
+        chosen = names[0]
+    else:
+        matches = [n for n in names if n == sheet] or [
+            n for n in names if n.strip().lower() == sheet.strip().lower()
+        ]
+        if not matches:
+            raise FileUnusable(
+                f"{path.name}: no sheet named '{sheet}'. Sheets: {', '.join(names)}."
+            )
+        chosen = matches[0]
+    try:
+        frame = reader.load_sheet(chosen, dtypes="string").to_polars()
+    except Exception as exc:
+        message = _short(exc)
+        if "empty" in message.lower() or "no data" in message.lower():
+            raise FileUnusable(f"{path.name}: sheet '{chosen}' is empty.") from exc
+        raise FileUnusable(f"{path.name}: sheet '{chosen}' cannot be read ({message}).") from exc
+    if frame.width == 0:
+        raise FileUnusable(f"{path.name}: sheet '{chosen}' is empty.")
+    return frame, chosen
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else exc.__class__.__name__

@@ -1,0 +1,23 @@
+with source as (
+    select
+        entry_id,
+        scope,
+        scope_key,
+        action,
+        reason,
+        actor,
+        expires_at,
+        created_at
+    from {{ source('sales', 'reactivation_kill_switch') }}
+)
+
+select
+    entry_id as kill_switch_entry_id,
+    scope,
+    scope_key,
+    action as kill_switch_action,
+    reason as kill_switch_reason,
+    actor as entered_by,
+    expires_at,
+    created_at as entered_at
+from source

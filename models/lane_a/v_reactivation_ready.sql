@@ -1,0 +1,158 @@
+{{
+    config(
+        materialized='view',
+        schema='bit',
+        post_hook="{{ grant_to_bi() }}",
+    )
+}}
+
+-- Right at query time, not only at build time: cooling-off that has ended
+-- counts as eligible, and anyone touched or excluded since the build is gone.
+-- "Now" is lanes_query_time(): now(), unless the session sets lanes.now.
+
+with
+
+intent as (
+    select
+        reactivation_bit_id,
+        appointment_uid,
+        bit_score,
+        bit_reason_codes,
+        recommended_channel,
+        message_variant_id,
+        eligibility_status,
+        cooling_off_until,
+        computed_at,
+        last_touched_at,
+        touches_since_meeting
+    from {{ ref('reactivation_intent') }}
+),
+
+appointments as (
+    select
+        appointment_uid,
+        company_id,
+        people_id,
+        outreach_id,
+        source_record_id,
+        meeting_date,
+        meeting_type,
+        meeting_outcome,
+        stalled_reason,
+        appointment_source
+    from {{ ref('stg_lane_a__appointment_history') }}
+),
+
+touches as (
+    select
+        appointment_uid,
+        touched_at,
+        recorded_at
+    from {{ ref('stg_lane_a__reactivation_touches') }}
+),
+
+kill_switch as (
+    select
+        kill_switch_entry_id,
+        scope,
+        scope_key,
+        kill_switch_action,
+        expires_at,
+        entered_at
+    from {{ ref('stg_lane_a__kill_switch') }}
+),
+
+last_build as (
+    select max(computed_at) as computed_at
+    from intent
+),
+
+touched_since_build as (
+    select distinct touches.appointment_uid
+    from touches
+    cross join last_build
+    where
+        touches.recorded_at > last_build.computed_at
+        or touches.touched_at > last_build.computed_at
+),
+
+active_exclusions as (
+    {{ reactivation_active_exclusions('kill_switch', lanes_query_time()) }}
+),
+
+ready as (
+    select
+        reactivation_bit_id,
+        appointment_uid,
+        bit_score,
+        bit_reason_codes,
+        recommended_channel,
+        message_variant_id,
+        eligibility_status,
+        cooling_off_until,
+        computed_at,
+        last_touched_at,
+        touches_since_meeting
+    from intent
+    where
+        bit_score >= {{ var('min_ready_score') }}
+        and (
+            eligibility_status = 'eligible'
+            or (eligibility_status = 'cooling_off' and cooling_off_until <= {{ lanes_query_time() }})
+        )
+)
+
+select
+    ready.reactivation_bit_id,
+    ready.appointment_uid,
+    appointments.company_id,
+    appointments.people_id,
+    appointments.outreach_id,
+    appointments.source_record_id,
+    appointments.meeting_date,
+    appointments.meeting_type,
+    appointments.meeting_outcome,
+    appointments.stalled_reason,
+    appointments.appointment_source,
+    {{ lanes_query_time() }}::date - appointments.meeting_date as days_since_meeting,
+    ready.bit_score,
+    case
+        when ready.bit_score >= {{ var('reactivation_tier_hot') }} then 'hot'
+        when ready.bit_score >= {{ var('reactivation_tier_warm') }} then 'warm'
+        when ready.bit_score >= {{ var('reactivation_tier_cool') }} then 'cool'
+        else 'cold'
+    end as tier,
+    ready.bit_reason_codes,
+    ready.recommended_channel,
+    ready.message_variant_id,
+    ready.touches_since_meeting,
+    ready.last_touched_at,
+    ready.cooling_off_until,
+    ready.computed_at
+from ready
+inner join appointments
+    on ready.appointment_uid = appointments.appointment_uid
+where
+    not exists (
+        select 1 from touched_since_build
+        where touched_since_build.appointment_uid = ready.appointment_uid
+    )
+    -- One anti-join per scope keeps each a hash anti-join (no per-row probing).
+    and not exists (
+        select 1 from active_exclusions
+        where
+            active_exclusions.scope = 'appointment'
+            and active_exclusions.scope_key = ready.appointment_uid
+    )
+    and not exists (
+        select 1 from active_exclusions
+        where
+            active_exclusions.scope = 'person'
+            and active_exclusions.scope_key = appointments.people_id::text
+    )
+    and not exists (
+        select 1 from active_exclusions
+        where
+            active_exclusions.scope = 'company'
+            and active_exclusions.scope_key = appointments.company_id::text
+    )

@@ -1,0 +1,120 @@
+"""`loader db ...`: the connection rule, the embedded server, and its error messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from loader.database import Target, libpq_env, mask
+
+
+def run_loader(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "loader", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
+
+
+def test_mask_hides_password() -> None:
+    url = "postgresql://lanes:s3cr%40t@ep-x.neon.tech:5432/neondb?sslmode=require"
+    shown = mask(url)
+    assert "s3cr" not in shown
+    assert shown == "postgresql://lanes:***@ep-x.neon.tech:5432/neondb?sslmode=require"
+
+
+def test_neon_style_url_reaches_dbt_environment() -> None:
+    env = libpq_env(
+        Target("postgresql://lanes:pw@ep-x.neon.tech/neondb?sslmode=require", "DATABASE_URL")
+    )
+    assert env == {
+        "PGHOST": "ep-x.neon.tech",
+        "PGUSER": "lanes",
+        "PGPASSWORD": "pw",
+        "PGDATABASE": "neondb",
+        "PGSSLMODE": "require",
+        "PGPORT": "5432",
+    }
+
+
+def test_db_env_never_prints_the_password() -> None:
+    result = run_loader(
+        "db", "env", env={"DATABASE_URL": "postgresql://lanes:topsecret@db.example:5432/x"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "topsecret" not in result.stdout
+    assert "export PGHOST=db.example" in result.stdout
+
+
+def test_malformed_database_url_is_one_clear_line() -> None:
+    result = run_loader("db", "migrate", env={"DATABASE_URL": "postgresql://x:y@host:notaport/db"})
+    assert result.returncode == 3
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_server_down_is_exit_3_without_password() -> None:
+    result = run_loader(
+        "db",
+        "migrate",
+        env={"DATABASE_URL": "postgresql://u:hunter2@127.0.0.1:1/db?connect_timeout=2"},
+    )
+    assert result.returncode == 3
+    assert "cannot connect to postgresql://u:***@127.0.0.1:1/db" in result.stderr
+    assert "hunter2" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_flag_shows_traceback() -> None:
+    result = run_loader(
+        "--debug", "db", "migrate", env={"DATABASE_URL": "postgresql://u@127.0.0.1:1/db"}
+    )
+    assert result.returncode == 3
+    assert "Traceback" in result.stderr
+
+
+@pytest.mark.embedded_only
+def test_embedded_lifecycle(tmp_path: Path) -> None:
+    data = tmp_path / "pgdata"
+    env = {"LANES_PGDATA": str(data)}
+    assert "not created" in run_loader("db", "status", env=env).stdout
+    started = run_loader("db", "start", env=env)
+    assert started.returncode == 0, started.stderr
+    try:
+        assert "running" in run_loader("db", "status", env=env).stdout
+        migrated = run_loader("db", "migrate", env=env)
+        assert migrated.returncode == 0, migrated.stderr
+        assert "applied 0001_schemas_and_enums.sql" in migrated.stdout
+        again = run_loader("db", "migrate", env=env)
+        assert "nothing to apply" in again.stdout
+        url = run_loader("db", "url", env=env).stdout.strip()
+        assert url == f"postgresql://postgres@/outreach_lanes?host={data}"
+    finally:
+        stopped = run_loader("db", "stop", env=env)
+    assert "stopped" in stopped.stdout
+    assert "stopped" in run_loader("db", "status", env=env).stdout
+    # Restart reuses the data: the schema is still there.
+    assert run_loader("db", "start", env=env).returncode == 0
+    try:
+        assert "nothing to apply" in run_loader("db", "migrate", env=env).stdout
+    finally:
+        run_loader("db", "stop", env=env)
+
+
+@pytest.mark.embedded_only
+def test_half_initialised_folder_is_explained(tmp_path: Path) -> None:
+    data = tmp_path / "pgdata"
+    data.mkdir()
+    (data / "base").mkdir()
+    result = run_loader("db", "start", env={"LANES_PGDATA": str(data)})
+    assert result.returncode == 3
+    assert "half-initialised" in result.stderr and f"rm -rf {data}" in result.stderr
