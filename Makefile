@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo test lint sqlfluff pytest pytest-server dbt-build bench examples clean
+.PHONY: install demo test lint sqlfluff pytest pytest-server dbt-build bench clean
 
 install: $(STAMP)
 
@@ -23,8 +23,8 @@ demo: install
 test: install lint sqlfluff pytest pytest-server
 
 lint: install
-	$(BIN)/ruff check loader tests/python bench examples
-	$(BIN)/ruff format --check loader tests/python bench examples
+	$(BIN)/ruff check loader tests/python bench
+	$(BIN)/ruff format --check loader tests/python bench
 
 sqlfluff: install
 	$(BIN)/loader exec sqlfluff lint models macros tests/dbt
@@ -46,9 +46,6 @@ LANES_SERVER_URL ?= postgresql://127.0.0.1:5432/test?connect_timeout=3
 
 bench: install
 	$(BIN)/python bench/ingest_bench.py
-
-examples: install
-	$(BIN)/python examples/make_examples.py
 
 clean:
 	rm -rf $(VENV) target logs .pytest_cache .ruff_cache

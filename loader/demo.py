@@ -27,14 +27,28 @@ from loader.roles import ensure_roles
 READY_QUEUES = {
     "bit.v_reactivation_ready": (
         "Lane A: meetings to reactivate now",
-        ["tier", "bit_score", "meeting_outcome", "meeting_type", "days_since_meeting",
-         "recommended_channel", "message_variant_id", "bit_reason_codes"],  # fmt: skip
+        [
+            "tier",
+            "bit_score",
+            "meeting_outcome",
+            "meeting_type",
+            "days_since_meeting",
+            "recommended_channel",
+            "message_variant_id",
+            "bit_reason_codes",
+        ],
         "bit_score desc, days_since_meeting",
     ),
     "bit.v_partner_outreach_ready": (
         "Lane B: partners to reach out to now",
-        ["firm_name", "primary_contact_name", "leverage_score", "recommended_next_action",
-         "recommended_channel", "leverage_factors"],  # fmt: skip
+        [
+            "firm_name",
+            "primary_contact_name",
+            "leverage_score",
+            "recommended_next_action",
+            "recommended_channel",
+            "leverage_factors",
+        ],
         "leverage_score desc, firm_name",
     ),
 }

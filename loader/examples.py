@@ -29,17 +29,78 @@ _STALLED_REASONS = [
     "Internal reorg, paused all projects",
     "Needs sign-off from the board",
 ]
-_FIRMS = ["Ledgerline", "Northwind", "Keystone", "Harbor", "Summit", "Beacon", "Cobalt",
-          "Granite", "Juniper", "Meridian", "Oakridge", "Pinnacle", "Quarry", "Redwood",
-          "Sterling", "Tidewater", "Upland", "Vantage", "Westfield", "Yardley"]  # fmt: skip
+_FIRMS = [
+    "Ledgerline",
+    "Northwind",
+    "Keystone",
+    "Harbor",
+    "Summit",
+    "Beacon",
+    "Cobalt",
+    "Granite",
+    "Juniper",
+    "Meridian",
+    "Oakridge",
+    "Pinnacle",
+    "Quarry",
+    "Redwood",
+    "Sterling",
+    "Tidewater",
+    "Upland",
+    "Vantage",
+    "Westfield",
+    "Yardley",
+]
 _SUFFIXES = ["CFO Partners", "Advisory", "Fractional Finance", "CFO Group", "Finance Co"]
-_FIRST = ["Dana", "Sam", "Alex", "Priya", "Jordan", "Maria", "Chen", "Omar", "Grace", "Luis",
-          "Aisha", "Tom", "Ines", "Kofi", "Hana", "Ben", "Rosa", "Ivan", "Noor", "Eli"]  # fmt: skip
-_LAST = ["Whitfield", "Lee", "Patel", "Garcia", "Nguyen", "Okafor", "Schmidt", "Rossi",
-         "Kim", "Haddad", "Brennan", "Sato", "Moreau", "Silva", "Novak"]  # fmt: skip
+_FIRST = [
+    "Dana",
+    "Sam",
+    "Alex",
+    "Priya",
+    "Jordan",
+    "Maria",
+    "Chen",
+    "Omar",
+    "Grace",
+    "Luis",
+    "Aisha",
+    "Tom",
+    "Ines",
+    "Kofi",
+    "Hana",
+    "Ben",
+    "Rosa",
+    "Ivan",
+    "Noor",
+    "Eli",
+]
+_LAST = [
+    "Whitfield",
+    "Lee",
+    "Patel",
+    "Garcia",
+    "Nguyen",
+    "Okafor",
+    "Schmidt",
+    "Rossi",
+    "Kim",
+    "Haddad",
+    "Brennan",
+    "Sato",
+    "Moreau",
+    "Silva",
+    "Novak",
+]
 _REGIONS = ["Mid-Atlantic", "Northeast", "Southeast", "Midwest", "Texas", "West Coast"]
-_NICHES = ["Healthcare", "SaaS", "Manufacturing", "Construction", "Professional Services",
-           "Nonprofit", "E-commerce"]  # fmt: skip
+_NICHES = [
+    "Healthcare",
+    "SaaS",
+    "Manufacturing",
+    "Construction",
+    "Professional Services",
+    "Nonprofit",
+    "E-commerce",
+]
 
 
 def _uuid(rng: random.Random) -> str:
@@ -68,7 +129,9 @@ def lane_a_rows(today: dt.date, seed: int = 7) -> list[dict]:
                         ["discovery", "systems", "numbers", "other"], weights=[35, 25, 30, 10]
                     )[0],
                     "meeting_outcome": outcome,
-                    "stalled_reason": rng.choice(_STALLED_REASONS) if outcome == "stalled" else None,
+                    "stalled_reason": rng.choice(_STALLED_REASONS)
+                    if outcome == "stalled"
+                    else None,
                     "source": rng.choice(["crm", "crm", "calendar", "manual"]),
                     "source_record_id": f"CRM-{rng.randrange(10**5, 10**6)}",
                 }
@@ -92,8 +155,12 @@ def lane_b_rows(today: dt.date, seed: int = 11) -> tuple[list[dict], list[dict]]
             {
                 "firm_name": firm,
                 "primary_contact_name": f"{first} {last}",
-                "linkedin_url": f"https://www.linkedin.com/in/{slug}" if rng.random() < 0.8 else None,
-                "email": f"{first}.{last}.{slug[-3:]}@{domain}".lower() if rng.random() < 0.85 else None,
+                "linkedin_url": f"https://www.linkedin.com/in/{slug}"
+                if rng.random() < 0.8
+                else None,
+                "email": f"{first}.{last}.{slug[-3:]}@{domain}".lower()
+                if rng.random() < 0.85
+                else None,
                 "geography": rng.choice(_REGIONS),
                 "niche_focus": rng.choice(_NICHES),
                 "source": rng.choice(["LinkedIn", "Referral", "Conference", "Cold outreach"]),
@@ -115,8 +182,15 @@ def lane_b_rows(today: dt.date, seed: int = 11) -> tuple[list[dict], list[dict]]
                     "meeting_date": today - dt.timedelta(days=ago),
                     "meeting_type": "intro" if not meetings or rng.random() < 0.4 else "followup",
                     "outcome": rng.choices(["warm", "neutral", "cold"], weights=[45, 35, 20])[0],
-                    "notes": rng.choice(["", "Wants case studies", "Asked about pricing",
-                                         "Has two clients that fit", "Slow to reply"]),  # fmt: skip
+                    "notes": rng.choice(
+                        [
+                            "",
+                            "Wants case studies",
+                            "Asked about pricing",
+                            "Has two clients that fit",
+                            "Slow to reply",
+                        ]
+                    ),
                 }
             )
     return partners, meetings
@@ -132,8 +206,9 @@ def _write(path: Path, rows: list[dict]) -> Path:
         for c, key in enumerate(headers):
             value = row[key]
             if isinstance(value, dt.date):
-                sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day),
-                                     date_format)  # fmt: skip
+                sheet.write_datetime(
+                    r, c, dt.datetime(value.year, value.month, value.day), date_format
+                )
             elif value:
                 sheet.write_string(r, c, str(value))
     workbook.close()

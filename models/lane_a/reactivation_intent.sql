@@ -42,12 +42,14 @@ kill_switch as (
     from {{ ref('stg_lane_a__kill_switch') }}
 ),
 
+-- Bounds are text in the seed: an empty cell is NULL in the loaded seed but ''
+-- when dbt unit tests read the CSV directly, and both must mean "no bound".
 score_weights as (
     select
         component,
         bucket,
-        min_value,
-        max_value,
+        nullif(min_value, '')::integer as min_value,
+        nullif(max_value, '')::integer as max_value,
         points,
         reason_code
     from {{ ref('reactivation_score_weights') }}
