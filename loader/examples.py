@@ -174,13 +174,14 @@ def lane_b_rows(today: dt.date, seed: int = 11) -> tuple[list[dict], list[dict]]
     for partner in partners:
         if rng.random() < 0.25:
             continue  # not met yet
-        for ago in sorted(rng.sample(range(2, 420), rng.choice([1, 1, 2, 3])), reverse=True):
+        days_ago = sorted(rng.sample(range(2, 420), rng.choice([1, 1, 2, 3])), reverse=True)
+        for n, ago in enumerate(days_ago):
             meetings.append(
                 {
                     "partner_email": partner["email"],
                     "linkedin_url": None if partner["email"] else partner["linkedin_url"],
                     "meeting_date": today - dt.timedelta(days=ago),
-                    "meeting_type": "intro" if not meetings or rng.random() < 0.4 else "followup",
+                    "meeting_type": "intro" if n == 0 else "followup",
                     "outcome": rng.choices(["warm", "neutral", "cold"], weights=[45, 35, 20])[0],
                     "notes": rng.choice(
                         [

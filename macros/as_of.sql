@@ -1,6 +1,6 @@
 {#-
     The day (and instant) scores are computed for: today, unless the `as_of`
-    var pins it (unit tests, or re-scoring a past day).
+    var pins it (unit tests, or re-scoring a past day) - then noon UTC that day.
 -#}
 {% macro lanes_as_of_date() -%}
     {%- if var('as_of', none) -%}
@@ -12,7 +12,7 @@
 
 {% macro lanes_as_of_timestamp() -%}
     {%- if var('as_of', none) -%}
-        (date '{{ var("as_of") }}' + time '12:00')::timestamptz
+        (timestamp '{{ var("as_of") }} 12:00' at time zone 'utc')
     {%- else -%}
         now()
     {%- endif -%}

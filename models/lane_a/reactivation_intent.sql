@@ -331,7 +331,7 @@ final as (
         md5('reactivation:' || facts.appointment_uid)::uuid as reactivation_bit_id,
         facts.appointment_uid,
         least(greatest(coalesce(scores.raw_points, 0), 0), 100)::numeric(5, 2) as bit_score,
-        coalesce(scores.reason_codes, array[]::text []) as bit_reason_codes,
+        coalesce(scores.reason_codes, '{}'::text[]) as bit_reason_codes,
         channels.recommended_channel::"bit".reactivation_channel_enum as recommended_channel,
         message_variants.message_variant_id,
         case

@@ -98,7 +98,10 @@ ready as (
         bit_score >= {{ var('min_ready_score') }}
         and (
             eligibility_status = 'eligible'
-            or (eligibility_status = 'cooling_off' and cooling_off_until <= {{ lanes_query_time() }})
+            or (
+                eligibility_status = 'cooling_off'
+                and cooling_off_until <= {{ lanes_query_time() }}
+            )
         )
 )
 

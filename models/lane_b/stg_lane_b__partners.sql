@@ -1,0 +1,29 @@
+with source as (
+    select
+        fractional_cfo_id,
+        firm_name,
+        primary_contact_name,
+        linkedin_url,
+        email,
+        geography,
+        niche_focus,
+        source,
+        status,
+        created_at,
+        updated_at
+    from {{ source('partners', 'fractional_cfo_master') }}
+)
+
+select
+    fractional_cfo_id,
+    firm_name,
+    primary_contact_name,
+    linkedin_url,
+    email,
+    geography,
+    niche_focus,
+    source as partner_source,
+    status::text as partner_status,
+    created_at as first_loaded_at,
+    updated_at
+from source

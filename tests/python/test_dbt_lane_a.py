@@ -1,0 +1,135 @@
+"""Lane A end to end: ingest -> dbt build -> the ready view, right at query time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import psycopg
+import pytest
+from dbt_project_runner import dbt_build
+from sheets import write_xlsx
+
+from loader.ingest_run import IngestOptions
+from loader.lane_a.ingest import ingest
+
+pytestmark = pytest.mark.dbt
+
+TODAY = dt.date.today()
+HEADERS = ["company_id", "people_id", "meeting_date", "meeting_type", "meeting_outcome",
+           "stalled_reason"]  # fmt: skip
+
+
+def person(n: int) -> str:
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
+def company(n: int) -> str:
+    return f"cccccccc-0000-4000-8000-{n:012d}"
+
+
+def ago(days: int) -> dt.date:
+    return TODAY - dt.timedelta(days=days)
+
+
+ROWS = [
+    # eligible, 95 points: stalled + numbers + recent + timing keyword + known person
+    [company(1), person(1), ago(60), "numbers", "stalled", "Budget frozen until next quarter"],
+    # eligible, 60 points
+    [company(2), person(2), ago(100), "systems", "ghosted", None],
+    # progressed: never in the queue
+    [company(3), person(3), ago(60), "numbers", "progressed", None],
+    # stalled 10 days ago: cooling off for 20 more days
+    [company(4), person(4), ago(10), "numbers", "stalled", "Timing"],
+    # 26 points: under the ready threshold of 40
+    [company(5), person(5), ago(400), "discovery", "lost", None],
+    # two meetings with one person: only the later one may be in the queue
+    [company(6), person(6), ago(200), "numbers", "stalled", "Budget"],
+    [company(6), person(6), ago(50), "systems", "ghosted", None],
+]
+
+
+@pytest.fixture
+def built_lane_a(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    workbook = write_xlsx(tmp_path / "meetings.xlsx", HEADERS, ROWS)
+    with psycopg.connect(migrated_db) as conn:
+        report = ingest(conn, workbook, IngestOptions(actor="test"))
+    assert report.inserted == len(ROWS)
+    dbt_build(migrated_db, "lane_a", tmp_path, monkeypatch)
+    return migrated_db
+
+
+def ready_people(conn: psycopg.Connection) -> dict[str, tuple]:
+    rows = conn.execute(
+        "select people_id::text, bit_score, tier, bit_reason_codes, recommended_channel::text,"
+        " message_variant_id from bit.v_reactivation_ready"
+    ).fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_ready_view_shows_the_expected_people(built_lane_a: str) -> None:
+    with psycopg.connect(built_lane_a) as conn:
+        ready = ready_people(conn)
+        assert set(ready) == {person(1), person(2), person(6)}
+        score, tier, reasons, channel, variant = ready[person(1)]
+        assert (float(score), tier, channel, variant) == (
+            95.0,
+            "hot",
+            "email",
+            "RA-STALLED-NUMBERS-EMAIL-v1",
+        )
+        assert reasons[:2] == ["OUTCOME_STALLED", "TYPE_NUMBERS"] and "REASON_TIMING" in reasons
+        assert ready[person(2)][1] == "warm"
+        intent = dict(
+            conn.execute(
+                "select ah.people_id::text || '@' || ah.meeting_date, ri.exclusion_reason"
+                " from bit.reactivation_intent ri"
+                " join sales.appointment_history ah using (appointment_uid)"
+            ).fetchall()
+        )
+        assert intent[f"{person(3)}@{ago(60)}"] == "progressed"
+        assert intent[f"{person(6)}@{ago(200)}"] == "superseded"
+
+
+def test_touch_leaves_the_view_without_a_rebuild(built_lane_a: str) -> None:
+    with psycopg.connect(built_lane_a, autocommit=True) as conn:
+        uid = f"{company(1)}|{person(1)}|{ago(60)}"
+        conn.execute(
+            "insert into sales.reactivation_touches (appointment_uid, channel, actor)"
+            " values (%s, 'email', 'test')",
+            [uid],
+        )
+        assert set(ready_people(conn)) == {person(2), person(6)}
+
+
+def test_kill_switch_leaves_the_view_without_a_rebuild(built_lane_a: str) -> None:
+    with psycopg.connect(built_lane_a, autocommit=True) as conn:
+        conn.execute(
+            "insert into sales.reactivation_kill_switch (scope, scope_key, action, reason, actor)"
+            " values ('person', %s, 'exclude', 'asked not to be contacted', 'test')",
+            [person(2)],
+        )
+        assert set(ready_people(conn)) == {person(1), person(6)}
+
+
+def test_cooling_off_ends_at_query_time(built_lane_a: str) -> None:
+    with psycopg.connect(built_lane_a, autocommit=True) as conn:
+        assert person(4) not in ready_people(conn)
+        later = dt.datetime.combine(TODAY + dt.timedelta(days=25), dt.time(9), dt.UTC)
+        conn.execute("select set_config('lanes.now', %s, false)", [later.isoformat()])
+        ready = ready_people(conn)
+        assert person(4) in ready
+        days = conn.execute(
+            "select days_since_meeting from bit.v_reactivation_ready where people_id = %s",
+            [person(4)],
+        ).fetchone()
+        assert days == (35,)
+
+
+def test_bi_role_reads_the_view_but_not_the_lane_tables(built_lane_a: str) -> None:
+    with psycopg.connect(built_lane_a, autocommit=True) as conn:
+        conn.execute("set role lanes_bi")
+        assert conn.execute("select count(*) from bit.v_reactivation_ready").fetchone() == (3,)
+        for table in ("sales.appointment_history", "bit.reactivation_intent"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+                conn.execute(f"select 1 from {table}")
