@@ -1,13 +1,20 @@
-"""Run the real dbt project against a test database, with its own target folder."""
+"""Run the real dbt project (or a copy of it) against a test database."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from loader.database import Target
-from loader.dbt_runner import run_dbt
+from loader.dbt_runner import run_dbt, tool_env
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt"]
 
 
 def dbt_build(
@@ -19,3 +26,36 @@ def dbt_build(
     monkeypatch.setenv("DBT_LOG_PATH", str(scratch / "logs"))
     code = run_dbt(Target(database_url, "DATABASE_URL"), ["build", "--quiet", "--select", select])
     assert code == 0, f"dbt build --select {select} failed (exit {code}); see the output above"
+
+
+@dataclass
+class DbtRun:
+    code: int
+    output: str
+
+
+def copy_project(destination: Path) -> Path:
+    """A throwaway copy of the dbt project to inject violations into."""
+    for part in PROJECT_PARTS:
+        source = PROJECT_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part)
+        else:
+            (destination / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+def run_dbt_captured(database_url: str, project: Path, args: list[str]) -> DbtRun:
+    env = tool_env(Target(database_url, "DATABASE_URL"))
+    env.update(
+        DBT_PROJECT_DIR=str(project),
+        DBT_PROFILES_DIR=str(project),
+        DBT_TARGET_PATH=str(project / "target"),
+        DBT_LOG_PATH=str(project / "logs"),
+    )
+    dbt = Path(sys.executable).parent / "dbt"  # the project venv's dbt
+    done = subprocess.run(
+        [str(dbt), *args], env=env, cwd=project, capture_output=True, text=True, check=False
+    )
+    return DbtRun(done.returncode, done.stdout + done.stderr)
