@@ -285,6 +285,61 @@ def template_lane_b_appointments(out: Path) -> None:
     click.echo(f"wrote {out}")
 
 
+@cli.group()
+def export() -> None:
+    """Write a lane's ready queue, best first, to .xlsx or .csv for an outreach tool.
+
+    With --mark-touched every exported row is recorded as touched (on its
+    recommended channel) in the same transaction, so it leaves the ready view at
+    once; the file is only written if that succeeds.
+    """
+
+
+def _export_options(command):
+    options = [
+        click.argument("out", type=click.Path(path_type=Path, dir_okay=False)),
+        click.option("--limit", type=int, metavar="N", help="Only the best N rows."),
+        click.option(
+            "--mark-touched",
+            is_flag=True,
+            help="Record each exported row as touched (it leaves the queue).",
+        ),
+        click.option("--actor", metavar="NAME", help="Who exports (default: the OS user)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run_export(spec, out: Path, limit: int | None, mark_touched: bool, actor: str | None):
+    from loader.queue_export import export_queue
+
+    with database.connect(database.resolve(), autocommit=True) as conn:
+        result = export_queue(conn, spec, out, limit, mark_touched, actor)
+    touched = f", {result.touched} marked touched" if mark_touched else ""
+    click.echo(
+        f"wrote {result.rows} row(s) to {result.path}{touched} (run {result.correlation_id})"
+    )
+
+
+@export.command("lane-a")
+@_export_options
+def export_lane_a(out: Path, limit: int | None, mark_touched: bool, actor: str | None) -> None:
+    """bit.v_reactivation_ready -> OUT (.xlsx or .csv)."""
+    from loader.lane_a.export import READY_QUEUE
+
+    _run_export(READY_QUEUE, out, limit, mark_touched, actor)
+
+
+@export.command("lane-b")
+@_export_options
+def export_lane_b(out: Path, limit: int | None, mark_touched: bool, actor: str | None) -> None:
+    """bit.v_partner_outreach_ready -> OUT (.xlsx or .csv)."""
+    from loader.lane_b.export import READY_QUEUE
+
+    _run_export(READY_QUEUE, out, limit, mark_touched, actor)
+
+
 @cli.command("demo")
 @click.option("--top", default=10, show_default=True, help="Rows of each queue to show.")
 def demo_command(top: int) -> None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import polars as pl
 import psycopg
 import pytest
 from dbt_project_runner import dbt_build
 from sheets import write_xlsx
 
+from loader.errors import DatabaseError
 from loader.ingest_run import IngestOptions
+from loader.lane_a.export import READY_QUEUE
 from loader.lane_a.ingest import ingest
+from loader.queue_export import export_queue
 
 pytestmark = pytest.mark.dbt
 
@@ -133,3 +138,54 @@ def test_bi_role_reads_the_view_but_not_the_lane_tables(built_lane_a: str) -> No
         for table in ("sales.appointment_history", "bit.reactivation_intent"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
                 conn.execute(f"select 1 from {table}")
+
+
+def test_export_with_mark_touched_writes_the_file_and_empties_the_queue(
+    built_lane_a: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "queue.xlsx"
+    with psycopg.connect(built_lane_a, autocommit=True) as conn:
+        result = export_queue(conn, READY_QUEUE, out, limit=1, mark_touched=True, actor="ana")
+        assert (result.rows, result.touched) == (1, 1)
+        exported = pl.read_excel(out)
+        assert exported["people_id"].to_list() == [person(1)]
+        assert exported["bit_reason_codes"][0].startswith("OUTCOME_STALLED, TYPE_NUMBERS")
+        assert set(ready_people(conn)) == {person(2), person(6)}
+        touch = conn.execute(
+            "select channel::text, actor from sales.reactivation_touches"
+        ).fetchall()
+        assert touch == [("email", "ana")]
+        audit = conn.execute(
+            "select count(*) from shq.audit_log where correlation_id = %s"
+            " and table_name = 'reactivation_touches'",
+            [result.correlation_id],
+        ).fetchone()
+        assert audit == (1,)
+
+
+def test_export_that_cannot_record_touches_writes_no_file(
+    built_lane_a: str, tmp_path: Path
+) -> None:
+    def refuse(conn: psycopg.Connection, rows: list[dict], actor: str) -> int:
+        raise RuntimeError("outreach tool down")
+
+    broken = dataclasses.replace(READY_QUEUE, record_touches=refuse)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    out = exports / "queue.csv"
+    with (
+        psycopg.connect(built_lane_a, autocommit=True) as conn,
+        pytest.raises(RuntimeError, match="outreach tool down"),
+    ):
+        export_queue(conn, broken, out, mark_touched=True)
+    assert list(exports.iterdir()) == []  # neither the file nor a temporary one
+    with psycopg.connect(built_lane_a) as conn:
+        assert conn.execute("select count(*) from sales.reactivation_touches").fetchone() == (0,)
+
+
+def test_export_before_a_build_says_what_to_run(migrated_db: str, tmp_path: Path) -> None:
+    with (
+        psycopg.connect(migrated_db, autocommit=True) as conn,
+        pytest.raises(DatabaseError, match=r"run `loader dbt build --select lane_a` first"),
+    ):
+        export_queue(conn, READY_QUEUE, tmp_path / "q.csv")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import polars as pl
 import psycopg
 import pytest
 from dbt_project_runner import dbt_build
 from sheets import write_xlsx
 
+from loader.cli import main
 from loader.ingest_run import IngestOptions
 from loader.lane_b import appointments, partners
 
@@ -132,3 +134,27 @@ def test_bi_role_reads_the_view_but_not_the_partner_tables(built_lane_b: str) ->
         for table in ("partners.fractional_cfo_master", "bit.partner_intent"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
                 conn.execute(f"select 1 from {table}")
+
+
+def test_export_csv_marks_partners_touched(
+    built_lane_b: str, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", built_lane_b)
+    out = tmp_path / "partners.csv"
+    monkeypatch.setattr(
+        "sys.argv", ["loader", "export", "lane-b", str(out), "--mark-touched", "--actor", "ana"]
+    )
+    with pytest.raises(SystemExit) as done:
+        main()
+        raise SystemExit(0)
+    assert (done.value.code or 0) == 0
+    assert "wrote 2 row(s)" in capsys.readouterr().out
+    exported = pl.read_csv(out)
+    assert exported["email"].to_list() == ["dana@ledgerline.com", "sam@northwind.com"]
+    with psycopg.connect(built_lane_b) as conn:
+        assert ready(conn) == {}
+        channels = conn.execute(
+            "select m.email, t.channel::text from partners.partner_touches t"
+            " join partners.fractional_cfo_master m using (fractional_cfo_id) order by 1"
+        ).fetchall()
+    assert channels == [("dana@ledgerline.com", "email"), ("sam@northwind.com", "linkedin")]

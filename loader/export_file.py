@@ -1,0 +1,106 @@
+"""Writing a ready queue to a file for an outreach tool (.xlsx or .csv).
+
+The file is written next to its destination under a temporary name and only
+moved into place by `publish`, so a failed export never leaves a half file,
+and a caller that also records touches can publish only after its commit.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+
+from loader.errors import UsageError
+
+SUFFIXES = (".xlsx", ".csv")
+
+
+def check_destination(path: Path) -> None:
+    if path.suffix.lower() not in SUFFIXES:
+        raise UsageError(f"cannot export to {path.name}: use a file name ending in .xlsx or .csv.")
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot export to {path}: the folder {path.parent} does not exist.")
+
+
+def write_temporary(path: Path, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> Path:
+    """Write rows to a temporary file beside `path`; returns the temporary path."""
+    check_destination(path)
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        if path.suffix.lower() == ".csv":
+            _write_csv(temporary, columns, rows)
+        else:
+            _write_xlsx(temporary, columns, rows)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def publish(temporary: Path, path: Path) -> None:
+    temporary.replace(path)
+
+
+def discard(temporary: Path) -> None:
+    temporary.unlink(missing_ok=True)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        # Spreadsheets have no time zones: instants are exported in UTC.
+        return value.astimezone(dt.UTC)
+    return value
+
+
+def _write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            cells = [_cell(v) for v in row]
+            writer.writerow(
+                [
+                    v.isoformat(sep=" ", timespec="seconds") if isinstance(v, dt.datetime) else v
+                    for v in cells
+                ]
+            )
+
+
+def _write_xlsx(path: Path, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("queue")
+    bold = workbook.add_format({"bold": True})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    sheet.write_row(0, 0, list(columns), bold)
+    sheet.freeze_panes(1, 0)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            value = _cell(value)
+            if value is None:
+                continue
+            if isinstance(value, dt.datetime):
+                sheet.write_datetime(r, c, value.replace(tzinfo=None), time_format)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(
+                    r, c, dt.datetime(value.year, value.month, value.day), date_format
+                )
+            elif isinstance(value, int | float):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, str(value))
+    sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+    workbook.close()

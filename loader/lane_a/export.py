@@ -1,0 +1,39 @@
+"""Lane A's ready queue as an export: bit.v_reactivation_ready, best first."""
+
+from __future__ import annotations
+
+import psycopg
+
+from loader.queue_export import QueueSpec
+
+COLUMNS = [
+    "reactivation_bit_id", "appointment_uid", "people_id", "company_id", "outreach_id",
+    "source_record_id", "tier", "bit_score", "bit_reason_codes", "recommended_channel",
+    "message_variant_id", "meeting_date", "meeting_type", "meeting_outcome", "stalled_reason",
+    "days_since_meeting", "touches_since_meeting", "last_touched_at", "computed_at",
+]  # fmt: skip
+
+
+def _record_touches(conn: psycopg.Connection, rows: list[dict], actor: str) -> int:
+    cursor = conn.execute(
+        """
+        insert into sales.reactivation_touches (appointment_uid, channel, actor, note)
+        select uid, channel::"bit".reactivation_channel_enum, %s, 'exported from the ready queue'
+        from unnest(%s::text[], %s::text[]) as exported (uid, channel)
+        """,
+        (
+            actor,
+            [row["appointment_uid"] for row in rows],
+            [str(row["recommended_channel"]) for row in rows],
+        ),
+    )
+    return cursor.rowcount
+
+
+READY_QUEUE = QueueSpec(
+    lane="lane_a",
+    view="bit.v_reactivation_ready",
+    columns=COLUMNS,
+    order_by="bit_score desc, meeting_date desc, appointment_uid",
+    record_touches=_record_touches,
+)
