@@ -123,6 +123,15 @@ def ingest(
         report.inserted = rows.height - stored_duplicates - len(conflicts)
         if must_roll_back(report, options):
             raise psycopg.Rollback(tx)
+        # Loaders of this lane are serialised by the lock, so the stored uids cannot
+        # change under us: skip the anti-join when nothing in the file is stored yet.
+        # (A writer outside the loader racing us gets a unique violation: all rolls back.)
+        skip_stored = ""
+        if stored_duplicates or conflicts:
+            skip_stored = (
+                f"where not exists (select 1 from {TARGET} as h"
+                " where h.appointment_uid = s.appointment_uid)"
+            )
         inserted = conn.execute(
             f"""
             insert into {TARGET} (appointment_uid, company_id, people_id, outreach_id,
@@ -133,11 +142,7 @@ def ingest(
                    s.meeting_outcome::sales.meeting_outcome_enum,
                    s.stalled_reason, s.source::sales.appointment_source_enum, s.source_record_id
             from {_STAGE} as s
-            where not exists (
-                select 1 from {TARGET} as h where h.appointment_uid = s.appointment_uid
-            )
-            order by s.{ROW}
-            on conflict (appointment_uid) do nothing
+            {skip_stored}
             """
         )
         report.inserted = inserted.rowcount

@@ -36,10 +36,8 @@ comment on column sales.appointment_history.source is 'calendar, crm or manual.'
 comment on column sales.appointment_history.source_record_id is 'Id of the meeting in the system it came from.';
 comment on column sales.appointment_history.created_at is 'When the row was loaded.';
 
-create index appointment_history_people_idx on sales.appointment_history (people_id, meeting_date)
-    where people_id is not null;
-create index appointment_history_company_idx on sales.appointment_history (company_id, meeting_date)
-    where company_id is not null;
+-- No secondary indexes: dbt scores the whole table in one pass and the views join
+-- by appointment_uid, so per-person indexes would only slow every bulk load.
 
 create table sales.reactivation_touches (
     touch_id bigint generated always as identity primary key,

@@ -34,14 +34,6 @@
     {%- endif -%}
 {%- endif -%}
 
-{%- if violations %}
-    {%- for violation in violations %}
-        select '{{ violation | replace("'", "''") }}'::text as violation
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-{%- else %}
-    select null::text as violation
-    where false
-{%- endif %}
+{{ violations_sql(violations) }}
 
 {% endtest %}

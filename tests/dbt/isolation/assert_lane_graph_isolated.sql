@@ -57,18 +57,6 @@
             ) -%}
         {%- endif -%}
     {%- endfor -%}
-
-    {%- for violation in violations -%}
-        {%- do log('lane isolation violated: ' ~ violation, info=true) -%}
-    {%- endfor -%}
 {%- endif -%}
 
-{%- if violations %}
-    {%- for violation in violations %}
-        select '{{ violation | replace("'", "''") }}'::text as violation
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-{%- else %}
-    select null::text as violation
-    where false
-{%- endif %}
+{{ violations_sql(violations, log_prefix='lane isolation violated: ') }}
