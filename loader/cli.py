@@ -340,6 +340,103 @@ def export_lane_b(out: Path, limit: int | None, mark_touched: bool, actor: str |
     _run_export(READY_QUEUE, out, limit, mark_touched, actor)
 
 
+def _kill_switch_options(command):
+    options = [
+        click.option("--appointment", "appointment", metavar="UID", help="One meeting."),
+        click.option("--person", metavar="UUID", help="Every meeting with this person."),
+        click.option("--company", metavar="UUID", help="Every meeting with this company."),
+        click.option("--reason", required=True, help="Why (kept with the entry)."),
+        click.option("--actor", metavar="NAME", help="Who decided (default: the OS user)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _kill_switch(action: str, appointment, person, company, reason, actor, until=None) -> None:
+    from loader.errors import UsageError
+    from loader.lane_a.kill_switch import record_entry
+
+    given = [(s, k) for s, k in (("appointment", appointment), ("person", person),
+                                 ("company", company)) if k]  # fmt: skip
+    if len(given) != 1:
+        raise UsageError("give exactly one of --appointment, --person or --company.")
+    scope, key = given[0]
+    with database.connect(database.resolve(), autocommit=True) as conn:
+        entry, stored_key = record_entry(conn, scope, key, action, reason, actor, until)
+    click.echo(
+        f"{action}d {scope} {stored_key} (kill-switch entry {entry}); the ready view follows now"
+    )
+
+
+@cli.group("exclude")
+def exclude_group() -> None:
+    """Stop outreach now: Lane A kill switch (the latest entry per key wins)."""
+
+
+@exclude_group.command("lane-a")
+@_kill_switch_options
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Exclude until this day (YYYY-MM-DD); default: until an include.",
+)
+def exclude_lane_a(appointment, person, company, reason, actor, until) -> None:
+    """Exclude a meeting, a person or a company from reactivation."""
+    import datetime as dt
+
+    expires = until.replace(tzinfo=dt.UTC) if until else None
+    _kill_switch("exclude", appointment, person, company, reason, actor, expires)
+
+
+@cli.group("include")
+def include_group() -> None:
+    """Lift an earlier exclusion (Lane A kill switch)."""
+
+
+@include_group.command("lane-a")
+@_kill_switch_options
+def include_lane_a(appointment, person, company, reason, actor) -> None:
+    """Allow a meeting, a person or a company to be reactivated again."""
+    _kill_switch("include", appointment, person, company, reason, actor)
+
+
+def _pause(action: str, partner: str, reason: str, actor: str | None) -> None:
+    from loader.lane_b.pauses import record_pause
+
+    with database.connect(database.resolve(), autocommit=True) as conn:
+        entry, partner_id, firm = record_pause(conn, partner, action, reason, actor)
+    click.echo(f"{action}d {firm} ({partner_id}), entry {entry}; the ready view follows now")
+
+
+@cli.group("pause")
+def pause_group() -> None:
+    """Pause outreach to a partner (Lane B kill switch)."""
+
+
+@pause_group.command("lane-b")
+@click.argument("partner")
+@click.option("--reason", required=True, help="Why (kept with the entry).")
+@click.option("--actor", metavar="NAME", help="Who decided (default: the OS user).")
+def pause_lane_b(partner: str, reason: str, actor: str | None) -> None:
+    """Pause PARTNER (fractional_cfo_id or email)."""
+    _pause("pause", partner, reason, actor)
+
+
+@cli.group("resume")
+def resume_group() -> None:
+    """Resume outreach to a paused partner (Lane B)."""
+
+
+@resume_group.command("lane-b")
+@click.argument("partner")
+@click.option("--reason", required=True, help="Why (kept with the entry).")
+@click.option("--actor", metavar="NAME", help="Who decided (default: the OS user).")
+def resume_lane_b(partner: str, reason: str, actor: str | None) -> None:
+    """Resume PARTNER (fractional_cfo_id or email)."""
+    _pause("resume", partner, reason, actor)
+
+
 @cli.command("demo")
 @click.option("--top", default=10, show_default=True, help="Rows of each queue to show.")
 def demo_command(top: int) -> None:

@@ -1,0 +1,106 @@
+"""`loader exclude/include lane-a` and `loader pause/resume lane-b` as a user runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+from sheets import write_xlsx
+
+from loader.cli import main
+from loader.ingest_run import IngestOptions
+from loader.lane_b.partners import ingest as ingest_partners
+
+PERSON = "9A1D2C3B-4E5F-4A6B-8C7D-0E1F2A3B4C5D"
+
+
+def run_main(args: list[str], capsys, monkeypatch) -> tuple[int, str, str]:
+    monkeypatch.setattr("sys.argv", ["loader", *args])
+    with pytest.raises(SystemExit) as caught:
+        main()
+        raise SystemExit(0)
+    out = capsys.readouterr()
+    return caught.value.code or 0, out.out, out.err
+
+
+def test_exclude_and_include_a_person(database_url_env: str, capsys, monkeypatch) -> None:
+    code, out, _ = run_main(
+        ["exclude", "lane-a", "--person", PERSON, "--reason", "asked us to stop",
+         "--until", "2027-01-31", "--actor", "ana"],
+        capsys, monkeypatch,
+    )  # fmt: skip
+    assert code == 0 and "excluded person 9a1d2c3b-4e5f-4a6b-8c7d-0e1f2a3b4c5d" in out
+    code, _, _ = run_main(
+        ["include", "lane-a", "--person", PERSON, "--reason", "signed up again"],
+        capsys, monkeypatch,
+    )  # fmt: skip
+    assert code == 0
+    with psycopg.connect(database_url_env) as conn:
+        rows = conn.execute(
+            "select scope, scope_key, action, actor, expires_at::date::text"
+            " from sales.reactivation_kill_switch order by entry_id"
+        ).fetchall()
+        audited = conn.execute(
+            "select count(*) from shq.audit_log where table_name = 'reactivation_kill_switch'"
+        ).fetchone()
+    assert rows[0] == ("person", PERSON.lower(), "exclude", "ana", "2027-01-31")
+    assert rows[1][:3] == ("person", PERSON.lower(), "include")
+    assert audited == (2,)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--person", "not-a-uuid"], "'not-a-uuid' is not a person id"),
+        (["--person", PERSON, "--company", PERSON], "give exactly one of"),
+        (["--appointment", "a|b|2026-01-01"], "no stored meeting has appointment_uid"),
+        (["--person", PERSON, "--reason", "  "], "--reason is required"),
+    ],
+)
+def test_exclude_refuses_bad_input_and_writes_nothing(
+    database_url_env: str, capsys, monkeypatch, args: list[str], message: str
+) -> None:
+    if "--reason" not in args:
+        args = [*args, "--reason", "test"]
+    code, _, err = run_main(["exclude", "lane-a", *args], capsys, monkeypatch)
+    assert code == 2
+    assert message in err
+    with psycopg.connect(database_url_env) as conn:
+        count = conn.execute("select count(*) from sales.reactivation_kill_switch").fetchone()
+    assert count == (0,)
+
+
+def test_pause_and_resume_a_partner_by_email(
+    database_url_env: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    partners = write_xlsx(
+        tmp_path / "p.xlsx",
+        ["firm_name", "primary_contact_name", "email", "source"],
+        [["Ledgerline CFO", "Dana One", "dana@ledgerline.com", "Referral"]],
+    )
+    with psycopg.connect(database_url_env) as conn:
+        ingest_partners(conn, partners, IngestOptions(actor="t"))
+    code, out, _ = run_main(
+        ["pause", "lane-b", "Dana@Ledgerline.com", "--reason", "on holiday"], capsys, monkeypatch
+    )
+    assert code == 0 and out.startswith("paused Ledgerline CFO")
+    code, out, _ = run_main(
+        ["resume", "lane-b", "dana@ledgerline.com", "--reason", "back"], capsys, monkeypatch
+    )
+    assert code == 0 and out.startswith("resumed Ledgerline CFO")
+    with psycopg.connect(database_url_env) as conn:
+        actions = conn.execute(
+            "select action from partners.partner_pauses order by entry_id"
+        ).fetchall()
+    assert actions == [("pause",), ("resume",)]
+
+
+def test_pause_of_an_unknown_partner_says_what_to_do(
+    database_url_env: str, capsys, monkeypatch
+) -> None:
+    code, _, err = run_main(
+        ["pause", "lane-b", "nobody@example.com", "--reason", "x"], capsys, monkeypatch
+    )
+    assert code == 2
+    assert "no partner 'nobody@example.com'" in err and "ingest the partner first" in err
