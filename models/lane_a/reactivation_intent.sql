@@ -280,11 +280,13 @@ scores as (
     group by appointment_uid
 ),
 
+-- Rules 2-8 first; the kill switch (rule 1) goes on top in `final`, and the
+-- ready view re-applies it at query time, so a later include or expiry counts.
 eligibility as (
     select
         facts.appointment_uid,
+        facts.is_manually_excluded,
         case
-            when facts.is_manually_excluded then 'manual_exclusion'
             when facts.meeting_outcome = 'progressed' then 'progressed'
             when facts.company_progressed_later then 'company_progressed'
             when not facts.is_latest_for_prospect then 'superseded'
@@ -335,14 +337,27 @@ final as (
         channels.recommended_channel::"bit".reactivation_channel_enum as recommended_channel,
         message_variants.message_variant_id,
         case
+            when eligibility.is_manually_excluded then 'excluded'
             when eligibility.exclusion_reason is not null then 'excluded'
             when eligibility.cooling_off_until is not null then 'cooling_off'
             else 'eligible'
         end::"bit".eligibility_status_enum as eligibility_status,
-        eligibility.exclusion_reason,
+        case
+            when eligibility.is_manually_excluded then 'manual_exclusion'
+            else eligibility.exclusion_reason
+        end as exclusion_reason,
+        case
+            when not eligibility.is_manually_excluded and eligibility.exclusion_reason is null
+                then eligibility.cooling_off_until
+        end as cooling_off_until,
+        case
+            when eligibility.exclusion_reason is not null then 'excluded'
+            when eligibility.cooling_off_until is not null then 'cooling_off'
+            else 'eligible'
+        end::"bit".eligibility_status_enum as status_without_kill_switch,
         case
             when eligibility.exclusion_reason is null then eligibility.cooling_off_until
-        end as cooling_off_until,
+        end as wait_without_kill_switch,
         {{ lanes_as_of_timestamp() }} as computed_at,
         facts.last_touched_at,
         facts.touches_since_meeting::integer as touches_since_meeting,
@@ -374,5 +389,7 @@ select
     computed_at,
     last_touched_at,
     touches_since_meeting,
-    meetings_to_date
+    meetings_to_date,
+    status_without_kill_switch,
+    wait_without_kill_switch
 from final

@@ -7,7 +7,9 @@
 }}
 
 -- Right at query time, not only at build time: cooling-off that has ended
--- counts as eligible, and anyone touched or excluded since the build is gone.
+-- counts as eligible, anyone touched since the build is gone, and the kill
+-- switch is read now (an exclusion, an include or an expiry since the build
+-- counts at once): rows are picked by their status without the kill switch.
 -- "Now" is lanes_query_time(): now(), unless the session sets lanes.now.
 
 with
@@ -20,8 +22,8 @@ intent as (
         bit_reason_codes,
         recommended_channel,
         message_variant_id,
-        eligibility_status,
-        cooling_off_until,
+        status_without_kill_switch,
+        wait_without_kill_switch,
         computed_at,
         last_touched_at,
         touches_since_meeting
@@ -88,8 +90,7 @@ ready as (
         bit_reason_codes,
         recommended_channel,
         message_variant_id,
-        eligibility_status,
-        cooling_off_until,
+        wait_without_kill_switch as cooling_off_until,
         computed_at,
         last_touched_at,
         touches_since_meeting
@@ -97,10 +98,10 @@ ready as (
     where
         bit_score >= {{ var('min_ready_score') }}
         and (
-            eligibility_status = 'eligible'
+            status_without_kill_switch = 'eligible'
             or (
-                eligibility_status = 'cooling_off'
-                and cooling_off_until <= {{ lanes_query_time() }}
+                status_without_kill_switch = 'cooling_off'
+                and wait_without_kill_switch <= {{ lanes_query_time() }}
             )
         )
 )

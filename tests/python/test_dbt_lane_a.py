@@ -189,3 +189,26 @@ def test_export_before_a_build_says_what_to_run(migrated_db: str, tmp_path: Path
         pytest.raises(DatabaseError, match=r"run `loader dbt build --select lane_a` first"),
     ):
         export_queue(conn, READY_QUEUE, tmp_path / "q.csv")
+
+
+def test_an_include_after_the_build_brings_a_person_back_at_once(
+    migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workbook = write_xlsx(tmp_path / "meetings.xlsx", HEADERS, ROWS[:2])
+    entry = (
+        "insert into sales.reactivation_kill_switch (scope, scope_key, action, reason, actor,"
+        " expires_at) values (%s, %s, %s, 'test', 't', %s)"
+    )
+    with psycopg.connect(migrated_db) as conn:
+        ingest(conn, workbook, IngestOptions(actor="test"))
+        expiry = dt.datetime.combine(TODAY + dt.timedelta(days=10), dt.time(0), dt.UTC)
+        conn.execute(entry, ["person", person(1), "exclude", None])
+        conn.execute(entry, ["person", person(2), "exclude", expiry])
+    dbt_build(migrated_db, "lane_a", tmp_path, monkeypatch)
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        assert ready_people(conn) == {}
+        conn.execute(entry, ["person", person(1), "include", None])
+        assert set(ready_people(conn)) == {person(1)}
+        later = dt.datetime.combine(TODAY + dt.timedelta(days=11), dt.time(9), dt.UTC)
+        conn.execute("select set_config('lanes.now', %s, false)", [later.isoformat()])
+        assert set(ready_people(conn)) == {person(1), person(2)}
