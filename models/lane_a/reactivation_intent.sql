@@ -2,11 +2,14 @@
     config(
         materialized='table',
         schema='bit',
+        post_hook='analyze {{ this }}',
         indexes=[
-            {'columns': ['eligibility_status', 'bit_score']},
+            {'columns': ['status_without_kill_switch', 'bit_score']},
         ],
     )
 }}
+
+-- The post-hook's analyze gives the ready view's planner statistics of this build.
 
 with
 

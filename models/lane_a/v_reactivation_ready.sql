@@ -64,9 +64,11 @@ kill_switch as (
     from {{ ref('stg_lane_a__kill_switch') }}
 ),
 
+-- Read from the table, not from the `intent` CTE: referenced once, that CTE
+-- stays inlined and its filter can use the (status, score) index.
 last_build as (
     select max(computed_at) as computed_at
-    from intent
+    from {{ ref('reactivation_intent') }}
 ),
 
 touched_since_build as (

@@ -2,11 +2,14 @@
     config(
         materialized='table',
         schema='bit',
+        post_hook='analyze {{ this }}',
         indexes=[
-            {'columns': ['status', 'leverage_score']},
+            {'columns': ['lifecycle_status', 'leverage_score']},
         ],
     )
 }}
+
+-- The post-hook's analyze gives the ready view's planner statistics of this build.
 
 with
 

@@ -64,9 +64,11 @@ pauses as (
     from {{ ref('stg_lane_b__partner_pauses') }}
 ),
 
+-- Read from the table, not from the `intent` CTE: referenced once, that CTE
+-- stays inlined and its filter can use the (status, score) index.
 last_build as (
     select max(computed_at) as computed_at
-    from intent
+    from {{ ref('partner_intent') }}
 ),
 
 touched_since_build as (
