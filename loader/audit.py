@@ -28,6 +28,11 @@ class AuditContext:
     correlation_id: uuid.UUID = field(default_factory=uuid.uuid4)
     source_file: str | None = None
 
+    @classmethod
+    def of(cls, actor: str | None, **fields: object) -> AuditContext:
+        """The context for `actor`, or for the OS user when none is given."""
+        return cls(actor=actor or default_actor(), **fields)
+
     def apply(self, conn: psycopg.Connection) -> None:
         """Set the context for the current transaction (call inside it)."""
         conn.execute(

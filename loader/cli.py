@@ -158,6 +158,11 @@ def _ingest_options(command):
         click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
         click.option("--actor", metavar="NAME", help="Who ran it (default: the OS user)."),
     ]
+    return _with_options(command, options)
+
+
+def _with_options(command, options):
+    """Apply click decorators listed in the order --help shows them."""
     for option in reversed(options):
         command = option(command)
     return command
@@ -306,9 +311,7 @@ def _export_options(command):
         ),
         click.option("--actor", metavar="NAME", help="Who exports (default: the OS user)."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _with_options(command, options)
 
 
 def _run_export(spec, out: Path, limit: int | None, mark_touched: bool, actor: str | None):
@@ -340,17 +343,24 @@ def export_lane_b(out: Path, limit: int | None, mark_touched: bool, actor: str |
     _run_export(READY_QUEUE, out, limit, mark_touched, actor)
 
 
+# What every kill-switch entry of either lane keeps.
+_ENTRY_OPTIONS = [
+    click.option("--reason", required=True, help="Why (kept with the entry)."),
+    click.option("--actor", metavar="NAME", help="Who decided (default: the OS user)."),
+]
+
+
+def _entry_options(command):
+    return _with_options(command, _ENTRY_OPTIONS)
+
+
 def _kill_switch_options(command):
-    options = [
+    scopes = [
         click.option("--appointment", "appointment", metavar="UID", help="One meeting."),
         click.option("--person", metavar="UUID", help="Every meeting with this person."),
         click.option("--company", metavar="UUID", help="Every meeting with this company."),
-        click.option("--reason", required=True, help="Why (kept with the entry)."),
-        click.option("--actor", metavar="NAME", help="Who decided (default: the OS user)."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _with_options(command, [*scopes, *_ENTRY_OPTIONS])
 
 
 def _kill_switch(action: str, appointment, person, company, reason, actor, until=None) -> None:
@@ -416,8 +426,7 @@ def pause_group() -> None:
 
 @pause_group.command("lane-b")
 @click.argument("partner")
-@click.option("--reason", required=True, help="Why (kept with the entry).")
-@click.option("--actor", metavar="NAME", help="Who decided (default: the OS user).")
+@_entry_options
 def pause_lane_b(partner: str, reason: str, actor: str | None) -> None:
     """Pause PARTNER (fractional_cfo_id or email)."""
     _pause("pause", partner, reason, actor)
@@ -430,8 +439,7 @@ def resume_group() -> None:
 
 @resume_group.command("lane-b")
 @click.argument("partner")
-@click.option("--reason", required=True, help="Why (kept with the entry).")
-@click.option("--actor", metavar="NAME", help="Who decided (default: the OS user).")
+@_entry_options
 def resume_lane_b(partner: str, reason: str, actor: str | None) -> None:
     """Resume PARTNER (fractional_cfo_id or email)."""
     _pause("resume", partner, reason, actor)

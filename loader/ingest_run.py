@@ -108,10 +108,11 @@ def new_report(lane: str, target: str, table: Table, options: IngestOptions) -> 
 
 
 def audit_context(report: IngestReport, options: IngestOptions) -> AuditContext:
-    kwargs = {"correlation_id": uuid.UUID(report.correlation_id), "source_file": report.file}
-    if options.actor:
-        kwargs["actor"] = options.actor
-    return AuditContext(**kwargs)
+    return AuditContext.of(
+        options.actor,
+        correlation_id=uuid.UUID(report.correlation_id),
+        source_file=report.file,
+    )
 
 
 def collect_errors(parsed: Parsed, raw: pl.DataFrame) -> list[RowError]:

@@ -48,7 +48,7 @@ def export_queue(
     check_destination(path)
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1.")
-    context = AuditContext(actor=actor) if actor else AuditContext()
+    context = AuditContext.of(actor)
     query = f"select {', '.join(spec.columns)} from {spec.view} order by {spec.order_by}" + (
         " limit %s" if limit else ""
     )

@@ -41,7 +41,7 @@ def record_entry(
                 f"{key!r} is not a {scope} id: give the UUID from the "
                 f"{'people' if scope == 'person' else 'company'} master."
             ) from None
-    context = AuditContext(actor=actor) if actor else AuditContext()
+    context = AuditContext.of(actor)
     with conn.transaction():
         context.apply(conn)
         if scope == "appointment":

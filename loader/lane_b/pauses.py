@@ -47,7 +47,7 @@ def record_pause(
         raise UsageError(f"action must be pause or resume, not {action!r}.")
     if not reason.strip():
         raise UsageError("--reason is required: say why, for whoever reads the queue next.")
-    context = AuditContext(actor=actor) if actor else AuditContext()
+    context = AuditContext.of(actor)
     with conn.transaction():
         context.apply(conn)
         partner_id, firm = find_partner(conn, partner)

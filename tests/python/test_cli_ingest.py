@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_run import run_main
 from click.testing import CliRunner
 from sheets import write_xlsx
 
-from loader.cli import cli, main
+from loader.cli import cli
 
 HEADERS = ["people_id", "meeting_date", "meeting_type", "meeting_outcome", "stalled_reason"]
 P1 = "9a1d2c3b-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
@@ -18,15 +19,6 @@ P1 = "9a1d2c3b-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
 @pytest.fixture
 def runner_env(database_url_env: str) -> str:
     return database_url_env
-
-
-def run_main(args: list[str], capsys: pytest.CaptureFixture, monkeypatch) -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.argv", ["loader", *args])
-    with pytest.raises(SystemExit) as caught:
-        main()
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return caught.value.code or 0, out.out, out.err
 
 
 def test_json_summary_and_exit_codes(runner_env, tmp_path: Path, capsys, monkeypatch) -> None:

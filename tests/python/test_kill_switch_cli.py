@@ -6,22 +6,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from cli_run import run_main
 from sheets import write_xlsx
 
-from loader.cli import main
 from loader.ingest_run import IngestOptions
 from loader.lane_b.partners import ingest as ingest_partners
 
 PERSON = "9A1D2C3B-4E5F-4A6B-8C7D-0E1F2A3B4C5D"
-
-
-def run_main(args: list[str], capsys, monkeypatch) -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.argv", ["loader", *args])
-    with pytest.raises(SystemExit) as caught:
-        main()
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return caught.value.code or 0, out.out, out.err
 
 
 def test_exclude_and_include_a_person(database_url_env: str, capsys, monkeypatch) -> None:
