@@ -276,9 +276,7 @@ scores as (
     select
         appointment_uid,
         sum(points) as raw_points,
-        array_agg(
-            reason_code order by abs(points) desc, component_order asc, reason_code asc
-        ) filter (where points <> 0) as reason_codes
+        {{ codes_largest_first('reason_code') }} as reason_codes
     from score_components
     group by appointment_uid
 ),
@@ -335,7 +333,7 @@ final as (
     select
         md5('reactivation:' || facts.appointment_uid)::uuid as reactivation_bit_id,
         facts.appointment_uid,
-        least(greatest(coalesce(scores.raw_points, 0), 0), 100)::numeric(5, 2) as bit_score,
+        {{ clamped_score('scores.raw_points') }} as bit_score,
         coalesce(scores.reason_codes, '{}'::text[]) as bit_reason_codes,
         channels.recommended_channel::"bit".reactivation_channel_enum as recommended_channel,
         message_variants.message_variant_id,

@@ -64,20 +64,8 @@ kill_switch as (
     from {{ ref('stg_lane_a__kill_switch') }}
 ),
 
--- Read from the table, not from the `intent` CTE: referenced once, that CTE
--- stays inlined and its filter can use the (status, score) index.
-last_build as (
-    select max(computed_at) as computed_at
-    from {{ ref('reactivation_intent') }}
-),
-
 touched_since_build as (
-    select distinct touches.appointment_uid
-    from touches
-    cross join last_build
-    where
-        touches.recorded_at > last_build.computed_at
-        or touches.touched_at > last_build.computed_at
+    {{ keys_touched_since_build('touches', 'appointment_uid', ref('reactivation_intent')) }}
 ),
 
 active_exclusions as (

@@ -309,9 +309,7 @@ scores as (
     select
         fractional_cfo_id,
         sum(points) as raw_points,
-        array_agg(
-            factor_code order by abs(points) desc, component_order asc, factor_code asc
-        ) filter (where points <> 0) as leverage_factors
+        {{ codes_largest_first('factor_code') }} as leverage_factors
     from score_components
     group by fractional_cfo_id
 ),
@@ -416,7 +414,7 @@ final as (
     select
         md5('partner:' || facts.fractional_cfo_id::text)::uuid as partner_bit_id,
         facts.fractional_cfo_id,
-        least(greatest(coalesce(scores.raw_points, 0), 0), 100)::numeric(5, 2) as leverage_score,
+        {{ clamped_score('scores.raw_points') }} as leverage_score,
         coalesce(scores.leverage_factors, '{}'::text[]) as leverage_factors,
         next_actions.next_action as recommended_next_action,
         channels.recommended_channel::partners.partner_channel_enum as recommended_channel,

@@ -64,20 +64,8 @@ pauses as (
     from {{ ref('stg_lane_b__partner_pauses') }}
 ),
 
--- Read from the table, not from the `intent` CTE: referenced once, that CTE
--- stays inlined and its filter can use the (status, score) index.
-last_build as (
-    select max(computed_at) as computed_at
-    from {{ ref('partner_intent') }}
-),
-
 touched_since_build as (
-    select distinct touches.fractional_cfo_id
-    from touches
-    cross join last_build
-    where
-        touches.recorded_at > last_build.computed_at
-        or touches.touched_at > last_build.computed_at
+    {{ keys_touched_since_build('touches', 'fractional_cfo_id', ref('partner_intent')) }}
 ),
 
 paused_now as (

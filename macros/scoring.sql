@@ -1,0 +1,17 @@
+{#-
+    How both lanes turn scoring components into a score and its explanation
+    (each lane keeps its own components, weights and codes). Components are rows
+    with `points` and `component_order`.
+-#}
+
+{#- The sum of the points, clamped to 0-100; no components scores 0. -#}
+{% macro clamped_score(raw_points) -%}
+    least(greatest(coalesce({{ raw_points }}, 0), 0), 100)::numeric(5, 2)
+{%- endmacro %}
+
+{#- An aggregate: the code of every non-zero component, largest effect first,
+    ties in component order. -#}
+{% macro codes_largest_first(code_column) -%}
+    array_agg({{ code_column }} order by abs(points) desc, component_order asc, {{ code_column }} asc)
+    filter (where points <> 0)
+{%- endmacro %}
