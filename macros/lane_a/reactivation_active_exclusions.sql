@@ -1,7 +1,7 @@
 {#-
     Lane A kill switch: the (scope, scope_key) pairs excluded at `as_of`.
-    The latest entry per key decides; an inclusion or an expired exclusion
-    lifts it. Used by the intent table (as of the build) and by the ready view
+    The latest entry made by then per key decides; an inclusion or an expired
+    exclusion lifts it. Used by the intent table (as of the build) and by the ready view
     (as of the query), so both read the switch the same way.
 -#}
 {% macro reactivation_active_exclusions(kill_switch, as_of) -%}
@@ -15,6 +15,7 @@
             kill_switch_action,
             expires_at
         from {{ kill_switch }}
+        where entered_at <= {{ as_of }}
         order by scope asc, scope_key asc, entered_at desc, kill_switch_entry_id desc
     ) as latest
     where

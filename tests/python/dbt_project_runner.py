@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,15 @@ from loader.database import Target
 from loader.dbt_runner import run_dbt, tool_env
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt"]
+PROJECT_PARTS = [
+    "dbt_project.yml",
+    "profiles.yml",
+    "dbt-bouncer.yml",
+    "models",
+    "macros",
+    "seeds",
+    "tests/dbt",
+]
 
 
 def dbt_build(
@@ -32,6 +41,16 @@ def dbt_build(
 class DbtRun:
     code: int
     output: str
+    report: str = ""  # dbt-bouncer's JSON report, for run_bouncer
+
+    def failed_checks(self) -> set[tuple[str, str]]:
+        """dbt-bouncer's failures as (check name, resource name) pairs, from its JSON report."""
+        results = json.loads(self.report) if self.report else []
+        return {
+            (r["check_run_id"].split(":")[0], r["unique_id"].split(".")[-1])
+            for r in results
+            if r["outcome"] != "success"
+        }
 
 
 def copy_project(destination: Path) -> Path:
@@ -59,3 +78,20 @@ def run_dbt_captured(database_url: str, project: Path, args: list[str]) -> DbtRu
         [str(dbt), *args], env=env, cwd=project, capture_output=True, text=True, check=False
     )
     return DbtRun(done.returncode, done.stdout + done.stderr)
+
+
+def run_bouncer(project: Path) -> DbtRun:
+    """dbt-bouncer's convention checks on the project's manifest (after `dbt parse`)."""
+    parsed = run_dbt_captured("postgresql://localhost/unused", project, ["parse", "--quiet"])
+    assert parsed.code == 0, parsed.output
+    bouncer = Path(sys.executable).parent / "dbt-bouncer"
+    report = project / "bouncer.json"
+    done = subprocess.run(
+        [str(bouncer), "run", "--config-file", "dbt-bouncer.yml", "--output-file", str(report)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    text = report.read_text() if report.exists() else ""
+    return DbtRun(done.returncode, done.stdout + done.stderr, text)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from dbt_project_runner import PROJECT_ROOT, copy_project, run_dbt_captured
+from dbt_project_runner import PROJECT_ROOT, copy_project, run_bouncer, run_dbt_captured
 from sheets import write_xlsx
 
 from loader.ingest_run import IngestOptions
@@ -42,7 +42,7 @@ def test_graph_check_catches_a_lane_a_model_that_refs_lane_b(
     migrated_db: str, tmp_path: Path
 ) -> None:
     project = copy_project(tmp_path / "project")
-    (project / "models/lane_a/reactivation_with_partners.sql").write_text(
+    (project / "models/lane_a/marts/reactivation_with_partners.sql").write_text(
         "select fractional_cfo_id from {{ ref('stg_lane_b__partners') }}\n"
     )
     (project / "models/all_outreach.sql").write_text(
@@ -50,7 +50,9 @@ def test_graph_check_catches_a_lane_a_model_that_refs_lane_b(
         "union all\n"
         "select partner_appointment_uid from {{ ref('stg_lane_b__partner_appointments') }}\n"
     )
-    run = run_dbt_captured(migrated_db, project, ["test", "--select", "assert_lane_graph_isolated"])
+    run = run_dbt_captured(
+        migrated_db, project, ["test", "--select", "assert_lane_a_graph_isolated"]
+    )
     assert run.code != 0
     assert (
         "model.outreach_lanes.reactivation_with_partners (lane_a) depends on "
@@ -61,13 +63,13 @@ def test_graph_check_catches_a_lane_a_model_that_refs_lane_b(
 
 def test_graph_check_passes_on_the_real_project(migrated_db: str, tmp_path: Path) -> None:
     run = run_dbt_captured(
-        migrated_db, copy_project(tmp_path / "p"), ["test", "--select", "isolation"]
+        migrated_db, copy_project(tmp_path / "p"), ["test", "--select", "tag:isolation"]
     )
     assert run.code == 0, run.output
 
 
 def test_catalog_check_catches_cross_lane_objects(migrated_db: str, tmp_path: Path) -> None:
-    check = ["test", "--store-failures", "--select", "assert_catalog_lanes_isolated"]
+    check = ["test", "--store-failures", "--select", "assert_lane_b_catalog_isolated"]
     project = copy_project(tmp_path / "project")
     assert run_dbt_captured(migrated_db, project, check).code == 0
 
@@ -91,7 +93,7 @@ def test_catalog_check_catches_cross_lane_objects(migrated_db: str, tmp_path: Pa
 
     run = run_dbt_captured(migrated_db, project, check)
     assert run.code != 0
-    found = "\n".join(failures(migrated_db, "assert_catalog_lanes_isolated"))
+    found = "\n".join(failures(migrated_db, "assert_lane_b_catalog_isolated"))
     assert "sales.partner_links (lane_a) to partners.fractional_cfo_master (lane_b)" in found
     assert (
         "partner_touch_outreach_fk from partners.partner_touches (lane_b) to "
@@ -103,7 +105,7 @@ def test_catalog_check_catches_cross_lane_objects(migrated_db: str, tmp_path: Pa
 
 def test_score_and_cooling_off_checks_catch_bad_rows(migrated_db: str, tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    (project / "models/lane_a/scores_under_test.sql").write_text(
+    (project / "models/lane_a/marts/scores_under_test.sql").write_text(
         "select id, bit_score::numeric(5,2) as bit_score, wide_score::numeric(6,2) as wide_score,"
         " status, cooling_off_until::timestamptz as cooling_off_until, reason,"
         " now() as computed_at\n"
@@ -111,7 +113,7 @@ def test_score_and_cooling_off_checks_catch_bad_rows(migrated_db: str, tmp_path:
         " (3, 70, 60, 'excluded', null, null))"
         " as t (id, bit_score, wide_score, status, cooling_off_until, reason)\n"
     )
-    (project / "models/lane_a/_scores_under_test.yml").write_text(
+    (project / "models/lane_a/marts/_scores_under_test.yml").write_text(
         """version: 2
 models:
   - name: scores_under_test
@@ -193,29 +195,58 @@ def test_reason_code_check_catches_an_undocumented_code(migrated_db: str, tmp_pa
     assert "TYPE_SPREADSHEETS | 1 | not a documented code" in found
 
 
-def test_hygiene_check_catches_an_undocumented_hard_coded_model(
-    migrated_db: str, tmp_path: Path
-) -> None:
+def test_conventions_pass_on_the_real_project(tmp_path: Path) -> None:
+    run = run_bouncer(copy_project(tmp_path / "project"))
+    assert run.code == 0, run.output
+
+
+def test_conventions_catch_an_undocumented_hard_coded_model(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    (project / "models/lane_a/quick_fix.sql").write_text(
+    (project / "models/lane_a/staging/quick_fix.sql").write_text(
         "select appointment_uid from sales.appointment_history\n"
     )
-    (project / "models/lane_a/v_reactivation_extra.sql").write_text(
+    (project / "models/lane_a/marts/v_reactivation_extra.sql").write_text(
         "{{ config(schema='bit') }}\n"
         "select appointment_uid from {{ ref('stg_lane_a__appointment_history') }}\n"
     )
-    run = run_dbt_captured(migrated_db, project, ["test", "--select", "assert_project_hygiene"])
+    (project / "models/lane_a/marts/_extra.yml").write_text(
+        "version: 2\nmodels:\n  - name: v_reactivation_extra\n"
+        "    description: An extra view.\n    columns:\n      - name: appointment_uid\n"
+        "        description: The meeting.\n        data_tests: [unique, not_null]\n"
+    )
+    (project / "models/lane_a/scratch").mkdir()
+    (project / "models/lane_a/scratch/int_reactivation__tmp.sql").write_text("select 1 as id\n")
+    run = run_bouncer(project)
     assert run.code != 0
-    assert "model.outreach_lanes.quick_fix has no description" in run.output
-    assert 'model.outreach_lanes.quick_fix names a schema in SQL ("from sales.")' in run.output
-    assert "model.outreach_lanes.quick_fix has no primary-key test" in run.output
-    assert (
-        "model.outreach_lanes.v_reactivation_extra is read by BI (schema bit) but has no "
-        "columns_documented test"
-    ) in run.output
+    failed = run.failed_checks()
+    assert ("check_model_description_populated", "quick_fix") in failed
+    assert ("check_model_code_does_not_contain_regexp_pattern", "quick_fix") in failed
+    assert ("check_model_has_unique_test", "quick_fix") in failed
+    assert ("check_model_names", "quick_fix") in failed
+    assert ("check_model_has_tests_by_name", "v_reactivation_extra") in failed
+    assert ("check_model_property_file_location", "v_reactivation_extra") in failed
+    assert ("check_model_directories", "int_reactivation__tmp") in failed
+
+
+def test_lane_selection_runs_the_isolation_checks(migrated_db: str, tmp_path: Path) -> None:
+    """`dbt build --select lane_a` (the design's own command) enforces the design's hard rule."""
+    project = copy_project(tmp_path / "project")
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        conn.execute(
+            "alter table sales.appointment_history add column fractional_cfo_id uuid"
+            " constraint history_partner_fk references partners.fractional_cfo_master"
+        )
+    for lane in ("lane_a", "lane_b"):
+        run = run_dbt_captured(
+            migrated_db, project, ["build", "--store-failures", "--select", lane]
+        )
+        assert run.code != 0, f"--select {lane} did not catch the cross-lane foreign key"
+        found = "\n".join(failures(migrated_db, f"assert_{lane}_catalog_isolated"))
+        assert "history_partner_fk from sales.appointment_history (lane_a) to" in found
 
 
 def test_the_real_project_is_what_the_copies_start_from() -> None:
     # Guards the tests above: they inject into a copy of these very files.
-    assert (PROJECT_ROOT / "tests/dbt/isolation/assert_lane_graph_isolated.sql").exists()
-    assert (PROJECT_ROOT / "tests/dbt/hygiene/assert_project_hygiene.sql").exists()
+    assert (PROJECT_ROOT / "tests/dbt/lane_a/assert_lane_a_graph_isolated.sql").exists()
+    assert (PROJECT_ROOT / "tests/dbt/lane_b/assert_lane_b_catalog_isolated.sql").exists()
+    assert (PROJECT_ROOT / "dbt-bouncer.yml").exists()

@@ -1,14 +1,14 @@
-{{ config(tags=['isolation', 'lane_a', 'lane_b'], store_failures=true) }}
-
--- Lane isolation in the database itself, whatever created the objects
--- (dbt, a migration or someone at a psql prompt). Fails for:
---   * a foreign key from a lane table to another lane or to any table outside
---     its lane (an outreach table, say);
---   * a view or materialized view, in any schema, that reads both lanes
---     (directly or through other views);
---   * an object in schema bit outside the lane-prefixed set (reactivation_*,
---     v_reactivation_*, partner_*, v_partner_*, and Lane A's two enums).
-
+{#-
+    Lane isolation in the database itself, whatever created the objects
+    (dbt, a migration or someone at a psql prompt). Fails for:
+      * a foreign key from a lane table to another lane or to any table outside
+        its lane (an outreach table, say);
+      * a view or materialized view, in any schema, that reads both lanes
+        (directly or through other views);
+      * an object in schema bit outside the lane-prefixed set (reactivation_*,
+        v_reactivation_*, partner_*, v_partner_*, and Lane A's two enums).
+-#}
+{% macro catalog_isolation_violations() -%}
 with recursive
 
 relations as (
@@ -143,3 +143,4 @@ union all
 select violation from bit_types
 union all
 select violation from bit_functions
+{%- endmacro %}

@@ -1,0 +1,89 @@
+{{
+    config(
+        materialized='table',
+        schema='bit',
+        post_hook='analyze {{ this }}',
+        indexes=[
+            {'columns': ['status_without_kill_switch', 'bit_score']},
+        ],
+    )
+}}
+
+-- Lane A scoring, one row per meeting: the steps in intermediate/ joined, and
+-- the score (the components' points added up, clamped to 0-100) with its
+-- reason codes, largest effect first. The post-hook's analyze gives the ready
+-- view's planner statistics of this build.
+
+with
+
+facts as (
+    select
+        appointment_uid,
+        last_touched_at,
+        touches_since_meeting,
+        meetings_to_date
+    from {{ ref('int_reactivation__meeting_facts') }}
+),
+
+score_components as (
+    select
+        appointment_uid,
+        reason_code,
+        points,
+        component_order
+    from {{ ref('int_reactivation__score_components') }}
+),
+
+eligibility as (
+    select
+        appointment_uid,
+        eligibility_status,
+        exclusion_reason,
+        cooling_off_until,
+        status_without_kill_switch,
+        wait_without_kill_switch
+    from {{ ref('int_reactivation__eligibility') }}
+),
+
+channel_and_message as (
+    select
+        appointment_uid,
+        recommended_channel,
+        message_variant_id
+    from {{ ref('int_reactivation__channel_and_message') }}
+),
+
+scores as (
+    select
+        appointment_uid,
+        sum(points) as raw_points,
+        {{ codes_largest_first('reason_code') }} as reason_codes
+    from score_components
+    group by appointment_uid
+)
+
+select
+    md5('reactivation:' || facts.appointment_uid)::uuid as reactivation_bit_id,
+    facts.appointment_uid,
+    {{ clamped_score('scores.raw_points') }} as bit_score,
+    coalesce(scores.reason_codes, '{}'::text[]) as bit_reason_codes,
+    channel_and_message.recommended_channel::"bit".reactivation_channel_enum
+        as recommended_channel,
+    channel_and_message.message_variant_id,
+    eligibility.eligibility_status::"bit".eligibility_status_enum as eligibility_status,
+    eligibility.exclusion_reason,
+    eligibility.cooling_off_until,
+    {{ lanes_as_of_timestamp() }} as computed_at,
+    facts.last_touched_at,
+    facts.touches_since_meeting,
+    facts.meetings_to_date,
+    eligibility.status_without_kill_switch::"bit".eligibility_status_enum
+        as status_without_kill_switch,
+    eligibility.wait_without_kill_switch
+from facts
+inner join eligibility
+    on facts.appointment_uid = eligibility.appointment_uid
+inner join channel_and_message
+    on facts.appointment_uid = channel_and_message.appointment_uid
+left join scores
+    on facts.appointment_uid = scores.appointment_uid

@@ -1,0 +1,144 @@
+-- One row per partner with everything Lane B's rules read: the partner's
+-- status and reachability, the meetings (last one, earlier warm ones), the
+-- touches since the last meeting, whether a pause is in force, and the niche
+-- and region fit. The as-of rule lives here and only here: meetings, touches
+-- and pause entries after the as-of moment do not exist for the score.
+
+with
+
+partners as (
+    select
+        fractional_cfo_id,
+        linkedin_url,
+        email,
+        geography,
+        niche_focus,
+        partner_status
+    from {{ ref('stg_lane_b__partners') }}
+),
+
+meetings as (
+    select
+        fractional_cfo_id,
+        meeting_date,
+        meeting_seq_of_day,
+        meeting_type,
+        meeting_outcome
+    from {{ ref('stg_lane_b__partner_appointments') }}
+    where meeting_date <= {{ lanes_as_of_date() }}
+),
+
+touches as (
+    select
+        touch_id,
+        fractional_cfo_id,
+        channel,
+        touched_at
+    from {{ ref('stg_lane_b__partner_touches') }}
+    where touched_at <= {{ lanes_as_of_timestamp() }}
+),
+
+pauses as (
+    select
+        pause_entry_id,
+        fractional_cfo_id,
+        pause_action,
+        entered_at
+    from {{ ref('stg_lane_b__partner_pauses') }}
+),
+
+-- Fit ignores case and surrounding spaces.
+target_niches as (
+    select distinct lower(btrim(niche)) as niche_key
+    from {{ ref('partner_target_niches') }}
+),
+
+target_regions as (
+    select distinct lower(btrim(region)) as region_key
+    from {{ ref('partner_target_regions') }}
+),
+
+-- Several meetings on one day are ordered by their seq.
+ordered_meetings as (
+    select
+        fractional_cfo_id,
+        meeting_date,
+        meeting_type,
+        meeting_outcome,
+        row_number() over (
+            partition by fractional_cfo_id
+            order by meeting_date desc, meeting_seq_of_day desc
+        ) as recency_rank
+    from meetings
+),
+
+meeting_summary as (
+    select
+        fractional_cfo_id,
+        count(*) as total_meetings,
+        count(*) filter (where recency_rank > 1 and meeting_outcome = 'warm')
+            as earlier_warm_meetings,
+        max(meeting_date) filter (where recency_rank = 1) as last_meeting_date,
+        max(meeting_type) filter (where recency_rank = 1) as last_meeting_type,
+        max(meeting_outcome) filter (where recency_rank = 1) as last_meeting_outcome
+    from ordered_meetings
+    group by fractional_cfo_id
+),
+
+-- Touches count from the day of the last meeting; with no meeting, all count.
+touch_summary as (
+    select
+        touches.fractional_cfo_id,
+        count(*) filter (
+            where touches.touched_at >= meeting_summary.last_meeting_date
+            or meeting_summary.last_meeting_date is null
+        ) as touches_since_last_meeting,
+        max(touches.touched_at) as last_touched_at
+    from touches
+    left join meeting_summary
+        on touches.fractional_cfo_id = meeting_summary.fractional_cfo_id
+    group by touches.fractional_cfo_id
+),
+
+last_touch as (
+    select distinct on (fractional_cfo_id)
+        fractional_cfo_id,
+        channel as last_touch_channel
+    from touches
+    order by fractional_cfo_id asc, touched_at desc, touch_id desc
+),
+
+paused_partners as (
+    {{ partner_active_pauses('pauses', lanes_as_of_timestamp()) }}
+)
+
+select
+    partners.fractional_cfo_id,
+    partners.partner_status,
+    partners.email is not null as has_email,
+    partners.linkedin_url is not null as has_linkedin,
+    meeting_summary.last_meeting_date,
+    meeting_summary.last_meeting_type,
+    meeting_summary.last_meeting_outcome,
+    {{ lanes_as_of_date() }} - meeting_summary.last_meeting_date as days_since_last_meeting,
+    coalesce(meeting_summary.total_meetings, 0)::integer as total_meetings,
+    coalesce(meeting_summary.earlier_warm_meetings, 0)::integer as earlier_warm_meetings,
+    coalesce(touch_summary.touches_since_last_meeting, 0)::integer as touches_since_last_meeting,
+    touch_summary.last_touched_at,
+    last_touch.last_touch_channel,
+    paused_partners.fractional_cfo_id is not null as is_paused,
+    target_niches.niche_key is not null as is_target_niche,
+    target_regions.region_key is not null as is_target_region
+from partners
+left join meeting_summary
+    on partners.fractional_cfo_id = meeting_summary.fractional_cfo_id
+left join touch_summary
+    on partners.fractional_cfo_id = touch_summary.fractional_cfo_id
+left join last_touch
+    on partners.fractional_cfo_id = last_touch.fractional_cfo_id
+left join paused_partners
+    on partners.fractional_cfo_id = paused_partners.fractional_cfo_id
+left join target_niches
+    on lower(btrim(partners.niche_focus)) = target_niches.niche_key
+left join target_regions
+    on lower(btrim(partners.geography)) = target_regions.region_key

@@ -1,0 +1,93 @@
+{{
+    config(
+        materialized='table',
+        schema='bit',
+        post_hook='analyze {{ this }}',
+        indexes=[
+            {'columns': ['lifecycle_status', 'leverage_score']},
+        ],
+    )
+}}
+
+-- Lane B scoring, one row per partner: the steps in intermediate/ joined, and
+-- the leverage score (the components' points added up, clamped to 0-100) with
+-- its factors, largest effect first. The post-hook's analyze gives the ready
+-- view's planner statistics of this build.
+
+with
+
+facts as (
+    select
+        fractional_cfo_id,
+        last_touched_at,
+        last_meeting_date,
+        last_meeting_type,
+        last_meeting_outcome,
+        total_meetings,
+        earlier_warm_meetings,
+        touches_since_last_meeting
+    from {{ ref('int_partner__partner_facts') }}
+),
+
+score_components as (
+    select
+        fractional_cfo_id,
+        factor_code,
+        points,
+        component_order
+    from {{ ref('int_partner__score_components') }}
+),
+
+lifecycle as (
+    select
+        fractional_cfo_id,
+        status,
+        lifecycle_status,
+        cooling_off_until
+    from {{ ref('int_partner__lifecycle') }}
+),
+
+next_action as (
+    select
+        fractional_cfo_id,
+        recommended_next_action,
+        recommended_channel,
+        message_variant_id
+    from {{ ref('int_partner__next_action') }}
+),
+
+scores as (
+    select
+        fractional_cfo_id,
+        sum(points) as raw_points,
+        {{ codes_largest_first('factor_code') }} as leverage_factors
+    from score_components
+    group by fractional_cfo_id
+)
+
+select
+    md5('partner:' || facts.fractional_cfo_id::text)::uuid as partner_bit_id,
+    facts.fractional_cfo_id,
+    {{ clamped_score('scores.raw_points') }} as leverage_score,
+    coalesce(scores.leverage_factors, '{}'::text[]) as leverage_factors,
+    next_action.recommended_next_action,
+    next_action.recommended_channel::partners.partner_channel_enum as recommended_channel,
+    next_action.message_variant_id,
+    lifecycle.status,
+    lifecycle.lifecycle_status,
+    lifecycle.cooling_off_until,
+    facts.last_touched_at,
+    {{ lanes_as_of_timestamp() }} as computed_at,
+    facts.last_meeting_date,
+    facts.last_meeting_type,
+    facts.last_meeting_outcome,
+    facts.total_meetings,
+    facts.earlier_warm_meetings,
+    facts.touches_since_last_meeting
+from facts
+inner join lifecycle
+    on facts.fractional_cfo_id = lifecycle.fractional_cfo_id
+left join next_action
+    on facts.fractional_cfo_id = next_action.fractional_cfo_id
+left join scores
+    on facts.fractional_cfo_id = scores.fractional_cfo_id

@@ -1,0 +1,5 @@
+{{ config(tags=['isolation'], store_failures=true) }}
+
+-- Part of every `--select lane_b` build (this folder's fqn starts with lane_b):
+-- the database itself keeps the lanes apart, whoever created the objects.
+{{ catalog_isolation_violations() }}

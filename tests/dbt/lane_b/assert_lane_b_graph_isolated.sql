@@ -1,0 +1,5 @@
+{{ config(tags=['isolation'], store_failures=true) }}
+
+-- Part of every `--select lane_b` build (this folder's fqn starts with lane_b):
+-- the whole project's dbt graph keeps the lanes apart.
+{{ lane_graph_isolation_violations() }}
