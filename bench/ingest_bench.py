@@ -89,10 +89,12 @@ def work_loader(conninfo: str, path: Path) -> dict:
 
 
 def _read(path: Path):
-    from loader.lane_a.columns import KNOWN, REQUIRED
+    from loader.lane_a.columns import MEETING_COLUMNS
     from loader.workbook import ROW, read_table
 
-    return read_table(path, KNOWN, REQUIRED).frame.drop(ROW)
+    known = [c.name for c in MEETING_COLUMNS]
+    required = [c.name for c in MEETING_COLUMNS if c.required]
+    return read_table(path, known, required).frame.drop(ROW)
 
 
 def work_floor(conninfo: str, path: Path) -> dict:

@@ -19,6 +19,8 @@ from loader.dbt_runner import run_dbt
 from loader.errors import LanesError
 from loader.examples import write_examples
 from loader.ingest_run import IngestOptions
+from loader.lane_a.ingest import ingest as ingest_lane_a
+from loader.lane_b.ingest import ingest_meetings, ingest_partners
 from loader.migrations import migrate
 from loader.paths import state_dir
 from loader.report import print_report
@@ -71,18 +73,14 @@ def run_demo(console: Console, examples_dir: Path | None = None, top: int = 10) 
         folder = examples_dir or state_dir() / "demo"
         files = write_examples(folder, dt.date.today())
         options = IngestOptions(actor="make-demo")
-        from loader.lane_a.ingest import ingest as ingest_lane_a
-        from loader.lane_b.appointments import ingest as ingest_partner_meetings
-        from loader.lane_b.partners import ingest as ingest_partners
-
         for run, key in [
             (ingest_lane_a, "lane_a"),
             (ingest_partners, "partners"),
-            (ingest_partner_meetings, "partner_meetings"),
+            (ingest_meetings, "partner_meetings"),
         ]:
             report = run(conn, files[key], options)
             # The demo's 40-odd new partner ids would drown the queues it is there to show.
-            print_report(report, console, list_new_partners=False)
+            print_report(report, console, show_notes=False)
             if report.errors:
                 raise DemoFailed(f"the example file {files[key]} did not load cleanly")
 

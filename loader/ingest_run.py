@@ -1,8 +1,11 @@
-"""What every ingest run shares, whatever the lane.
+"""The one ingest flow every lane runs, and what its steps share.
 
-The report (counts, errors, the --json shape), turning error columns into
-row/column/value/message records, the rejects file, the per-lane lock, the
-COPY into a staging table and the load-ledger row.
+`run_ingest(conn, spec, path, options)` reads a spreadsheet, types and checks
+every cell, applies the lane's cross-column rules, drops in-file duplicates,
+stages the rows with COPY, compares them with what is stored, then - unless it
+is a dry run or a row was rejected - writes them, adds the load-ledger row and
+reports. A lane supplies an `IngestSpec`: its columns, rules, staging table and
+its compare and write steps (see loader/lane_a/ingest.py, loader/lane_b/ingest.py).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import datetime as dt
 import io
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -21,9 +24,9 @@ import psycopg
 
 from loader import __version__
 from loader.audit import AuditContext
-from loader.cells import Parsed
+from loader.cells import Column, Parsed, parse_columns
 from loader.errors import UsageError
-from loader.workbook import ROW, Table
+from loader.workbook import ROW, Table, read_table
 
 COPY_CHUNK_ROWS = 50_000
 
@@ -50,7 +53,9 @@ class IngestReport:
     duplicates: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    new_partner_ids: list[dict[str, str | int]] = field(default_factory=list)
+    # Lane-owned results of a written load: extra --json fields, and lines to print.
+    details: dict[str, object] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
     written: bool = False
 
     @property
@@ -73,8 +78,7 @@ class IngestReport:
             "errors": [asdict(e) for e in self.errors],
             "warnings": self.warnings,
         }
-        if self.new_partner_ids:
-            data["new_partner_ids"] = self.new_partner_ids
+        data.update(self.details)
         return data
 
     def to_json(self) -> str:
@@ -90,6 +94,113 @@ class IngestOptions:
     actor: str | None = None
     today: dt.date | None = None
     progress: Callable[[str, int, int], None] | None = None  # (stage, done, total)
+
+
+@dataclass
+class Plan:
+    """What the compare step found: the write step's input, and the counts it will give."""
+
+    inserted: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    state: object = None  # whatever the lane's write step needs
+
+
+@dataclass(frozen=True)
+class Written:
+    inserted: int
+    updated: int = 0
+    details: dict[str, object] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The valid rows of a file after the lane's in-file checks."""
+
+    rows: pl.DataFrame
+    duplicates: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IngestSpec:
+    """What one lane's ingest of one kind of file brings to `run_ingest`."""
+
+    lane: str  # the lock and the ledger: loads of one lane run one at a time
+    target: str  # the table the rows go to, as the report names it
+    columns: Sequence[Column]
+    stage_table: str
+    stage_columns: Sequence[tuple[str, str]]  # (name, SQL type) after the row number
+    # Writes nothing; may add row errors to the typed frame (cross-column rules).
+    check_rows: Callable[[Parsed], None]
+    # In-file work on the valid rows: derive keys, drop or reject repeated rows.
+    prepare: Callable[[pl.DataFrame], Prepared]
+    # Inside the transaction, rows staged: match with what is stored. Writes nothing.
+    compare: Callable[[psycopg.Connection, pl.DataFrame], Plan]
+    # Inside the transaction, reached only when the load goes ahead.
+    write: Callable[[psycopg.Connection, Plan], Written]
+
+
+def no_cross_column_rules(parsed: Parsed) -> None:
+    return None
+
+
+def keep_every_row(rows: pl.DataFrame) -> Prepared:
+    return Prepared(rows)
+
+
+def run_ingest(
+    conn: psycopg.Connection, spec: IngestSpec, path: Path, options: IngestOptions
+) -> IngestReport:
+    """Load one file for one lane, all or nothing (or the valid rows with skip_invalid)."""
+    started_at = dt.datetime.now(dt.UTC)
+    known = [c.name for c in spec.columns]
+    table = read_table(path, known, [c.name for c in spec.columns if c.required], options.sheet)
+    report = new_report(spec.lane, spec.target, table, options)
+    _progress(options, "validating", 0, table.rows_read)
+
+    parsed = parse_columns(table.frame, list(spec.columns), options.today or dt.date.today())
+    spec.check_rows(parsed)
+    errors = collect_errors(parsed, table.frame)
+    prepared = spec.prepare(valid_rows(parsed))
+    errors.extend(prepared.errors)
+    rows = prepared.rows
+
+    _progress(options, "writing", 0, rows.height)
+    with conn.transaction() as tx:
+        lock_lane(conn, spec.lane)
+        context = audit_context(report, options)
+        context.apply(conn)
+        columns = ", ".join(f"{name} {sql_type}" for name, sql_type in spec.stage_columns)
+        conn.execute(
+            f"create temp table {spec.stage_table} ({ROW} bigint not null, {columns})"
+            " on commit drop"
+        )
+        staged = [ROW, *(name for name, _ in spec.stage_columns if name in rows.columns)]
+        copy_frame(conn, spec.stage_table, rows.select(staged), options.progress)
+        plan = spec.compare(conn, rows)
+        errors.extend(plan.errors)
+        report.errors = sort_errors(errors)
+        report.duplicates = prepared.duplicates + plan.duplicates
+        report.inserted, report.updated = plan.inserted, plan.updated
+        if must_roll_back(report, options):
+            raise psycopg.Rollback(tx)
+        written = spec.write(conn, plan)
+        report.inserted, report.updated = written.inserted, written.updated
+        report.details, report.notes = written.details, written.notes
+        write_ledger(conn, report, context.actor, started_at)
+        report.written = True
+
+    if options.rejects and report.errors:
+        write_rejects(options.rejects, table.frame, report.errors)
+    return report
+
+
+def _progress(options: IngestOptions, stage: str, done: int, total: int) -> None:
+    if options.progress:
+        options.progress(stage, done, total)
 
 
 def new_report(lane: str, target: str, table: Table, options: IngestOptions) -> IngestReport:
@@ -149,7 +260,6 @@ def must_roll_back(report: IngestReport, options: IngestOptions) -> bool:
         return True
     if report.errors and not options.skip_invalid:
         report.inserted = report.updated = 0
-        report.new_partner_ids = []
         return True
     return False
 

@@ -42,7 +42,7 @@ def progress_reporter(
         yield update
 
 
-def print_report(report: IngestReport, console: Console, list_new_partners: bool = True) -> None:
+def print_report(report: IngestReport, console: Console, show_notes: bool = True) -> None:
     for warning in report.warnings:
         console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False)
     if report.errors:
@@ -64,12 +64,8 @@ def print_report(report: IngestReport, console: Console, list_new_partners: bool
     else:
         line = ", ".join(f"{row[0]}: {row[1]}" for row in _rows(summary))
         console.print(f"{report.file} -> {report.target}: {line}", markup=False, highlight=False)
-    for new in report.new_partner_ids if list_new_partners else []:
-        console.print(
-            f"new partner {new['fractional_cfo_id']} (row {new['row']}: {new['firm_name']})",
-            markup=False,
-            highlight=False,
-        )
+    for note in report.notes if show_notes else []:
+        console.print(note, markup=False, highlight=False)
     console.print(_outcome(report), markup=False, highlight=False)
 
 

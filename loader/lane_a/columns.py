@@ -8,7 +8,7 @@ MEETING_TYPES = ("discovery", "systems", "numbers", "other")
 MEETING_OUTCOMES = ("progressed", "stalled", "ghosted", "lost")
 SOURCES = ("calendar", "crm", "manual")
 
-COLUMNS = [
+MEETING_COLUMNS = [
     Column("company_id", "uuid", "Company of the prospect (UUID from company_master).",
            "3f2b8c1e-9d4a-4b7e-8f00-2a1c5e6d7b90",
            note="company_id or people_id (or both) is required"),
@@ -30,8 +30,6 @@ COLUMNS = [
     Column("outreach_id", "uuid", "Outreach record in the wider system (analytics only).", ""),
 ]  # fmt: skip
 
-KNOWN = [c.name for c in COLUMNS]
-REQUIRED = [c.name for c in COLUMNS if c.required]
 # The columns that define a stored meeting; the same uid with other values is a conflict.
 VALUE_COLUMNS = [
     "company_id",

@@ -14,28 +14,35 @@ from pathlib import Path
 import polars as pl
 import psycopg
 
-from loader.cells import add_row_error, parse_columns
+from loader.cells import Parsed, add_row_error
 from loader.errors import UsageError
 from loader.ingest_run import (
     IngestOptions,
     IngestReport,
+    IngestSpec,
+    Plan,
+    Prepared,
     RowError,
-    audit_context,
-    collect_errors,
-    copy_frame,
-    lock_lane,
-    must_roll_back,
-    new_report,
-    sort_errors,
-    valid_rows,
-    write_ledger,
-    write_rejects,
+    Written,
+    run_ingest,
 )
-from loader.lane_a.columns import COLUMNS, KNOWN, REQUIRED, SOURCES, VALUE_COLUMNS
-from loader.workbook import ROW, read_table
+from loader.lane_a.columns import MEETING_COLUMNS, SOURCES, VALUE_COLUMNS
+from loader.workbook import ROW
 
 TARGET = "sales.appointment_history"
 _STAGE = "stage_appointment_history"
+_STAGE_COLUMNS = [
+    ("appointment_uid", "text not null"),
+    ("company_id", "uuid"),
+    ("people_id", "uuid"),
+    ("outreach_id", "uuid"),
+    ("meeting_date", "date not null"),
+    ("meeting_type", "text not null"),
+    ("meeting_outcome", "text not null"),
+    ("stalled_reason", "text"),
+    ("source", "text not null"),
+    ("source_record_id", "text"),
+]
 
 
 def ingest(
@@ -44,27 +51,41 @@ def ingest(
     options: IngestOptions,
     source_override: str | None = None,
 ) -> IngestReport:
+    """Load a workbook of past meetings (`loader ingest lane-a FILE`)."""
+    return run_ingest(conn, meetings_spec(source_override), path, options)
+
+
+def meetings_spec(source_override: str | None = None) -> IngestSpec:
+    """The Lane A meetings ingest; `source_override` sets the source of every row."""
     if source_override is not None:
         source_override = source_override.strip().lower()
         if source_override not in SOURCES:
             raise UsageError(
                 f"--source {source_override!r} is not allowed; use one of: {', '.join(SOURCES)}."
             )
-    started_at = dt.datetime.now(dt.UTC)
-    table = read_table(path, KNOWN, REQUIRED, options.sheet)
-    report = new_report("lane_a", TARGET, table, options)
-    today = options.today or dt.date.today()
-    if options.progress:
-        options.progress("validating", 0, table.rows_read)
 
-    parsed = parse_columns(table.frame, COLUMNS, today)
-    frame = parsed.frame
-    if source_override is not None:
-        parsed.frame = frame.with_columns(
-            pl.lit(source_override).alias("source"),
-            pl.lit(None, dtype=pl.String).alias("err:source"),
-        )
-    raw = table.frame
+    def check_rows(parsed: Parsed) -> None:
+        if source_override is not None:
+            parsed.frame = parsed.frame.with_columns(
+                pl.lit(source_override).alias("source"),
+                pl.lit(None, dtype=pl.String).alias("err:source"),
+            )
+        _check_meeting_rules(parsed)
+
+    return IngestSpec(
+        lane="lane_a",
+        target=TARGET,
+        columns=MEETING_COLUMNS,
+        stage_table=_STAGE,
+        stage_columns=_STAGE_COLUMNS,
+        check_rows=check_rows,
+        prepare=_prepare,
+        compare=_compare,
+        write=_write,
+    )
+
+
+def _check_meeting_rules(parsed: Parsed) -> None:
     add_row_error(
         parsed,
         "company_id",
@@ -81,9 +102,10 @@ def ingest(
         (pl.col("meeting_outcome") == "stalled") & pl.col("stalled_reason").is_null(),
         "stalled_reason is required when meeting_outcome is stalled; say why it stalled.",
     )
-    errors = collect_errors(parsed, raw)
 
-    rows = valid_rows(parsed).with_columns(
+
+def _prepare(rows: pl.DataFrame) -> Prepared:
+    keyed = rows.with_columns(
         pl.concat_str(
             pl.col("company_id").fill_null(""),
             pl.col("people_id").fill_null(""),
@@ -91,67 +113,45 @@ def ingest(
             separator="|",
         ).alias("appointment_uid")
     )
-    rows, in_file_duplicates, in_file_conflicts = _dedupe_in_file(rows)
-    errors.extend(in_file_conflicts)
-    report.duplicates += in_file_duplicates
+    first, duplicates, conflicts = _dedupe_in_file(keyed)
+    return Prepared(first, duplicates, conflicts)
 
-    if options.progress:
-        options.progress("writing", 0, rows.height)
-    with conn.transaction() as tx:
-        lock_lane(conn, "lane_a")
-        context = audit_context(report, options)
-        context.apply(conn)
-        conn.execute(
-            f"""
-            create temp table {_STAGE} (
-                {ROW} bigint not null,
-                appointment_uid text not null,
-                company_id uuid, people_id uuid, outreach_id uuid,
-                meeting_date date not null,
-                meeting_type text not null, meeting_outcome text not null,
-                stalled_reason text, source text not null, source_record_id text
-            ) on commit drop
-            """
+
+def _compare(conn: psycopg.Connection, rows: pl.DataFrame) -> Plan:
+    conflicts, stored_duplicates = _compare_with_stored(conn)
+    return Plan(
+        inserted=rows.height - stored_duplicates - len(conflicts),
+        duplicates=stored_duplicates,
+        errors=conflicts,
+        # Some rows are stored already: the write must skip them.
+        state=bool(stored_duplicates or conflicts),
+    )
+
+
+def _write(conn: psycopg.Connection, plan: Plan) -> Written:
+    # Loaders of this lane are serialised by the lock, so the stored uids cannot
+    # change under us: skip the anti-join when nothing in the file is stored yet.
+    # (A writer outside the loader racing us gets a unique violation: all rolls back.)
+    skip_stored = ""
+    if plan.state:
+        skip_stored = (
+            f"where not exists (select 1 from {TARGET} as h"
+            " where h.appointment_uid = s.appointment_uid)"
         )
-        stage_cols = [ROW, "appointment_uid", *VALUE_COLUMNS]
-        copy_frame(conn, _STAGE, rows.select(stage_cols), options.progress)
-        conflicts, stored_duplicates = _compare_with_stored(conn)
-        errors.extend(conflicts)
-        report.duplicates += stored_duplicates
-        report.errors = sort_errors(errors)
-
-        report.inserted = rows.height - stored_duplicates - len(conflicts)
-        if must_roll_back(report, options):
-            raise psycopg.Rollback(tx)
-        # Loaders of this lane are serialised by the lock, so the stored uids cannot
-        # change under us: skip the anti-join when nothing in the file is stored yet.
-        # (A writer outside the loader racing us gets a unique violation: all rolls back.)
-        skip_stored = ""
-        if stored_duplicates or conflicts:
-            skip_stored = (
-                f"where not exists (select 1 from {TARGET} as h"
-                " where h.appointment_uid = s.appointment_uid)"
-            )
-        inserted = conn.execute(
-            f"""
-            insert into {TARGET} (appointment_uid, company_id, people_id, outreach_id,
-                meeting_date, meeting_type, meeting_outcome, stalled_reason, source,
-                source_record_id)
-            select s.appointment_uid, s.company_id, s.people_id, s.outreach_id, s.meeting_date,
-                   s.meeting_type::sales.meeting_type_enum,
-                   s.meeting_outcome::sales.meeting_outcome_enum,
-                   s.stalled_reason, s.source::sales.appointment_source_enum, s.source_record_id
-            from {_STAGE} as s
-            {skip_stored}
-            """
-        )
-        report.inserted = inserted.rowcount
-        write_ledger(conn, report, context.actor, started_at)
-        report.written = True
-
-    if options.rejects and report.errors:
-        write_rejects(options.rejects, raw, report.errors)
-    return report
+    inserted = conn.execute(
+        f"""
+        insert into {TARGET} (appointment_uid, company_id, people_id, outreach_id,
+            meeting_date, meeting_type, meeting_outcome, stalled_reason, source,
+            source_record_id)
+        select s.appointment_uid, s.company_id, s.people_id, s.outreach_id, s.meeting_date,
+               s.meeting_type::sales.meeting_type_enum,
+               s.meeting_outcome::sales.meeting_outcome_enum,
+               s.stalled_reason, s.source::sales.appointment_source_enum, s.source_record_id
+        from {_STAGE} as s
+        {skip_stored}
+        """
+    )
+    return Written(inserted.rowcount)
 
 
 def _dedupe_in_file(rows: pl.DataFrame) -> tuple[pl.DataFrame, int, list[RowError]]:

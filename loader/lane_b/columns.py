@@ -25,7 +25,7 @@ PARTNER_COLUMNS = [
            "prospect", allowed=PARTNER_STATUSES),
 ]  # fmt: skip
 
-APPOINTMENT_COLUMNS = [
+MEETING_COLUMNS = [
     Column("fractional_cfo_id", "uuid", "The partner met (id from the partner master).", "",
            note="or partner_email, or linkedin_url, when the id is not known"),
     Column("partner_email", "email", "The partner's email, when the id is not known.",

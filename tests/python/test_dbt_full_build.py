@@ -12,8 +12,7 @@ from dbt_project_runner import copy_project, run_dbt_captured
 from loader.examples import write_examples
 from loader.ingest_run import IngestOptions
 from loader.lane_a.ingest import ingest as ingest_lane_a
-from loader.lane_b.appointments import ingest as ingest_partner_meetings
-from loader.lane_b.partners import ingest as ingest_partners
+from loader.lane_b.ingest import ingest_meetings, ingest_partners
 
 pytestmark = pytest.mark.dbt
 
@@ -24,7 +23,7 @@ def test_example_data_builds_tests_and_documents_cleanly(migrated_db: str, tmp_p
         for run, key in [
             (ingest_lane_a, "lane_a"),
             (ingest_partners, "partners"),
-            (ingest_partner_meetings, "partner_meetings"),
+            (ingest_meetings, "partner_meetings"),
         ]:
             assert run(conn, files[key], IngestOptions(actor="test")).errors == []
     project = copy_project(tmp_path / "project")

@@ -13,7 +13,7 @@ from sheets import write_xlsx
 
 from loader.cli import main
 from loader.ingest_run import IngestOptions
-from loader.lane_b import appointments, partners
+from loader.lane_b.ingest import ingest_meetings, ingest_partners
 
 pytestmark = pytest.mark.dbt
 
@@ -48,9 +48,9 @@ def built_lane_b(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     partner_file = write_xlsx(tmp_path / "partners.xlsx", PARTNER_HEADERS, PARTNERS)
     meeting_file = write_xlsx(tmp_path / "meetings.xlsx", MEETING_HEADERS, MEETINGS)
     with psycopg.connect(migrated_db) as conn:
-        assert partners.ingest(conn, partner_file, IngestOptions(actor="t")).inserted == 4
+        assert ingest_partners(conn, partner_file, IngestOptions(actor="t")).inserted == 4
     with psycopg.connect(migrated_db) as conn:
-        assert appointments.ingest(conn, meeting_file, IngestOptions(actor="t")).inserted == 4
+        assert ingest_meetings(conn, meeting_file, IngestOptions(actor="t")).inserted == 4
     dbt_build(migrated_db, "lane_b", tmp_path, monkeypatch)
     return migrated_db
 

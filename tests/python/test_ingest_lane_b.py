@@ -9,7 +9,7 @@ import psycopg
 from sheets import write_csv, write_xlsx
 
 from loader.ingest_run import IngestOptions
-from loader.lane_b import appointments, partners
+from loader.lane_b.ingest import ingest_meetings, ingest_partners
 
 TODAY = dt.date(2026, 11, 24)
 P_HEADERS = ["fractional_cfo_id", "firm_name", "primary_contact_name", "linkedin_url", "email",
@@ -27,7 +27,7 @@ def opts(**kwargs) -> IngestOptions:
 
 
 def load_partners(conn, tmp_path: Path, rows, name="p.xlsx", **kwargs):
-    return partners.ingest(conn, write_xlsx(tmp_path / name, P_HEADERS, rows), opts(**kwargs))
+    return ingest_partners(conn, write_xlsx(tmp_path / name, P_HEADERS, rows), opts(**kwargs))
 
 
 def partner(conn, email: str) -> dict:
@@ -43,11 +43,11 @@ def test_new_partners_get_ids_and_defaults(conn, tmp_path: Path) -> None:
     assert (report.inserted, report.updated, report.rejected) == (2, 0, 0)
     dana = partner(conn, "dana@ledgerline.com")
     assert dana["status"] == "prospect"
-    assert [p["fractional_cfo_id"] for p in report.new_partner_ids] == [
+    assert [p["fractional_cfo_id"] for p in report.details["new_partner_ids"]] == [
         str(dana["fractional_cfo_id"]),
         str(partner(conn, "sam@northwind.io")["fractional_cfo_id"]),
     ]
-    assert report.new_partner_ids[0]["row"] == 2
+    assert report.details["new_partner_ids"][0]["row"] == 2
 
 
 def test_match_updates_only_filled_cells_and_audits_old_new(conn, tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def test_email_belonging_to_another_partner(conn, tmp_path: Path) -> None:
 
 def meetings(conn, tmp_path: Path, rows, name="m.xlsx", **kwargs):
     path = write_xlsx(tmp_path / name, M_HEADERS, rows)
-    return appointments.ingest(conn, path, opts(**kwargs))
+    return ingest_meetings(conn, path, opts(**kwargs))
 
 
 def test_meetings_resolve_partner_and_number_same_day_meetings(conn, tmp_path: Path) -> None:
@@ -176,5 +176,5 @@ def test_meeting_with_unknown_or_missing_partner_is_rejected(conn, tmp_path: Pat
 def test_partners_from_csv_match_xlsx(conn, tmp_path: Path) -> None:
     load_partners(conn, tmp_path, [DANA, SAM])
     path = write_csv(tmp_path / "p.csv", P_HEADERS, [DANA, SAM])
-    report = partners.ingest(conn, path, opts())
+    report = ingest_partners(conn, path, opts())
     assert (report.inserted, report.updated, report.duplicates) == (0, 0, 2)
