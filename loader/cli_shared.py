@@ -1,0 +1,107 @@
+"""What every lane's commands share: option groups, and running an ingest or an
+export the same way for every lane (progress, report, exit code).
+
+The commands themselves live with their lane (loader/lane_a/commands.py,
+loader/lane_b/commands.py); loader/cli.py assembles them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+import psycopg
+from rich.console import Console
+
+from loader import database
+from loader.ingest_run import IngestOptions, IngestReport
+from loader.queue_export import QueueSpec, export_queue
+from loader.report import print_report, progress_reporter
+
+IngestFunction = Callable[[psycopg.Connection, Path, IngestOptions], IngestReport]
+
+
+def with_options(command, options):
+    """Apply click decorators listed in the order --help shows them."""
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def ingest_options(command):
+    """The options every `loader ingest ...` command shares."""
+    return with_options(
+        command,
+        [
+            click.argument("file", type=click.Path(path_type=Path, dir_okay=False)),
+            click.option("--dry-run", is_flag=True, help="Validate and report; write nothing."),
+            click.option("--sheet", metavar="NAME", help="Sheet to read (default: the first)."),
+            click.option(
+                "--skip-invalid", is_flag=True, help="Load the valid rows and report the rest."
+            ),
+            click.option(
+                "--rejects",
+                type=click.Path(path_type=Path, dir_okay=False),
+                metavar="PATH",
+                help="Write rejected rows plus an `error` column (.xlsx or .csv).",
+            ),
+            click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
+            click.option("--actor", metavar="NAME", help="Who ran it (default: the OS user)."),
+        ],
+    )
+
+
+def export_options(command):
+    """The options every `loader export ...` command shares."""
+    return with_options(
+        command,
+        [
+            click.argument("out", type=click.Path(path_type=Path, dir_okay=False)),
+            click.option("--limit", type=int, metavar="N", help="Only the best N rows."),
+            click.option(
+                "--mark-touched",
+                is_flag=True,
+                help="Record each exported row as touched (it leaves the queue).",
+            ),
+            click.option("--actor", metavar="NAME", help="Who exports (default: the OS user)."),
+        ],
+    )
+
+
+# What every kill-switch entry of either lane keeps.
+ENTRY_OPTIONS = [
+    click.option("--reason", required=True, help="Why (kept with the entry)."),
+    click.option("--actor", metavar="NAME", help="Who decided (default: the OS user)."),
+]
+
+
+def entry_options(command):
+    return with_options(command, ENTRY_OPTIONS)
+
+
+def run_ingest_command(run: IngestFunction, file: Path, as_json: bool, **options) -> None:
+    """Run one ingest against the loader's database, print its report, exit 1 on rejects."""
+    console = Console(stderr=as_json, soft_wrap=True)
+    with progress_reporter(console, enabled=not as_json) as progress:
+        ingest_options = IngestOptions(progress=progress, **options)
+        with database.connect(database.resolve(), autocommit=True) as conn:
+            report = run(conn, file, ingest_options)
+    if as_json:
+        click.echo(report.to_json())
+    else:
+        print_report(report, console)
+    if report.errors:
+        sys.exit(1)
+
+
+def run_export_command(
+    spec: QueueSpec, out: Path, limit: int | None, mark_touched: bool, actor: str | None
+) -> None:
+    with database.connect(database.resolve(), autocommit=True) as conn:
+        result = export_queue(conn, spec, out, limit, mark_touched, actor)
+    touched = f", {result.touched} marked touched" if mark_touched else ""
+    click.echo(
+        f"wrote {result.rows} row(s) to {result.path}{touched} (run {result.correlation_id})"
+    )

@@ -1,0 +1,121 @@
+"""Lane A's commands: ingest, template and export of past meetings, and the
+kill switch (`loader exclude|include lane-a`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from loader import database
+from loader.cli_shared import (
+    ENTRY_OPTIONS,
+    export_options,
+    ingest_options,
+    run_export_command,
+    run_ingest_command,
+    with_options,
+)
+from loader.errors import UsageError
+from loader.lane_a.columns import MEETING_COLUMNS, SOURCES
+from loader.lane_a.export import READY_QUEUE
+from loader.lane_a.ingest import ingest
+from loader.lane_a.switch import record_entry
+from loader.templates import write_template
+
+LANE = "lane-a"
+
+
+def register(cli: click.Group, ingest_group: click.Group, template_group: click.Group,
+             export_group: click.Group) -> None:  # fmt: skip
+    """Add Lane A's commands to the shared verbs, and its own kill-switch verbs."""
+    ingest_group.add_command(ingest_lane_a, LANE)
+    template_group.add_command(template_lane_a, LANE)
+    export_group.add_command(export_lane_a, LANE)
+    cli.add_command(exclude_group)
+    cli.add_command(include_group)
+
+
+@click.command()
+@ingest_options
+@click.option(
+    "--source",
+    type=click.Choice(list(SOURCES), case_sensitive=False),
+    help="Override the source column for every row.",
+)
+def ingest_lane_a(file: Path, as_json: bool, source: str | None, **options) -> None:
+    """Past sales meetings -> sales.appointment_history (write-once)."""
+    run_ingest_command(
+        lambda conn, path, ingest_options: ingest(conn, path, ingest_options, source),
+        file,
+        as_json,
+        **options,
+    )
+
+
+@click.command()
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+def template_lane_a(out: Path) -> None:
+    """Template for past meetings (loader ingest lane-a)."""
+    write_template(out, MEETING_COLUMNS, "Lane A: past sales meetings (sales.appointment_history)")
+    click.echo(f"wrote {out}")
+
+
+@click.command()
+@export_options
+def export_lane_a(out: Path, limit: int | None, mark_touched: bool, actor: str | None) -> None:
+    """bit.v_reactivation_ready -> OUT (.xlsx or .csv)."""
+    run_export_command(READY_QUEUE, out, limit, mark_touched, actor)
+
+
+def _scope_options(command):
+    scopes = [
+        click.option("--appointment", "appointment", metavar="UID", help="One meeting."),
+        click.option("--person", metavar="UUID", help="Every meeting with this person."),
+        click.option("--company", metavar="UUID", help="Every meeting with this company."),
+    ]
+    return with_options(command, [*scopes, *ENTRY_OPTIONS])
+
+
+def _record(action: str, appointment, person, company, reason, actor, until=None) -> None:
+    given = [(s, k) for s, k in (("appointment", appointment), ("person", person),
+                                 ("company", company)) if k]  # fmt: skip
+    if len(given) != 1:
+        raise UsageError("give exactly one of --appointment, --person or --company.")
+    scope, key = given[0]
+    with database.connect(database.resolve(), autocommit=True) as conn:
+        entry, stored_key = record_entry(conn, scope, key, action, reason, actor, until)
+    click.echo(
+        f"{action}d {scope} {stored_key} (kill-switch entry {entry}); the ready view follows now"
+    )
+
+
+@click.group("exclude", short_help="Stop outreach to a meeting, person or company (Lane A).")
+def exclude_group() -> None:
+    """Stop outreach now: Lane A kill switch (the latest entry per key wins)."""
+
+
+@exclude_group.command(LANE)
+@_scope_options
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Exclude until this day (YYYY-MM-DD); default: until an include.",
+)
+def exclude_lane_a(appointment, person, company, reason, actor, until) -> None:
+    """Exclude a meeting, a person or a company from reactivation."""
+    expires = until.replace(tzinfo=dt.UTC) if until else None
+    _record("exclude", appointment, person, company, reason, actor, expires)
+
+
+@click.group("include", short_help="Lift an exclusion (Lane A).")
+def include_group() -> None:
+    """Lift an earlier exclusion (Lane A kill switch)."""
+
+
+@include_group.command(LANE)
+@_scope_options
+def include_lane_a(appointment, person, company, reason, actor) -> None:
+    """Allow a meeting, a person or a company to be reactivated again."""
+    _record("include", appointment, person, company, reason, actor)

@@ -1,0 +1,113 @@
+"""Lane B's commands: ingest and templates of partners and partner meetings,
+export of the partner queue, and pauses (`loader pause|resume lane-b`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from loader import database
+from loader.cli_shared import (
+    entry_options,
+    export_options,
+    ingest_options,
+    run_export_command,
+    run_ingest_command,
+)
+from loader.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
+from loader.lane_b.export import READY_QUEUE
+from loader.lane_b.ingest import ingest_meetings, ingest_partners
+from loader.lane_b.switch import record_pause
+from loader.templates import write_template
+
+LANE = "lane-b"
+
+
+def register(cli: click.Group, ingest_group: click.Group, template_group: click.Group,
+             export_group: click.Group) -> None:  # fmt: skip
+    """Add Lane B's commands to the shared verbs, and its own pause verbs."""
+    ingest_group.add_command(ingest_lane_b, LANE)
+    template_group.add_command(template_lane_b, LANE)
+    export_group.add_command(export_lane_b, LANE)
+    cli.add_command(pause_group)
+    cli.add_command(resume_group)
+
+
+@click.group()
+def ingest_lane_b() -> None:
+    """Fractional CFO partners: the partner master, then partner meetings."""
+
+
+@ingest_lane_b.command("partners")
+@ingest_options
+def ingest_lane_b_partners(file: Path, as_json: bool, **options) -> None:
+    """Partners -> partners.fractional_cfo_master (matched partners are updated)."""
+    run_ingest_command(ingest_partners, file, as_json, **options)
+
+
+@ingest_lane_b.command("appointments")
+@ingest_options
+def ingest_lane_b_appointments(file: Path, as_json: bool, **options) -> None:
+    """Partner meetings -> partners.partner_appointments (write-once)."""
+    run_ingest_command(ingest_meetings, file, as_json, **options)
+
+
+@click.group()
+def template_lane_b() -> None:
+    """Templates for the partner master and partner meetings."""
+
+
+@template_lane_b.command("partners")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+def template_lane_b_partners(out: Path) -> None:
+    """Template for partners (loader ingest lane-b partners)."""
+    write_template(out, PARTNER_COLUMNS, "Lane B: fractional CFO partners")
+    click.echo(f"wrote {out}")
+
+
+@template_lane_b.command("appointments")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+def template_lane_b_appointments(out: Path) -> None:
+    """Template for partner meetings (loader ingest lane-b appointments)."""
+    write_template(out, MEETING_COLUMNS, "Lane B: meetings with partners")
+    click.echo(f"wrote {out}")
+
+
+@click.command()
+@export_options
+def export_lane_b(out: Path, limit: int | None, mark_touched: bool, actor: str | None) -> None:
+    """bit.v_partner_outreach_ready -> OUT (.xlsx or .csv)."""
+    run_export_command(READY_QUEUE, out, limit, mark_touched, actor)
+
+
+def _record(action: str, partner: str, reason: str, actor: str | None) -> None:
+    with database.connect(database.resolve(), autocommit=True) as conn:
+        entry, partner_id, firm = record_pause(conn, partner, action, reason, actor)
+    click.echo(f"{action}d {firm} ({partner_id}), entry {entry}; the ready view follows now")
+
+
+@click.group("pause", short_help="Pause outreach to a partner (Lane B).")
+def pause_group() -> None:
+    """Pause outreach to a partner (Lane B kill switch)."""
+
+
+@pause_group.command(LANE)
+@click.argument("partner")
+@entry_options
+def pause_lane_b(partner: str, reason: str, actor: str | None) -> None:
+    """Pause PARTNER (fractional_cfo_id or email)."""
+    _record("pause", partner, reason, actor)
+
+
+@click.group("resume", short_help="Resume outreach to a partner (Lane B).")
+def resume_group() -> None:
+    """Resume outreach to a paused partner (Lane B)."""
+
+
+@resume_group.command(LANE)
+@click.argument("partner")
+@entry_options
+def resume_lane_b(partner: str, reason: str, actor: str | None) -> None:
+    """Resume PARTNER (fractional_cfo_id or email)."""
+    _record("resume", partner, reason, actor)
