@@ -1,4 +1,4 @@
-"""Schema migrations: complete, idempotent, atomic, and exactly seed 000's names."""
+"""Schema migrations: complete, idempotent, atomic, and exactly the names of docs/design.md."""
 
 from __future__ import annotations
 

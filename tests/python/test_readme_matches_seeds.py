@@ -1,0 +1,76 @@
+"""The README's scoring tables say what the weight seeds say.
+
+A team that changes a weight reads the README first; this keeps the two from
+drifting apart (a changed seed fails here until the README says the same).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def seed_points(name: str, code_column: str) -> dict[str, int]:
+    with (ROOT / "seeds" / name).open(encoding="utf-8") as handle:
+        return {row[code_column]: int(row["points"]) for row in csv.DictReader(handle)}
+
+
+def readme_points(header: str, readme: str = README) -> dict[str, int]:
+    """{code: points} from the README table whose header row is `header`.
+
+    A row lists points and codes in the same order ("+35 / +25 | `A`, `B`");
+    counted codes are written CODE_<n> and their points "per" item ("+5 each").
+    """
+    start = readme.index(header)
+    lines = readme[start:].splitlines()[2:]
+    table: dict[str, int] = {}
+    for line in lines:
+        if not line.startswith("|"):
+            break
+        _, points_cell, codes_cell = (cell.strip() for cell in line.strip("|").split("|"))
+        codes = [c.removesuffix("_<n>") for c in re.findall(r"`([A-Z0-9_<>n]+)`", codes_cell)]
+        points = [
+            int(p.replace("−", "-").replace("+", "").replace("each", "").strip())
+            for p in points_cell.split("/")
+        ]
+        if len(points) == 1 and len(codes) > 1:
+            points = points * len(codes)
+        assert len(points) == len(codes), f"README row does not pair points and codes: {line}"
+        for code, value in zip(codes, points, strict=True):
+            assert code not in table, f"{code} appears twice in the README table"
+            table[code] = value
+    return table
+
+
+def test_lane_a_table_matches_the_weight_and_keyword_seeds() -> None:
+    expected = seed_points("lane_a/reactivation_score_weights.csv", "reason_code")
+    keywords = seed_points("lane_a/reactivation_reason_keywords.csv", "reason_code")
+    expected.update(keywords)
+    assert readme_points("| what | points | reason code |") == expected
+
+
+def test_lane_a_table_names_every_keyword() -> None:
+    with (ROOT / "seeds/lane_a/reactivation_reason_keywords.csv").open() as handle:
+        keywords = [(row["keyword"], row["reason_code"]) for row in csv.DictReader(handle)]
+    for keyword, code in keywords:
+        row = next(line for line in README.splitlines() if f"`{code}`" in line and "|" in line)
+        assert keyword in row, f"README's {code} row does not name the keyword {keyword!r}"
+
+
+def test_lane_b_table_matches_the_weight_seed() -> None:
+    expected = seed_points("lane_b/partner_score_weights.csv", "factor_code")
+    assert readme_points("| what | points | factor code |") == expected
+
+
+def test_the_check_notices_a_changed_weight() -> None:
+    changed = README.replace("+35 / +25 / +10 / 0", "+30 / +25 / +10 / 0")
+    assert changed != README
+    table = readme_points("| what | points | reason code |", changed)
+    assert table["OUTCOME_STALLED"] == 30
+    assert (
+        seed_points("lane_a/reactivation_score_weights.csv", "reason_code")["OUTCOME_STALLED"] == 35
+    )
