@@ -16,8 +16,9 @@ from loader.workbook import ROW
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-LINKEDIN_PATTERN = r"(?i)^https?://([a-z0-9-]+\.)*linkedin\.com/\S+$"
-LINKEDIN_PATH = r"(?i)^https?://(?:[a-z0-9-]+\.)*linkedin\.com(/[^?#\s]*)"
+LINKEDIN_PATTERN = r"(?i)^(https?://)?([a-z0-9-]+\.)*linkedin\.com/\S+$"
+LINKEDIN_PATH = r"(?i)^(?:https?://)?(?:[a-z0-9-]+\.)*linkedin\.com(/[^?#\s]*)"
+DOMAIN_PATTERN = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$"
 _ISO_DATE = r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _SERIAL = r"^(\d{1,7}(?:\.\d+)?)$"
 # Excel's day 0 is 1899-12-30 once its 1900 leap-year bug is accounted for.
@@ -29,7 +30,7 @@ DATE_FORMS = "YYYY-MM-DD text (e.g. 2025-03-04), a real Excel date cell, or an E
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | uuid | date | enum | email | linkedin
+    kind: str  # text | uuid | date | enum | email | linkedin | domain
     description: str
     example: str = ""
     required: bool = False
@@ -120,18 +121,37 @@ def _email(col: Column) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _linkedin(col: Column) -> tuple[pl.Expr, pl.Expr]:
-    """Canonical form https://www.linkedin.com/<path>, so one profile matches one partner."""
+    """Canonical form https://www.linkedin.com/<path>, so one profile matches one person.
+
+    Accepts what people paste: with or without https://, with or without www.
+    """
     text = pl.col(col.name)
     path = text.str.extract(LINKEDIN_PATH, 1).str.to_lowercase().str.strip_chars_end("/")
     ok = text.str.contains(LINKEDIN_PATTERN) & (path.str.len_chars() > 1)
     error = pl.when(text.is_not_null() & ~ok).then(
         pl.format(
-            "{} is not a LinkedIn URL; use the full address, e.g. "
-            "https://www.linkedin.com/in/jane-doe",
+            "{} is not a LinkedIn profile address; use e.g. "
+            "https://www.linkedin.com/in/jane-doe or linkedin.com/in/jane-doe",
             _quoted(col.name),
         )
     )
     return pl.when(ok).then(pl.lit("https://www.linkedin.com") + path), error
+
+
+def _domain(col: Column) -> tuple[pl.Expr, pl.Expr]:
+    """A web domain, lower-case, without scheme, www. or path (https://www.Acme.com -> acme.com)."""
+    text = (
+        pl.col(col.name)
+        .str.to_lowercase()
+        .str.replace(r"^[a-z]+://", "")
+        .str.replace(r"^www\.", "")
+        .str.replace(r"[/?#].*$", "")
+    )
+    ok = text.str.contains(DOMAIN_PATTERN)
+    error = pl.when(pl.col(col.name).is_not_null() & ~ok).then(
+        pl.format("{} is not a web domain (e.g. acme.com).", _quoted(col.name))
+    )
+    return pl.when(ok).then(text), error
 
 
 def _text(col: Column) -> tuple[pl.Expr, pl.Expr]:
@@ -153,6 +173,8 @@ def parse_columns(frame: pl.DataFrame, columns: list[Column], today: dt.date) ->
             value, error = _email(col)
         elif col.kind == "linkedin":
             value, error = _linkedin(col)
+        elif col.kind == "domain":
+            value, error = _domain(col)
         else:
             value, error = _text(col)
         if col.default is not None:

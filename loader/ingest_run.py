@@ -26,6 +26,7 @@ from loader import __version__
 from loader.audit import AuditContext
 from loader.cells import Column, Parsed, parse_columns
 from loader.errors import UsageError
+from loader.export_file import spreadsheet_safe
 from loader.workbook import ROW, Table, read_table
 
 COPY_CHUNK_ROWS = 50_000
@@ -341,7 +342,7 @@ def write_rejects(path: Path, raw: pl.DataFrame, errors: list[RowError]) -> int:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(rejected.columns)
-        writer.writerows(rejected.iter_rows())
+        writer.writerows([spreadsheet_safe(v) for v in row] for row in rejected.iter_rows())
         path.write_text(buffer.getvalue(), encoding="utf-8-sig")
     else:
         rejected.write_excel(path, worksheet="rejected", autofit=True)

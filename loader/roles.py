@@ -23,14 +23,20 @@ _APPEND_ONLY = (
     "partners.partner_pauses",
     "shq.load_ledger",
 )
-_LANE_TABLES = (*_APPEND_ONLY[:-1], "partners.fractional_cfo_master")
+# The tables the loader may update: the directories (latest file wins).
+_UPDATABLE = (
+    "partners.fractional_cfo_master",
+    "sales.prospect_people",
+    "sales.prospect_companies",
+)
+_LANE_TABLES = (*_APPEND_ONLY[:-1], *_UPDATABLE)
 
 _GRANTS = [
     # The loader reads what it deduplicates against and appends; it may update
-    # only the partner master.
+    # only the directories.
     "grant usage on schema sales, partners, shq to lanes_loader",
     f"grant select, insert on {', '.join(_APPEND_ONLY)} to lanes_loader",
-    "grant select, insert, update on partners.fractional_cfo_master to lanes_loader",
+    f"grant select, insert, update on {', '.join(_UPDATABLE)} to lanes_loader",
     "grant usage on all sequences in schema sales, partners, shq to lanes_loader",
     # dbt reads both lanes' sources and owns what it builds in bit.
     "grant usage on schema sales, partners to lanes_transformer",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import xlsxwriter
@@ -13,7 +14,10 @@ from loader.errors import UsageError
 _VALIDATED_ROWS = 5000
 
 
-def write_template(path: Path, columns: list[Column], title: str) -> None:
+def write_template(
+    path: Path, columns: list[Column], title: str, notes: Sequence[str] = ()
+) -> None:
+    """A workbook with a 'data' sheet to fill and a 'how to fill' sheet; `notes` head the guide."""
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"{path}: templates are .xlsx workbooks; use a name ending in .xlsx.")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,9 +68,12 @@ def write_template(path: Path, columns: list[Column], title: str) -> None:
             "Fill the 'data' sheet, one row per record; replace or delete the example row. "
             "Orange headers are required. Column order does not matter.",
         )  # fmt: skip
+        for offset, note in enumerate(notes, start=2):
+            guide.write_string(offset, 0, note)
+        first = 3 + len(notes)
         for index, name in enumerate(["column", "required", "type", "what it holds", "rules"]):
-            guide.write_string(3, index, name, header)
-        for row, col in enumerate(columns, start=4):
+            guide.write_string(first, index, name, header)
+        for row, col in enumerate(columns, start=first + 1):
             guide.write_string(row, 0, col.name)
             guide.write_string(row, 1, "yes" if col.required else ("depends" if col.note else "no"))
             guide.write_string(row, 2, col.kind)
@@ -95,7 +102,9 @@ def _rules(col: Column) -> str:
     if col.kind == "email":
         rules.append("A valid email address.")
     if col.kind == "linkedin":
-        rules.append("A linkedin.com URL.")
+        rules.append("A linkedin.com profile address (https:// and www. optional).")
+    if col.kind == "domain":
+        rules.append("A web domain such as acme.com.")
     if col.note:
         rules.append(col.note[0].upper() + col.note[1:] + ".")
     return " ".join(rules)

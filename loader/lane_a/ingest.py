@@ -1,14 +1,22 @@
-"""Ingest a workbook of past meetings into sales.appointment_history (write-once).
+"""Ingest a workbook of past meetings into sales.appointment_history (write-once)
+and who they were with into the prospect directory (updatable).
 
 appointment_uid = company_id|people_id|meeting_date. A uid already stored with
 the same values is a duplicate (re-ingesting changes nothing); with other
 values it is a conflict and the row is rejected: write-once data is never
 overwritten.
+
+A CRM export has its own ids, not UUIDs: people_id is derived from
+crm_person_id (else the email), company_id from crm_company_id (else the
+company domain), as uuid5 over PROSPECT_NAMESPACE, so next week's export of the
+same people gives the same ids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -26,10 +34,19 @@ from loader.ingest_run import (
     Written,
     run_ingest,
 )
-from loader.lane_a.columns import MEETING_COLUMNS, SOURCES, VALUE_COLUMNS
+from loader.lane_a.columns import (
+    COMPANY_FIELDS,
+    MEETING_COLUMNS,
+    PERSON_FIELDS,
+    SOURCES,
+    VALUE_COLUMNS,
+)
+from loader.lane_a.directory import write_directory
 from loader.workbook import ROW
 
 TARGET = "sales.appointment_history"
+# Fixed forever: changing it would give every derived prospect a new id.
+PROSPECT_NAMESPACE = uuid.UUID("5d0c6a2e-8b1f-4f6e-9a57-3c2d1e0f4b8a")
 _STAGE = "stage_appointment_history"
 _STAGE_COLUMNS = [
     ("appointment_uid", "text not null"),
@@ -70,6 +87,7 @@ def meetings_spec(source_override: str | None = None) -> IngestSpec:
                 pl.lit(source_override).alias("source"),
                 pl.lit(None, dtype=pl.String).alias("err:source"),
             )
+        _derive_ids(parsed)
         _check_meeting_rules(parsed)
 
     return IngestSpec(
@@ -85,6 +103,34 @@ def meetings_spec(source_override: str | None = None) -> IngestSpec:
     )
 
 
+def derived_id(kind: str, key: str) -> str:
+    """The stable UUID of a prospect known by a CRM id, an email or a domain."""
+    return str(uuid.uuid5(PROSPECT_NAMESPACE, f"{kind}:{key}"))
+
+
+def _derive(frame: pl.DataFrame, target: str, sources: list[tuple[str, str]]) -> pl.Expr:
+    """`target` as given, else derived from the first filled source column (kind, column)."""
+    derived = [
+        pl.col(column).map_elements(
+            lambda key, kind=kind: derived_id(kind, key), return_dtype=pl.String
+        )
+        for kind, column in sources
+        if frame.get_column(column).is_not_null().any()
+    ]
+    return pl.coalesce(pl.col(target), *derived).alias(target)
+
+
+def _derive_ids(parsed: Parsed) -> None:
+    # A CRM id is kept as typed (trimmed): Salesforce's 15-character ids are case-sensitive.
+    frame = parsed.frame
+    parsed.frame = frame.with_columns(
+        _derive(frame, "people_id", [("crm-person", "crm_person_id"), ("email", "email")]),
+        _derive(
+            frame, "company_id", [("crm-company", "crm_company_id"), ("domain", "company_domain")]
+        ),
+    )
+
+
 def _check_meeting_rules(parsed: Parsed) -> None:
     add_row_error(
         parsed,
@@ -92,9 +138,11 @@ def _check_meeting_rules(parsed: Parsed) -> None:
         pl.col("company_id").is_null()
         & pl.col("people_id").is_null()
         & pl.col("err:company_id").is_null()
-        & pl.col("err:people_id").is_null(),
-        "company_id and people_id are both empty; fill in at least one so the prospect can be "
-        "identified.",
+        & pl.col("err:people_id").is_null()
+        & pl.col("err:email").is_null()
+        & pl.col("err:company_domain").is_null(),
+        "nothing says who the prospect is; fill in crm_person_id, email, crm_company_id, "
+        "company_domain, people_id or company_id.",
     )
     add_row_error(
         parsed,
@@ -113,8 +161,33 @@ def _prepare(rows: pl.DataFrame) -> Prepared:
             separator="|",
         ).alias("appointment_uid")
     )
+    keyed, email_conflicts = _one_email_per_person(keyed)
     first, duplicates, conflicts = _dedupe_in_file(keyed)
-    return Prepared(first, duplicates, conflicts)
+    return Prepared(first, duplicates, email_conflicts + conflicts)
+
+
+def _one_email_per_person(rows: pl.DataFrame) -> tuple[pl.DataFrame, list[RowError]]:
+    """Reject a later row that gives one person a second email, naming both rows."""
+    with_email = rows.filter(pl.col("people_id").is_not_null() & pl.col("email").is_not_null())
+    firsts = with_email.unique(subset="people_id", keep="first", maintain_order=True).select(
+        "people_id", pl.col(ROW).alias("first_row"), pl.col("email").alias("first_email")
+    )
+    clashes = with_email.join(firsts, on="people_id").filter(
+        pl.col("email") != pl.col("first_email")
+    )
+    errors = [
+        RowError(
+            row,
+            "email",
+            email,
+            f"row {first_row} gives this person the email {first_email!r}; one email per "
+            "person: correct one of the two rows.",
+        )
+        for row, email, first_row, first_email in clashes.select(
+            ROW, "email", "first_row", "first_email"
+        ).iter_rows()
+    ]
+    return rows.join(clashes.select(ROW), on=ROW, how="anti"), errors
 
 
 def _compare(conn: psycopg.Connection, rows: pl.DataFrame) -> Plan:
@@ -123,9 +196,45 @@ def _compare(conn: psycopg.Connection, rows: pl.DataFrame) -> Plan:
         inserted=rows.height - stored_duplicates - len(conflicts),
         duplicates=stored_duplicates,
         errors=conflicts,
-        # Some rows are stored already: the write must skip them.
-        state=bool(stored_duplicates or conflicts),
+        state=_WriteInput(
+            skip_stored=bool(stored_duplicates or conflicts),
+            people=_people(rows),
+            companies=_companies(rows),
+        ),
     )
+
+
+@dataclass(frozen=True)
+class _WriteInput:
+    skip_stored: bool  # some rows are stored already: the insert must skip them
+    people: pl.DataFrame
+    companies: pl.DataFrame
+
+
+def _latest_values(rows: pl.DataFrame, key: str, fields: list[str]) -> pl.DataFrame:
+    """Per key, the last filled value of each field in file order (the latest row wins)."""
+    filled = rows.filter(
+        pl.col(key).is_not_null() & pl.any_horizontal(pl.col(f).is_not_null() for f in fields)
+    )
+    return (
+        filled.sort(ROW)
+        .group_by(key, maintain_order=True)
+        .agg(pl.col(f).drop_nulls().last() for f in fields)
+    )
+
+
+def _people(rows: pl.DataFrame) -> pl.DataFrame:
+    people = _latest_values(rows, "people_id", [*PERSON_FIELDS, "company_id"])
+    # A full name alone gives the first and last name a message can use.
+    words = pl.col("person_name").str.split_exact(" ", 1)
+    return people.with_columns(
+        pl.coalesce("first_name", words.struct.field("field_0")).alias("first_name"),
+        pl.coalesce("last_name", words.struct.field("field_1")).alias("last_name"),
+    ).filter(pl.any_horizontal(pl.col(f).is_not_null() for f in PERSON_FIELDS))
+
+
+def _companies(rows: pl.DataFrame) -> pl.DataFrame:
+    return _latest_values(rows, "company_id", COMPANY_FIELDS)
 
 
 def _write(conn: psycopg.Connection, plan: Plan) -> Written:
@@ -133,7 +242,7 @@ def _write(conn: psycopg.Connection, plan: Plan) -> Written:
     # change under us: skip the anti-join when nothing in the file is stored yet.
     # (A writer outside the loader racing us gets a unique violation: all rolls back.)
     skip_stored = ""
-    if plan.state:
+    if plan.state.skip_stored:
         skip_stored = (
             f"where not exists (select 1 from {TARGET} as h"
             " where h.appointment_uid = s.appointment_uid)"
@@ -151,7 +260,22 @@ def _write(conn: psycopg.Connection, plan: Plan) -> Written:
         {skip_stored}
         """
     )
-    return Written(inserted.rowcount)
+    people_added, people_updated, companies_added, companies_updated = write_directory(
+        conn, plan.state.people, plan.state.companies
+    )
+    directory = {
+        "people_added": people_added,
+        "people_updated": people_updated,
+        "companies_added": companies_added,
+        "companies_updated": companies_updated,
+    }
+    notes = []
+    if any(directory.values()):
+        notes.append(
+            f"prospect directory: {people_added} people added, {people_updated} updated; "
+            f"{companies_added} companies added, {companies_updated} updated"
+        )
+    return Written(inserted.rowcount, details={"directory": directory}, notes=notes)
 
 
 def _dedupe_in_file(rows: pl.DataFrame) -> tuple[pl.DataFrame, int, list[RowError]]:

@@ -90,7 +90,7 @@ def test_reingest_inserts_nothing(conn, tmp_path: Path) -> None:
         ([CO, None, "2026-09-15", "numbers", "stalled", None, None], "stalled_reason",
          "required when meeting_outcome is stalled"),
         ([None, None, "2026-09-15", "numbers", "lost", None, None], "company_id",
-         "at least one"),
+         "nothing says who the prospect is"),
         ([CO, None, "2026-09-15", "numbers", "lost", None, "email"], "source", "calendar, crm"),
     ],
 )  # fmt: skip

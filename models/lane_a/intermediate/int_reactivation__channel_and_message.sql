@@ -1,6 +1,8 @@
 -- The channel and message for each meeting: the outcome's default channel
 -- (reactivation_outcome_rules), switched to the other one when the last touch
--- already used it; the message variant by outcome x meeting type x channel
+-- already used it, and to the other one again when the person has no address
+-- on it but has one on the other (CHANNEL_FALLBACK_<channel> says so); the
+-- message variant by outcome x meeting type x channel
 -- (reactivation_message_variants).
 
 with
@@ -11,7 +13,9 @@ facts as (
         meeting_type,
         meeting_outcome,
         default_channel,
-        last_touch_channel
+        last_touch_channel,
+        has_email,
+        has_linkedin
     from {{ ref('int_reactivation__meeting_facts') }}
 ),
 
@@ -20,8 +24,26 @@ message_variants as (
         meeting_outcome,
         meeting_type,
         channel,
-        message_variant_id
+        message_variant_id,
+        nullif(subject, '') as subject,
+        opening_line
     from {{ ref('reactivation_message_variants') }}
+),
+
+alternated as (
+    select
+        appointment_uid,
+        meeting_type,
+        meeting_outcome,
+        has_email,
+        has_linkedin,
+        case
+            when last_touch_channel is null or last_touch_channel <> default_channel
+                then default_channel
+            when default_channel = 'email' then 'linkedin'
+            else 'email'
+        end as preferred_channel
+    from facts
 ),
 
 channels as (
@@ -29,19 +51,25 @@ channels as (
         appointment_uid,
         meeting_type,
         meeting_outcome,
+        preferred_channel,
         case
-            when last_touch_channel is null or last_touch_channel <> default_channel
-                then default_channel
-            when default_channel = 'email' then 'linkedin'
-            else 'email'
+            when preferred_channel = 'email' and not has_email and has_linkedin then 'linkedin'
+            when preferred_channel = 'linkedin' and not has_linkedin and has_email then 'email'
+            else preferred_channel
         end as recommended_channel
-    from facts
+    from alternated
 )
 
 select
     channels.appointment_uid,
     channels.recommended_channel,
-    message_variants.message_variant_id
+    case
+        when channels.recommended_channel <> channels.preferred_channel
+            then 'CHANNEL_FALLBACK_' || upper(channels.recommended_channel)
+    end as channel_reason_code,
+    message_variants.message_variant_id,
+    message_variants.subject as message_subject_template,
+    message_variants.opening_line as message_opening_template
 from channels
 left join message_variants
     on

@@ -12,7 +12,8 @@
 --
 -- One row per meeting with everything the scoring rules read: where the
 -- meeting stands in the prospect's history, the touches since, the outcome's
--- wait and channel, and whether the kill switch excludes it.
+-- wait and channel, whether the person can be reached by email or LinkedIn,
+-- and whether the kill switch excludes it.
 -- The as-of rule lives here and only here: meetings, touches and kill-switch
 -- entries after the as-of moment do not exist for the score.
 
@@ -50,6 +51,14 @@ kill_switch as (
         expires_at,
         entered_at
     from {{ ref('stg_lane_a__kill_switch') }}
+),
+
+people as (
+    select
+        people_id,
+        email,
+        linkedin_url
+    from {{ ref('stg_lane_a__prospect_people') }}
 ),
 
 outcome_rules as (
@@ -127,6 +136,8 @@ select
     coalesce(touch_summary.touches_since_meeting, 0)::integer as touches_since_meeting,
     touch_summary.last_touched_at,
     last_touch.last_touch_channel,
+    people.email is not null as has_email,
+    people.linkedin_url is not null as has_linkedin,
     (
         excluded_appointment.scope_key is not null
         or excluded_person.scope_key is not null
@@ -135,6 +146,8 @@ select
 from appointments
 inner join prospect_history
     on appointments.appointment_uid = prospect_history.appointment_uid
+left join people
+    on appointments.people_id = people.people_id
 left join outcome_rules
     on appointments.meeting_outcome = outcome_rules.meeting_outcome
 left join touch_summary

@@ -49,7 +49,10 @@ channel_and_message as (
     select
         appointment_uid,
         recommended_channel,
-        message_variant_id
+        channel_reason_code,
+        message_variant_id,
+        message_subject_template,
+        message_opening_template
     from {{ ref('int_reactivation__channel_and_message') }}
 ),
 
@@ -66,7 +69,10 @@ select
     md5('reactivation:' || facts.appointment_uid)::uuid as reactivation_bit_id,
     facts.appointment_uid,
     {{ clamped_score('scores.raw_points') }} as bit_score,
-    coalesce(scores.reason_codes, '{}'::text[]) as bit_reason_codes,
+    -- The score's reasons, then why the channel is not the usual one, if it is not.
+    coalesce(scores.reason_codes, '{}'::text[])
+    || array_remove(array[channel_and_message.channel_reason_code], null)
+        as bit_reason_codes,
     channel_and_message.recommended_channel::"bit".reactivation_channel_enum
         as recommended_channel,
     channel_and_message.message_variant_id,
@@ -77,6 +83,8 @@ select
     facts.last_touched_at,
     facts.touches_since_meeting,
     facts.meetings_to_date,
+    channel_and_message.message_subject_template,
+    channel_and_message.message_opening_template,
     eligibility.status_without_kill_switch::"bit".eligibility_status_enum
         as status_without_kill_switch,
     eligibility.wait_without_kill_switch

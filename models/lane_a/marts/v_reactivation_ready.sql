@@ -26,7 +26,9 @@ intent as (
         wait_without_kill_switch,
         computed_at,
         last_touched_at,
-        touches_since_meeting
+        touches_since_meeting,
+        message_subject_template,
+        message_opening_template
     from {{ ref('reactivation_intent') }}
 ),
 
@@ -43,6 +45,27 @@ appointments as (
         stalled_reason,
         appointment_source
     from {{ ref('stg_lane_a__appointment_history') }}
+),
+
+-- Who the prospect is and how to reach them, as the directory says now.
+people as (
+    select
+        people_id,
+        person_name,
+        first_name,
+        last_name,
+        email,
+        linkedin_url,
+        job_title
+    from {{ ref('stg_lane_a__prospect_people') }}
+),
+
+companies as (
+    select
+        company_id,
+        company_name,
+        company_domain
+    from {{ ref('stg_lane_a__prospect_companies') }}
 ),
 
 touches as (
@@ -83,7 +106,9 @@ ready as (
         wait_without_kill_switch as cooling_off_until,
         computed_at,
         last_touched_at,
-        touches_since_meeting
+        touches_since_meeting,
+        message_subject_template,
+        message_opening_template
     from intent
     where
         bit_score >= {{ var('min_ready_score') }}
@@ -101,6 +126,16 @@ select
     ready.appointment_uid,
     appointments.company_id,
     appointments.people_id,
+    coalesce(
+        people.person_name, nullif(concat_ws(' ', people.first_name, people.last_name), '')
+    ) as person_name,
+    people.first_name,
+    people.last_name,
+    people.email,
+    people.linkedin_url,
+    people.job_title,
+    companies.company_name,
+    companies.company_domain,
     appointments.outreach_id,
     appointments.source_record_id,
     appointments.meeting_date,
@@ -119,6 +154,12 @@ select
     ready.bit_reason_codes,
     ready.recommended_channel,
     ready.message_variant_id,
+    {{ render_message(
+        'ready.message_subject_template', 'people.first_name', 'companies.company_name'
+    ) }} as message_subject,
+    {{ render_message(
+        'ready.message_opening_template', 'people.first_name', 'companies.company_name'
+    ) }} as message_opening,
     ready.touches_since_meeting,
     ready.last_touched_at,
     ready.cooling_off_until,
@@ -126,6 +167,10 @@ select
 from ready
 inner join appointments
     on ready.appointment_uid = appointments.appointment_uid
+left join people
+    on appointments.people_id = people.people_id
+left join companies
+    on appointments.company_id = companies.company_id
 where
     not exists (
         select 1 from touched_since_build

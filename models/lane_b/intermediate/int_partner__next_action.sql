@@ -35,7 +35,9 @@ message_variants as (
     select
         next_action,
         channel,
-        message_variant_id
+        message_variant_id,
+        nullif(subject, '') as subject,
+        opening_line
     from {{ ref('partner_message_variants') }}
 ),
 
@@ -110,7 +112,9 @@ select
     channels.fractional_cfo_id,
     channels.next_action as recommended_next_action,
     channels.recommended_channel,
-    message_variants.message_variant_id
+    message_variants.message_variant_id,
+    message_variants.subject as message_subject_template,
+    message_variants.opening_line as message_opening_template
 from channels
 left join message_variants
     on

@@ -52,7 +52,9 @@ next_action as (
         fractional_cfo_id,
         recommended_next_action,
         recommended_channel,
-        message_variant_id
+        message_variant_id,
+        message_subject_template,
+        message_opening_template
     from {{ ref('int_partner__next_action') }}
 ),
 
@@ -83,7 +85,9 @@ select
     facts.last_meeting_outcome,
     facts.total_meetings,
     facts.earlier_warm_meetings,
-    facts.touches_since_last_meeting
+    facts.touches_since_last_meeting,
+    next_action.message_subject_template,
+    next_action.message_opening_template
 from facts
 inner join lifecycle
     on facts.fractional_cfo_id = lifecycle.fractional_cfo_id

@@ -30,7 +30,9 @@ intent as (
         last_meeting_type,
         last_meeting_outcome,
         total_meetings,
-        touches_since_last_meeting
+        touches_since_last_meeting,
+        message_subject_template,
+        message_opening_template
     from {{ ref('partner_intent') }}
 ),
 
@@ -72,6 +74,22 @@ paused_now as (
     {{ partner_active_pauses('pauses', lanes_query_time()) }}
 ),
 
+-- The contact's first and last name: the first word of the full name, and the rest.
+named_partners as (
+    select
+        fractional_cfo_id,
+        firm_name,
+        primary_contact_name,
+        split_part(btrim(primary_contact_name), ' ', 1) as first_name,
+        nullif(btrim(regexp_replace(btrim(primary_contact_name), '^\S+', '')), '') as last_name,
+        email,
+        linkedin_url,
+        geography,
+        niche_focus,
+        partner_status
+    from partners
+),
+
 ready as (
     select
         partner_bit_id,
@@ -88,7 +106,9 @@ ready as (
         last_meeting_type,
         last_meeting_outcome,
         total_meetings,
-        touches_since_last_meeting
+        touches_since_last_meeting,
+        message_subject_template,
+        message_opening_template
     from intent
     where
         leverage_score >= {{ var('min_partner_score') }}
@@ -104,18 +124,26 @@ ready as (
 select
     ready.partner_bit_id,
     ready.fractional_cfo_id,
-    partners.firm_name,
-    partners.primary_contact_name,
-    partners.email,
-    partners.linkedin_url,
-    partners.geography,
-    partners.niche_focus,
-    partners.partner_status,
+    named_partners.firm_name,
+    named_partners.primary_contact_name,
+    named_partners.first_name,
+    named_partners.last_name,
+    named_partners.email,
+    named_partners.linkedin_url,
+    named_partners.geography,
+    named_partners.niche_focus,
+    named_partners.partner_status,
     ready.leverage_score,
     ready.leverage_factors,
     ready.recommended_next_action,
     ready.recommended_channel,
     ready.message_variant_id,
+    {{ render_message(
+        'ready.message_subject_template', 'named_partners.first_name', 'named_partners.firm_name'
+    ) }} as message_subject,
+    {{ render_message(
+        'ready.message_opening_template', 'named_partners.first_name', 'named_partners.firm_name'
+    ) }} as message_opening,
     ready.last_meeting_date,
     ready.last_meeting_type,
     ready.last_meeting_outcome,
@@ -126,8 +154,8 @@ select
     ready.cooling_off_until,
     ready.computed_at
 from ready
-inner join partners
-    on ready.fractional_cfo_id = partners.fractional_cfo_id
+inner join named_partners
+    on ready.fractional_cfo_id = named_partners.fractional_cfo_id
 where
     not exists (
         select 1 from touched_since_build

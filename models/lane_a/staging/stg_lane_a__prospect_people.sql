@@ -1,0 +1,27 @@
+with source as (
+    select
+        people_id,
+        person_name,
+        first_name,
+        last_name,
+        email,
+        linkedin_url,
+        job_title,
+        crm_person_id,
+        company_id,
+        updated_at
+    from {{ source('sales', 'prospect_people') }}
+)
+
+select
+    people_id,
+    person_name,
+    first_name,
+    last_name,
+    email,
+    linkedin_url,
+    job_title,
+    crm_person_id,
+    company_id as last_company_id,
+    updated_at
+from source
