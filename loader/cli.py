@@ -178,7 +178,8 @@ lane_b_commands.register(cli, ingest, template, export)
 @click.option("--top", default=10, show_default=True, help="Rows of each queue to show.")
 def demo_command(top: int) -> None:
     """Migrate, load the example workbooks, build both lanes, show both queues."""
-    run_demo(Console(width=None if sys.stdout.isatty() else 200), top=top)
+    # A person reads this: fit a 100-column terminal when the output is not one.
+    run_demo(Console(width=None if sys.stdout.isatty() else 100), top=top)
 
 
 def _url_set() -> bool:

@@ -17,7 +17,8 @@ from rich.console import Console
 
 from loader import database
 from loader.ingest_run import IngestOptions, IngestReport
-from loader.queue_export import QueueSpec, export_queue
+from loader.outreach_tools import FORMAT_NAMES, GENERIC
+from loader.queue_export import CHANNELS, QueueSpec, export_queue
 from loader.report import print_report, progress_reporter
 
 IngestFunction = Callable[[psycopg.Connection, Path, IngestOptions], IngestReport]
@@ -65,6 +66,20 @@ def export_options(command):
                 is_flag=True,
                 help="Record each exported row as touched (it leaves the queue).",
             ),
+            click.option(
+                "--channel",
+                type=click.Choice(list(CHANNELS)),
+                help="Only rows recommending this channel (only they are marked touched).",
+            ),
+            click.option(
+                "--format",
+                "tool",
+                type=click.Choice(list(FORMAT_NAMES)),
+                default=GENERIC,
+                show_default=True,
+                help="Columns as this outreach tool imports them; rows it cannot take are "
+                "left out and counted.",
+            ),
             click.option("--actor", metavar="NAME", help="Who exports (default: the OS user)."),
         ],
     )
@@ -96,12 +111,12 @@ def run_ingest_command(run: IngestFunction, file: Path, as_json: bool, **options
         sys.exit(1)
 
 
-def run_export_command(
-    spec: QueueSpec, out: Path, limit: int | None, mark_touched: bool, actor: str | None
-) -> None:
+def run_export_command(spec: QueueSpec, out: Path, **options) -> None:
     with database.connect(database.resolve(), autocommit=True) as conn:
-        result = export_queue(conn, spec, out, limit, mark_touched, actor)
-    touched = f", {result.touched} marked touched" if mark_touched else ""
+        result = export_queue(conn, spec, out, **options)
+    touched = f", {result.touched} marked touched" if options.get("mark_touched") else ""
     click.echo(
         f"wrote {result.rows} row(s) to {result.path}{touched} (run {result.correlation_id})"
     )
+    for reason, count in sorted(result.left_out.items()):
+        click.echo(f"left out {count} row(s): {reason} (not marked touched)")

@@ -8,6 +8,7 @@ run finds the same rows already loaded and rebuilds.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -26,34 +27,55 @@ from loader.paths import state_dir
 from loader.report import print_report
 from loader.roles import ensure_roles
 
-READY_QUEUES = {
-    "bit.v_reactivation_ready": (
-        "Lane A: meetings to reactivate now",
-        [
-            "tier",
-            "bit_score",
-            "meeting_outcome",
-            "meeting_type",
-            "days_since_meeting",
-            "recommended_channel",
-            "message_variant_id",
-            "bit_reason_codes",
-        ],
+
+@dataclass(frozen=True)
+class QueueColumn:
+    header: str
+    expression: str  # SQL over the view
+    max_width: int | None = None  # wider cells are cut with an ellipsis, never wrapped
+
+
+@dataclass(frozen=True)
+class QueueTable:
+    view: str
+    title: str
+    columns: tuple[QueueColumn, ...]
+    order_by: str
+    # Why nothing may be ready: counts by status in the lane's intent table.
+    status_query: str
+
+
+# Who, how, and why: readable in a 100-column terminal.
+READY_QUEUES = (
+    QueueTable(
+        "bit.v_reactivation_ready",
+        "Lane A: who to contact now",
+        (
+            QueueColumn("who", "coalesce(person_name, company_name, 'unknown')", 20),
+            QueueColumn("company", "coalesce(company_name, '')", 18),
+            QueueColumn("channel", "recommended_channel"),
+            QueueColumn("score", "round(bit_score)"),
+            QueueColumn("tier", "tier"),
+            QueueColumn("why", "array_to_string(bit_reason_codes, ', ')"),
+        ),
         "bit_score desc, days_since_meeting",
+        "select eligibility_status::text, count(*) from bit.reactivation_intent group by 1",
     ),
-    "bit.v_partner_outreach_ready": (
+    QueueTable(
+        "bit.v_partner_outreach_ready",
         "Lane B: partners to reach out to now",
-        [
-            "firm_name",
-            "primary_contact_name",
-            "leverage_score",
-            "recommended_next_action",
-            "recommended_channel",
-            "leverage_factors",
-        ],
+        (
+            QueueColumn("who", "primary_contact_name", 18),
+            QueueColumn("firm", "firm_name", 22),
+            QueueColumn("next action", "recommended_next_action", 19),
+            QueueColumn("channel", "recommended_channel"),
+            QueueColumn("score", "round(leverage_score)"),
+            QueueColumn("why", "array_to_string(leverage_factors, ', ')"),
+        ),
         "leverage_score desc, firm_name",
+        "select status, count(*) from bit.partner_intent group by 1",
     ),
-}
+)
 
 
 class DemoFailed(LanesError):
@@ -89,30 +111,38 @@ def run_demo(console: Console, examples_dir: Path | None = None, top: int = 10) 
         raise DemoFailed("dbt build failed; see the output above")
 
     with database.connect(target, autocommit=True) as conn:
-        for view, (title, columns, order) in READY_QUEUES.items():
-            print_queue(conn, console, view, title, columns, order, top)
+        for queue in READY_QUEUES:
+            print_queue(conn, console, queue, top)
 
 
-def print_queue(
-    conn: psycopg.Connection,
-    console: Console,
-    view: str,
-    title: str,
-    columns: list[str],
-    order: str,
-    top: int,
-) -> None:
-    exists = conn.execute("select to_regclass(%s)", (view,)).fetchone()[0]
-    if exists is None:
-        console.print(f"{view} is not built yet.")
+def print_queue(conn: psycopg.Connection, console: Console, queue: QueueTable, top: int) -> None:
+    if conn.execute("select to_regclass(%s)", (queue.view,)).fetchone()[0] is None:
+        console.print(f"{queue.view} is not built yet: run `loader dbt build`.")
         return
-    total = conn.execute(f"select count(*) from {view}").fetchone()[0]
+    total = conn.execute(f"select count(*) from {queue.view}").fetchone()[0]
+    if total == 0:
+        by_status = ", ".join(f"{n} {status}" for status, n in conn.execute(queue.status_query))
+        console.print(
+            f"{queue.title}: nothing is ready now ({by_status or 'nothing scored yet'}).",
+            markup=False,
+        )
+        return
+    expressions = ", ".join(c.expression for c in queue.columns)
     rows = conn.execute(
-        f"select {', '.join(columns)} from {view} order by {order} limit %s", (top,)
+        f"select {expressions} from {queue.view} order by {queue.order_by} limit %s", (top,)
     ).fetchall()
-    table = RichTable(title=f"{title} (top {len(rows)} of {total}, from {view})")
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    table = RichTable(title=f"{queue.title} (top {len(rows)} of {total}, from {queue.view})")
+    widths = []
+    for index, column in enumerate(queue.columns):
+        widest = max([len(column.header), *(len(_cell(row[index])) for row in rows)])
+        widths.append(min(widest, column.max_width or widest))
+    # The last column (why) gets what is left of the terminal: 3 characters of border
+    # and padding per column, and one for the closing border.
+    widths[-1] = max(10, min(widths[-1], console.width - sum(widths[:-1]) - 3 * len(widths) - 1))
+    for column, width in zip(queue.columns, widths, strict=True):
+        table.add_column(
+            column.header, no_wrap=True, overflow="ellipsis", min_width=width, max_width=width
+        )
     for row in rows:
         table.add_row(*[_cell(v) for v in row])
     console.print(table)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 from pathlib import Path
 
 import xlsxwriter
@@ -103,17 +102,39 @@ _NICHES = [
 ]
 
 
-def _uuid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+_COMPANY_WORDS = ["Acme", "Blue River", "Cedar", "Delta", "Evergreen", "Falcon", "Golden Gate",
+                  "Highland", "Iron", "Lakeside", "Maple", "Northstar", "Orchard", "Prairie",
+                  "Riverside", "Silverline", "Trident", "Unity", "Vista", "Willow"]  # fmt: skip
+_COMPANY_KINDS = ["Logistics", "Dental Group", "Software", "Manufacturing", "Builders", "Foods",
+                  "Clinics", "Retail", "Engineering", "Labs"]  # fmt: skip
+_TITLES = ["CEO", "Founder", "COO", "Controller", "Finance Director", "Head of Finance",
+           "Operations Manager", "Owner"]  # fmt: skip
 
 
 def lane_a_rows(today: dt.date, seed: int = 7) -> list[dict]:
+    """Meetings as a CRM exports them: CRM ids, names, emails; no UUIDs."""
     rng = random.Random(seed)
-    companies = [_uuid(rng) for _ in range(90)]
+    companies = []
+    for n in range(90):
+        name = f"{rng.choice(_COMPANY_WORDS)} {rng.choice(_COMPANY_KINDS)}"
+        domain = name.lower().replace(" ", "") + ".com"
+        companies.append((f"0015e{n:05d}ACME{rng.randrange(10, 99)}", name, domain))
     rows = []
-    for _ in range(240):
-        company = rng.choice(companies)
-        person = _uuid(rng) if rng.random() < 0.85 else None
+    for person_no in range(240):
+        crm_company_id, company_name, domain = rng.choice(companies)
+        known_person = rng.random() < 0.85
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        person = {
+            "crm_person_id": str(10_000 + person_no) if known_person else None,
+            "person_name": f"{first} {last}" if known_person else None,
+            "email": f"{first}.{last}@{domain}".lower()
+            if known_person and rng.random() < 0.8
+            else None,
+            "linkedin_url": f"linkedin.com/in/{first}-{last}-{person_no}".lower()
+            if known_person and rng.random() < 0.6
+            else None,
+            "job_title": rng.choice(_TITLES) if known_person else None,
+        }
         meetings = rng.choices([1, 2, 3], weights=[70, 22, 8])[0]
         days_ago = sorted(rng.sample(range(3, 800), meetings), reverse=True)
         for ago in days_ago:
@@ -122,8 +143,10 @@ def lane_a_rows(today: dt.date, seed: int = 7) -> list[dict]:
             )[0]
             rows.append(
                 {
-                    "company_id": company,
-                    "people_id": person,
+                    **person,
+                    "crm_company_id": crm_company_id,
+                    "company_name": company_name,
+                    "company_domain": domain,
                     "meeting_date": today - dt.timedelta(days=ago),
                     "meeting_type": rng.choices(
                         ["discovery", "systems", "numbers", "other"], weights=[35, 25, 30, 10]

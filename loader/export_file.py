@@ -20,6 +20,26 @@ import xlsxwriter
 from loader.errors import UsageError
 
 SUFFIXES = (".xlsx", ".csv")
+# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell that opens as text, never as a formula (OWASP "CSV injection").
+
+    Text starting with = + - @ tab or CR gets a leading apostrophe, which the
+    spreadsheet shows as text and hides; numbers and dates pass as they are.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _with_user_permissions(path: Path) -> None:
+    """mkstemp creates 0600; an export is an ordinary file, so honour the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o666 & ~umask)
 
 
 def check_destination(path: Path) -> None:
@@ -35,6 +55,7 @@ def write_temporary(path: Path, columns: Sequence[str], rows: Sequence[Sequence[
     handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(handle)
     temporary = Path(name)
+    _with_user_permissions(temporary)
     try:
         if path.suffix.lower() == ".csv":
             _write_csv(temporary, columns, rows)
@@ -73,7 +94,9 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[objec
             cells = [_cell(v) for v in row]
             writer.writerow(
                 [
-                    v.isoformat(sep=" ", timespec="seconds") if isinstance(v, dt.datetime) else v
+                    v.isoformat(sep=" ", timespec="seconds")
+                    if isinstance(v, dt.datetime)
+                    else spreadsheet_safe(v)
                     for v in cells
                 ]
             )
@@ -85,6 +108,7 @@ def _write_xlsx(path: Path, columns: Sequence[str], rows: Sequence[Sequence[obje
     bold = workbook.add_format({"bold": True})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    # Every text cell goes in with write_string: a value is never read as a formula.
     sheet.write_row(0, 0, list(columns), bold)
     sheet.freeze_panes(1, 0)
     for r, row in enumerate(rows, start=1):

@@ -1,15 +1,18 @@
 """Export a lane's ready queue, optionally recording each exported row as touched.
 
 Shared mechanics only: each lane says which view, columns and order to read,
-and how to record a touch (see loader/lane_a/export.py, loader/lane_b/export.py).
-With `mark_touched`, the file appears only if the touches were committed, and
-the touches are committed only if the file was written: both or neither.
+which of its columns are the lead's fields, and how to record a touch (see
+loader/lane_a/export.py, loader/lane_b/export.py). With `mark_touched`, the
+file appears only if the touches were committed, and the touches are
+committed only if the file was written: both or neither. Only rows that are
+in the file are marked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -17,14 +20,26 @@ import psycopg
 from loader.audit import AuditContext
 from loader.errors import DatabaseError, UsageError
 from loader.export_file import check_destination, discard, publish, write_temporary
+from loader.outreach_tools import (
+    FORMATS,
+    GENERIC,
+    left_out_reason,
+    tool_columns,
+    tool_row,
+)
+
+CHANNELS = ("email", "linkedin")
 
 
 @dataclass(frozen=True)
 class QueueSpec:
     lane: str  # the dbt selector that builds the view
     view: str
-    columns: Sequence[str]
+    columns: Sequence[str]  # the generic export's columns, in order
     order_by: str
+    # Lead field (email, first_name, key, score, ...) -> the view's column; None when the
+    # lane has no such field. See loader/outreach_tools.py for the fields the tools read.
+    lead_fields: Mapping[str, str | None]
     # Records the exported rows as touched; returns how many touches it wrote.
     record_touches: Callable[[psycopg.Connection, list[dict], str], int]
 
@@ -35,6 +50,7 @@ class ExportResult:
     rows: int
     touched: int
     correlation_id: str
+    left_out: dict[str, int] = field(default_factory=dict)  # reason -> rows
 
 
 def export_queue(
@@ -44,30 +60,72 @@ def export_queue(
     limit: int | None = None,
     mark_touched: bool = False,
     actor: str | None = None,
+    channel: str | None = None,
+    tool: str = GENERIC,
 ) -> ExportResult:
     check_destination(path)
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1.")
+    if channel is not None and channel not in CHANNELS:
+        raise UsageError(f"--channel must be one of {', '.join(CHANNELS)}, not {channel!r}.")
+    if tool != GENERIC and tool not in FORMATS:
+        raise UsageError(f"--format must be one of {GENERIC}, {', '.join(FORMATS)}.")
     context = AuditContext.of(actor)
-    query = f"select {', '.join(spec.columns)} from {spec.view} order by {spec.order_by}" + (
-        " limit %s" if limit else ""
-    )
+    lead_columns = [c for c in spec.lead_fields.values() if c]
+    selected = list(dict.fromkeys([*spec.columns, *lead_columns]))
+    channel_column = spec.lead_fields["channel"]
+    query = f"select {', '.join(selected)} from {spec.view}"
+    params: list[object] = []
+    if channel:
+        query += f" where {channel_column}::text = %s"
+        params.append(channel)
+    query += f" order by {spec.order_by}"
+    if limit:
+        query += " limit %s"
+        params.append(limit)
     with conn.transaction():
         context.apply(conn)
         if conn.execute("select to_regclass(%s)", (spec.view,)).fetchone()[0] is None:
             build = f"loader dbt build --select {spec.lane}"
             raise DatabaseError(f"{spec.view} does not exist yet: run `{build}` first.")
-        cursor = conn.execute(query, (limit,) if limit else ())
-        rows = cursor.fetchall()
-        temporary = write_temporary(path, spec.columns, rows)
+        records = [dict(zip(selected, row, strict=True)) for row in conn.execute(query, params)]
+        exported, left_out = _for_tool(spec, records, tool)
+        if tool == GENERIC:
+            columns = list(spec.columns)
+            rows = [[record[c] for c in columns] for record in exported]
+        else:
+            columns = tool_columns(FORMATS[tool])
+            rows = [tool_row(FORMATS[tool], _lead(spec, record)) for record in exported]
+        temporary = write_temporary(path, columns, rows)
         try:
             touched = 0
-            if mark_touched and rows:
-                records = [dict(zip(spec.columns, row, strict=True)) for row in rows]
-                touched = spec.record_touches(conn, records, context.actor)
+            if mark_touched and exported:
+                touched = spec.record_touches(conn, exported, context.actor)
         except BaseException:
             discard(temporary)
             raise
     # Reached only when the transaction committed.
     publish(temporary, path)
-    return ExportResult(path, len(rows), touched, str(context.correlation_id))
+    return ExportResult(path, len(rows), touched, str(context.correlation_id), left_out)
+
+
+def _lead(spec: QueueSpec, record: dict) -> dict[str, object]:
+    lead: dict[str, object] = {"lane": spec.lane}
+    for name, column in spec.lead_fields.items():
+        value = record[column] if column else None
+        lead[name] = str(value) if name == "channel" and value is not None else value
+    return lead
+
+
+def _for_tool(spec: QueueSpec, records: list[dict], tool: str) -> tuple[list[dict], dict]:
+    """The records the tool can take, and how many it cannot, by reason."""
+    if tool == GENERIC:
+        return records, {}
+    kept, reasons = [], Counter()
+    for record in records:
+        reason = left_out_reason(FORMATS[tool], _lead(spec, record))
+        if reason:
+            reasons[reason] += 1
+        else:
+            kept.append(record)
+    return kept, dict(reasons)

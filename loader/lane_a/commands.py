@@ -18,7 +18,7 @@ from loader.cli_shared import (
     with_options,
 )
 from loader.errors import UsageError
-from loader.lane_a.columns import MEETING_COLUMNS, SOURCES
+from loader.lane_a.columns import IDENTIFICATION, MEETING_COLUMNS, SOURCES
 from loader.lane_a.export import READY_QUEUE
 from loader.lane_a.ingest import ingest
 from loader.lane_a.switch import record_entry
@@ -58,15 +58,17 @@ def ingest_lane_a(file: Path, as_json: bool, source: str | None, **options) -> N
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
 def template_lane_a(out: Path) -> None:
     """Template for past meetings (loader ingest lane-a)."""
-    write_template(out, MEETING_COLUMNS, "Lane A: past sales meetings (sales.appointment_history)")
+    write_template(
+        out, MEETING_COLUMNS, "Lane A: past sales meetings and who they were with", IDENTIFICATION
+    )
     click.echo(f"wrote {out}")
 
 
 @click.command()
 @export_options
-def export_lane_a(out: Path, limit: int | None, mark_touched: bool, actor: str | None) -> None:
-    """bit.v_reactivation_ready -> OUT (.xlsx or .csv)."""
-    run_export_command(READY_QUEUE, out, limit, mark_touched, actor)
+def export_lane_a(out: Path, **options) -> None:
+    """bit.v_reactivation_ready -> OUT (.xlsx or .csv), best first."""
+    run_export_command(READY_QUEUE, out, **options)
 
 
 def _scope_options(command):

@@ -7,11 +7,32 @@ import psycopg
 from loader.queue_export import QueueSpec
 
 COLUMNS = [
-    "reactivation_bit_id", "appointment_uid", "people_id", "company_id", "outreach_id",
-    "source_record_id", "tier", "bit_score", "bit_reason_codes", "recommended_channel",
+    "person_name", "company_name", "recommended_channel", "email", "linkedin_url", "job_title",
+    "tier", "bit_score", "bit_reason_codes", "message_subject", "message_opening",
     "message_variant_id", "meeting_date", "meeting_type", "meeting_outcome", "stalled_reason",
-    "days_since_meeting", "touches_since_meeting", "last_touched_at", "computed_at",
+    "days_since_meeting", "touches_since_meeting", "last_touched_at", "first_name", "last_name",
+    "company_domain", "reactivation_bit_id", "appointment_uid", "people_id", "company_id",
+    "outreach_id", "source_record_id", "computed_at",
 ]  # fmt: skip
+
+LEAD_FIELDS = {
+    "key": "appointment_uid",
+    "bit_id": "reactivation_bit_id",
+    "score": "bit_score",
+    "tier": "tier",
+    "variant": "message_variant_id",
+    "channel": "recommended_channel",
+    "email": "email",
+    "linkedin_url": "linkedin_url",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "full_name": "person_name",
+    "company_name": "company_name",
+    "company_domain": "company_domain",
+    "job_title": "job_title",
+    "subject": "message_subject",
+    "opening": "message_opening",
+}
 
 
 def _record_touches(conn: psycopg.Connection, rows: list[dict], actor: str) -> int:
@@ -35,5 +56,6 @@ READY_QUEUE = QueueSpec(
     view="bit.v_reactivation_ready",
     columns=COLUMNS,
     order_by="bit_score desc, meeting_date desc, appointment_uid",
+    lead_fields=LEAD_FIELDS,
     record_touches=_record_touches,
 )

@@ -76,9 +76,9 @@ def template_lane_b_appointments(out: Path) -> None:
 
 @click.command()
 @export_options
-def export_lane_b(out: Path, limit: int | None, mark_touched: bool, actor: str | None) -> None:
-    """bit.v_partner_outreach_ready -> OUT (.xlsx or .csv)."""
-    run_export_command(READY_QUEUE, out, limit, mark_touched, actor)
+def export_lane_b(out: Path, **options) -> None:
+    """bit.v_partner_outreach_ready -> OUT (.xlsx or .csv), best first."""
+    run_export_command(READY_QUEUE, out, **options)
 
 
 def _record(action: str, partner: str, reason: str, actor: str | None) -> None:

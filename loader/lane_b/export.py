@@ -7,12 +7,32 @@ import psycopg
 from loader.queue_export import QueueSpec
 
 COLUMNS = [
-    "partner_bit_id", "fractional_cfo_id", "firm_name", "primary_contact_name", "email",
-    "linkedin_url", "geography", "niche_focus", "partner_status", "leverage_score",
-    "leverage_factors", "recommended_next_action", "recommended_channel", "message_variant_id",
+    "primary_contact_name", "firm_name", "recommended_next_action", "recommended_channel",
+    "email", "linkedin_url", "leverage_score", "leverage_factors", "message_subject",
+    "message_opening", "message_variant_id", "geography", "niche_focus", "partner_status",
     "last_meeting_date", "last_meeting_type", "last_meeting_outcome", "days_since_last_meeting",
-    "total_meetings", "touches_since_last_meeting", "last_touched_at", "computed_at",
+    "total_meetings", "touches_since_last_meeting", "last_touched_at", "first_name", "last_name",
+    "partner_bit_id", "fractional_cfo_id", "computed_at",
 ]  # fmt: skip
+
+LEAD_FIELDS = {
+    "key": "fractional_cfo_id",
+    "bit_id": "partner_bit_id",
+    "score": "leverage_score",
+    "tier": None,
+    "variant": "message_variant_id",
+    "channel": "recommended_channel",
+    "email": "email",
+    "linkedin_url": "linkedin_url",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "full_name": "primary_contact_name",
+    "company_name": "firm_name",
+    "company_domain": None,
+    "job_title": None,
+    "subject": "message_subject",
+    "opening": "message_opening",
+}
 
 
 def _record_touches(conn: psycopg.Connection, rows: list[dict], actor: str) -> int:
@@ -37,5 +57,6 @@ READY_QUEUE = QueueSpec(
     view="bit.v_partner_outreach_ready",
     columns=COLUMNS,
     order_by="leverage_score desc, firm_name, fractional_cfo_id",
+    lead_fields=LEAD_FIELDS,
     record_touches=_record_touches,
 )

@@ -13,7 +13,9 @@ from sheets import write_xlsx
 
 from loader.cli import main
 from loader.ingest_run import IngestOptions
+from loader.lane_b.export import READY_QUEUE
 from loader.lane_b.ingest import ingest_meetings, ingest_partners
+from loader.queue_export import export_queue
 
 pytestmark = pytest.mark.dbt
 
@@ -158,3 +160,29 @@ def test_export_csv_marks_partners_touched(
             " join partners.fractional_cfo_master m using (fractional_cfo_id) order by 1"
         ).fetchall()
     assert channels == [("dana@ledgerline.com", "email"), ("sam@northwind.com", "linkedin")]
+
+
+def test_tool_formats_split_the_contact_name_and_leave_out_what_they_cannot_send(
+    built_lane_b: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "heyreach.csv"
+    with psycopg.connect(built_lane_b, autocommit=True) as conn:
+        result = export_queue(conn, READY_QUEUE, out, tool="heyreach", mark_touched=True)
+        touched = conn.execute("select count(*) from partners.partner_touches").fetchone()[0]
+        still_ready = set(ready(conn))
+    [sam] = pl.read_csv(out).iter_rows(named=True)
+    assert (sam["First name"], sam["Last name"]) == ("Sam", "Two")
+    assert sam["Profile URL"] == "https://www.linkedin.com/in/sam-two"
+    assert sam["Company name"] == "Northwind Advisory"
+    assert sam["lanes_lane"] == "lane_b" and sam["lanes_key"]
+    assert result.left_out == {"recommended channel is email, which heyreach does not send on": 1}
+    assert touched == 1 and still_ready == {"dana@ledgerline.com"}
+
+    lemlist = tmp_path / "lemlist.xlsx"
+    with psycopg.connect(built_lane_b, autocommit=True) as conn:
+        export_queue(conn, READY_QUEUE, lemlist, tool="lemlist")
+    [dana] = pl.read_excel(lemlist).iter_rows(named=True)
+    assert (dana["firstName"], dana["lastName"], dana["email"]) == (
+        "Dana", "One", "dana@ledgerline.com",
+    )  # fmt: skip
+    assert dana["icebreaker"].startswith("Hi Dana")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from itertools import takewhile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,3 +75,15 @@ def test_the_check_notices_a_changed_weight() -> None:
     assert (
         seed_points("lane_a/reactivation_score_weights.csv", "reason_code")["OUTCOME_STALLED"] == 35
     )
+
+
+def test_the_readme_lists_each_tool_format_as_the_code_writes_it() -> None:
+    from loader.outreach_tools import CUSTOM_FIELDS, FORMATS
+
+    start = README.index("| `--format` | sends on |")
+    table = takewhile(lambda line: line.startswith("|"), README[start:].splitlines()[2:])
+    rows = {line.split("|")[1].strip().strip("`"): line.split("|")[3] for line in table}
+    for name, tool in FORMATS.items():
+        assert re.findall(r"`([^`]+)`", rows[name]) == [column for column, _ in tool.columns], name
+    custom = README[README.index("Every tool format ends with our own fields") :][:400]
+    assert re.findall(r"`(lanes_\w+)`", custom) == [name for name, _ in CUSTOM_FIELDS]

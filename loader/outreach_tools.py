@@ -1,0 +1,111 @@
+"""The lead-import formats of the outreach tools, one small mapping per tool.
+
+Each maps the tool's documented column names to a lane's lead fields (see
+`LeadFields` in loader/queue_export.py); our ids, score, tier and variant go
+along as the tool's custom fields (`lanes_*` columns), so the tool's activity
+export can be matched back without a manual step. Sources:
+
+* lemlist — the Lead object: https://developer.lemlist.com/api-reference/objects-definitions/lead
+  (email, firstName, lastName, companyName, companyDomain, jobTitle,
+  linkedinUrl, icebreaker); any other CSV column becomes a custom variable.
+* Instantly — the lead: https://developer.instantly.ai/api-reference/lead
+  (email, first_name, last_name, company_name, job_title, website,
+  personalization); other columns become custom variables.
+* HeyReach — "add lead to campaign" fields (First name, Last name, Profile URL,
+  Company name, Position, Email address, custom fields), as listed by the
+  HeyReach integration docs (docs.getcargo.ai/integration/hey-reach).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+GENERIC = "generic"
+
+
+@dataclass(frozen=True)
+class ToolFormat:
+    name: str
+    channels: tuple[str, ...]  # what the tool sends on; other rows are left out
+    columns: tuple[tuple[str, str], ...]  # (the tool's column, our lead field)
+
+
+# Our own fields, added after the tool's columns as custom fields.
+CUSTOM_FIELDS = (
+    ("lanes_lane", "lane"),
+    ("lanes_key", "key"),
+    ("lanes_bit_id", "bit_id"),
+    ("lanes_score", "score"),
+    ("lanes_tier", "tier"),
+    ("lanes_variant", "variant"),
+    ("lanes_channel", "channel"),
+    ("lanes_subject", "subject"),
+)
+
+FORMATS = {
+    "lemlist": ToolFormat(
+        "lemlist",
+        ("email", "linkedin"),
+        (
+            ("email", "email"),
+            ("firstName", "first_name"),
+            ("lastName", "last_name"),
+            ("companyName", "company_name"),
+            ("companyDomain", "company_domain"),
+            ("jobTitle", "job_title"),
+            ("linkedinUrl", "linkedin_url"),
+            ("icebreaker", "opening"),
+        ),
+    ),
+    "instantly": ToolFormat(
+        "instantly",
+        ("email",),
+        (
+            ("email", "email"),
+            ("first_name", "first_name"),
+            ("last_name", "last_name"),
+            ("company_name", "company_name"),
+            ("job_title", "job_title"),
+            ("website", "company_domain"),
+            ("personalization", "opening"),
+        ),
+    ),
+    "heyreach": ToolFormat(
+        "heyreach",
+        ("linkedin",),
+        (
+            ("First name", "first_name"),
+            ("Last name", "last_name"),
+            ("Profile URL", "linkedin_url"),
+            ("Company name", "company_name"),
+            ("Position", "job_title"),
+            ("Email address", "email"),
+            ("message_opening", "opening"),
+        ),
+    ),
+}
+
+FORMAT_NAMES = (GENERIC, *FORMATS)
+
+# The address a row needs on each channel.
+ADDRESS_FIELD = {"email": "email", "linkedin": "linkedin_url"}
+
+
+def left_out_reason(tool: ToolFormat, lead: dict[str, object]) -> str | None:
+    """Why `tool` cannot take this lead (None when it can)."""
+    channel = str(lead["channel"])
+    if channel not in tool.channels:
+        return f"recommended channel is {channel}, which {tool.name} does not send on"
+    if not lead.get(ADDRESS_FIELD[channel]):
+        return "no email address" if channel == "email" else "no LinkedIn URL"
+    return None
+
+
+def tool_row(tool: ToolFormat, lead: dict[str, object]) -> list[object]:
+    return [lead.get(field) for _, field in tool.columns] + [
+        lead.get(field) for _, field in CUSTOM_FIELDS
+    ]
+
+
+def tool_columns(tool: ToolFormat) -> list[str]:
+    return [name for name, _ in tool.columns] + [name for name, _ in CUSTOM_FIELDS]
