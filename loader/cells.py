@@ -25,12 +25,24 @@ _SERIAL = r"^(\d{1,7}(?:\.\d+)?)$"
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _MAX_SERIAL = 2_958_465  # 9999-12-31
 DATE_FORMS = "YYYY-MM-DD text (e.g. 2025-03-04), a real Excel date cell, or an Excel date number"
+_ISO_TIMESTAMP = (
+    r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+TIMESTAMP_FORMS = (
+    "YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS] text (UTC unless it ends in Z or +HH:MM), "
+    "a real Excel date or date-time cell, or an Excel date number"
+)
+# A date without a time means noon UTC: the same calendar day in every time zone
+# from UTC-11 to UTC+11, so a touch never moves to the day before or after.
+NOON = "12:00:00"
+# Clocks drift: a tool's export may be a few minutes ahead of this machine.
+_CLOCK_SKEW = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | uuid | date | enum | email | linkedin | domain
+    kind: str  # text | uuid | date | timestamp | enum | email | linkedin | domain
     description: str
     example: str = ""
     required: bool = False
@@ -93,6 +105,71 @@ def _date(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
                 "{} is in the future; a meeting date must be today ({}) or earlier.",
                 _quoted(col.name),
                 pl.lit(today.isoformat()),
+            )
+        )
+    return pl.when(~unreadable).then(value), error
+
+
+def _timestamp(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
+    """An instant in UTC; a date alone is noon UTC (see NOON)."""
+    text = pl.col(col.name)
+    day = text.str.extract(_ISO_TIMESTAMP, 1)
+    clock = text.str.extract(_ISO_TIMESTAMP, 2).fill_null(NOON)
+    clock = pl.when(clock.str.len_chars() == 5).then(clock + ":00").otherwise(clock)
+    offset = text.str.extract(_ISO_TIMESTAMP, 3).str.replace(":", "")
+    offset_minutes = (
+        pl.when(offset.is_null() | (offset == "Z"))
+        .then(0)
+        .otherwise(
+            pl.when(offset.str.starts_with("-")).then(-1).otherwise(1)
+            * (
+                offset.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
+                + offset.str.slice(3, 2).cast(pl.Int64, strict=False)
+            )
+        )
+    )
+    iso = pl.concat_str([day, clock], separator=" ").str.to_datetime(
+        "%Y-%m-%d %H:%M:%S%.f", strict=False, time_unit="us"
+    ) - pl.duration(minutes=offset_minutes)
+    serial = text.str.extract(_SERIAL, 1).cast(pl.Float64, strict=False)
+    from_serial = pl.when(serial.is_between(1, _MAX_SERIAL)).then(
+        pl.lit(dt.datetime.combine(_EXCEL_EPOCH, dt.time())).cast(pl.Datetime("us"))
+        + pl.duration(microseconds=(serial * 86_400_000_000).round().cast(pl.Int64))
+    )
+    # An Excel number without a fraction is a date: noon, like a date typed as text.
+    from_serial = (
+        pl.when(serial == serial.floor())
+        .then(from_serial + pl.duration(hours=12))
+        .otherwise(from_serial)
+    )
+    value = pl.coalesce(iso, from_serial).dt.replace_time_zone("UTC")
+    unreadable = text.is_not_null() & value.is_null()
+    error = pl.when(unreadable).then(
+        pl.format(
+            "{} is not a date or time we can read safely. Use {}.",
+            _quoted(col.name),
+            pl.lit(TIMESTAMP_FORMS),
+        )
+    )
+    if col.past_only:
+        now = dt.datetime.now(dt.UTC)
+        latest = now + _CLOCK_SKEW
+        if today < now.date():
+            latest = dt.datetime.combine(today, dt.time.max, dt.UTC)
+        # A date alone is in the future only from tomorrow on: noon today still counts
+        # as today, whatever the clock says now.
+        date_only = day.is_not_null() & text.str.extract(_ISO_TIMESTAMP, 2).is_null()
+        whole_day = (serial.is_not_null() & (serial == serial.floor())) | date_only
+        too_late = (
+            pl.when(whole_day)
+            .then(value.dt.date() > pl.lit(latest.date()))
+            .otherwise(value > pl.lit(latest))
+        )
+        error = error.when(too_late).then(
+            pl.format(
+                "{} is in the future; it must be now ({} UTC) or earlier.",
+                _quoted(col.name),
+                pl.lit(f"{latest - _CLOCK_SKEW if latest > now else latest:%Y-%m-%d %H:%M}"),
             )
         )
     return pl.when(~unreadable).then(value), error
@@ -167,6 +244,8 @@ def parse_columns(frame: pl.DataFrame, columns: list[Column], today: dt.date) ->
             value, error = _uuid(col)
         elif col.kind == "date":
             value, error = _date(col, today)
+        elif col.kind == "timestamp":
+            value, error = _timestamp(col, today)
         elif col.kind == "enum":
             value, error = _enum(col)
         elif col.kind == "email":

@@ -169,9 +169,17 @@ def export() -> None:
     """
 
 
+@cli.group(short_help="Record one touch typed by a person.")
+def touch() -> None:
+    """Record one outreach event typed by a person (a call, a message sent by hand).
+
+    Tools' activity exports load in bulk with `loader ingest lane-a|lane-b touches`.
+    """
+
+
 # Each lane owns its commands; the shared verbs above get one subcommand per lane.
-lane_a_commands.register(cli, ingest, template, export)
-lane_b_commands.register(cli, ingest, template, export)
+lane_a_commands.register(cli, ingest, template, export, touch)
+lane_b_commands.register(cli, ingest, template, export, touch)
 
 
 @cli.command("demo", short_help="Load the examples, build both lanes, show both queues.")

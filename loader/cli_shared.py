@@ -17,7 +17,7 @@ from rich.console import Console
 
 from loader import database
 from loader.ingest_run import IngestOptions, IngestReport
-from loader.outreach_tools import FORMAT_NAMES, GENERIC
+from loader.outreach_tools import FORMAT_NAMES, GENERIC, TOOL_NAMES
 from loader.queue_export import CHANNELS, QueueSpec, export_queue
 from loader.report import print_report, progress_reporter
 
@@ -85,6 +85,15 @@ def export_options(command):
     )
 
 
+TOOL_OPTION = click.option(
+    "--tool",
+    type=click.Choice(list(TOOL_NAMES), case_sensitive=False),
+    default="generic",
+    show_default=True,
+    help="The file is this outreach tool's activity export (its own columns and event names).",
+)
+
+
 # What every kill-switch entry of either lane keeps.
 ENTRY_OPTIONS = [
     click.option("--reason", required=True, help="Why (kept with the entry)."),
@@ -120,3 +129,21 @@ def run_export_command(spec: QueueSpec, out: Path, **options) -> None:
     )
     for reason, count in sorted(result.left_out.items()):
         click.echo(f"left out {count} row(s): {reason} (not marked touched)")
+
+
+class DefaultCommandGroup(click.Group):
+    """A group whose first argument may also be the default command's own argument.
+
+    `loader ingest lane-a FILE` stays the design's command for meetings while
+    `loader ingest lane-a touches FILE` loads outreach activity: a first argument
+    that names no subcommand goes to the default one.
+    """
+
+    def __init__(self, *args, default_command: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_command = default_command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)

@@ -126,6 +126,16 @@ class Prepared:
 
 
 @dataclass(frozen=True)
+class SourceFormat:
+    """Another program's file layout (an outreach tool's activity export), read as ours."""
+
+    known: Sequence[str]  # its headers, as read (normalised)
+    required: Sequence[str]
+    # Its rows -> our columns (as text, ROW kept); returns warnings for the report.
+    to_columns: Callable[[pl.DataFrame], tuple[pl.DataFrame, list[str]]]
+
+
+@dataclass(frozen=True)
 class IngestSpec:
     """What one lane's ingest of one kind of file brings to `run_ingest`."""
 
@@ -142,6 +152,8 @@ class IngestSpec:
     compare: Callable[[psycopg.Connection, pl.DataFrame], Plan]
     # Inside the transaction, reached only when the load goes ahead.
     write: Callable[[psycopg.Connection, Plan], Written]
+    # When the file is in another program's layout; None reads our own columns.
+    source: SourceFormat | None = None
 
 
 def no_cross_column_rules(parsed: Parsed) -> None:
@@ -157,14 +169,21 @@ def run_ingest(
 ) -> IngestReport:
     """Load one file for one lane, all or nothing (or the valid rows with skip_invalid)."""
     started_at = dt.datetime.now(dt.UTC)
-    known = [c.name for c in spec.columns]
-    table = read_table(path, known, [c.name for c in spec.columns if c.required], options.sheet)
+    if spec.source:
+        table = read_table(path, list(spec.source.known), list(spec.source.required), options.sheet)
+        frame, warnings = spec.source.to_columns(table.frame)
+    else:
+        known = [c.name for c in spec.columns]
+        required = [c.name for c in spec.columns if c.required]
+        table = read_table(path, known, required, options.sheet)
+        frame, warnings = table.frame, []
     report = new_report(spec.lane, spec.target, table, options)
+    report.warnings.extend(warnings)
     _progress(options, "validating", 0, table.rows_read)
 
-    parsed = parse_columns(table.frame, list(spec.columns), options.today or dt.date.today())
+    parsed = parse_columns(frame, list(spec.columns), options.today or dt.date.today())
     spec.check_rows(parsed)
-    errors = collect_errors(parsed, table.frame)
+    errors = collect_errors(parsed, frame)
     prepared = spec.prepare(valid_rows(parsed))
     errors.extend(prepared.errors)
     rows = prepared.rows

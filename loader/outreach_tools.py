@@ -109,3 +109,93 @@ def tool_row(tool: ToolFormat, lead: dict[str, object]) -> list[object]:
 
 def tool_columns(tool: ToolFormat) -> list[str]:
     return [name for name, _ in tool.columns] + [name for name, _ in CUSTOM_FIELDS]
+
+
+# ---- what comes back: the tools' activity exports ----
+#
+# Each maps the tool's documented activity columns (as read: lower-case, spaces
+# to _) to our activity fields, and its event names to (our event, channel).
+# Events we do not track (opens, clicks, profile visits, ...) are skipped and
+# counted. Our lanes_* custom fields come back as the tool's lead variables.
+# Sources:
+# * lemlist — activities (GET /api/activities and the activity export): `type`
+#   (emailsSent, emailsReplied, emailsBounced, emailsUnsubscribed, linkedinSent,
+#   linkedinInviteDone, linkedinReplied, ...), `createdAt`, `leadEmail`, plus the
+#   lead's custom variables. help.lemlist.com "Use the API to list activity types";
+#   developer.lemlist.com webhooks (event types).
+# * Instantly — webhook / event fields: `timestamp`, `event_type` (email_sent,
+#   reply_received, email_bounced, lead_unsubscribed, ...), `lead_email`, plus the
+#   lead's data. developer.instantly.ai/webhook-events.
+# * HeyReach — webhook events: `eventType` (MESSAGE_SENT, INMAIL_SENT,
+#   CONNECTION_REQUEST_SENT, MESSAGE_REPLY_RECEIVED, INMAIL_REPLY_RECEIVED,
+#   EVERY_MESSAGE_REPLY_RECEIVED, ...), `timestamp`, `leadProfile` (linkedInUrl,
+#   emailAddress), as listed by the HeyReach integration docs
+#   (docs.opennous.cloud/webhooks/heyreach); flattened as a spreadsheet writes them.
+
+EVENTS = ("sent", "replied", "bounced", "unsubscribed")
+
+# Our custom fields coming back, for every tool (see CUSTOM_FIELDS above).
+_OUR_FIELDS_BACK = {
+    "lanes_key": "key",
+    "lanes_bit_id": "bit_id",
+    "lanes_variant": "message_variant_id",
+}
+
+
+@dataclass(frozen=True)
+class ActivityFormat:
+    name: str
+    columns: dict[str, str]  # the tool's column, as read -> our activity field
+    events: dict[str, tuple[str, str]]  # the tool's event (lower-case) -> (event, channel)
+
+
+ACTIVITY_FORMATS = {
+    "lemlist": ActivityFormat(
+        "lemlist",
+        {"type": "event", "createdat": "touched_at", "leademail": "email", **_OUR_FIELDS_BACK},
+        {
+            "emailssent": ("sent", "email"),
+            "emailsreplied": ("replied", "email"),
+            "emailsbounced": ("bounced", "email"),
+            "emailsunsubscribed": ("unsubscribed", "email"),
+            "linkedinsent": ("sent", "linkedin"),
+            "linkedininvitedone": ("sent", "linkedin"),
+            "linkedinreplied": ("replied", "linkedin"),
+        },
+    ),
+    "instantly": ActivityFormat(
+        "instantly",
+        {
+            "event_type": "event",
+            "timestamp": "touched_at",
+            "lead_email": "email",
+            **_OUR_FIELDS_BACK,
+        },
+        {
+            "email_sent": ("sent", "email"),
+            "reply_received": ("replied", "email"),
+            "email_bounced": ("bounced", "email"),
+            "lead_unsubscribed": ("unsubscribed", "email"),
+        },
+    ),
+    "heyreach": ActivityFormat(
+        "heyreach",
+        {
+            "eventtype": "event",
+            "timestamp": "touched_at",
+            "leadprofile.linkedinurl": "linkedin_url",
+            "leadprofile.emailaddress": "email",
+            **_OUR_FIELDS_BACK,
+        },
+        {
+            "message_sent": ("sent", "linkedin"),
+            "inmail_sent": ("sent", "linkedin"),
+            "connection_request_sent": ("sent", "linkedin"),
+            "message_reply_received": ("replied", "linkedin"),
+            "inmail_reply_received": ("replied", "linkedin"),
+            "every_message_reply_received": ("replied", "linkedin"),
+        },
+    ),
+}
+
+TOOL_NAMES = (GENERIC, *ACTIVITY_FORMATS)

@@ -1,6 +1,6 @@
 {#-
     For the ready views: the keys touched after the last build of `intent`
-    (recorded since, or dated since), so an exported or contacted row leaves the
+    (a message sent: recorded since, or dated since), so an exported or contacted row leaves the
     queue before the next `dbt build`. Reads max(computed_at) from the table
     itself: a view that referenced its intent CTE twice would materialise it and
     lose the (status, score) index.
@@ -13,6 +13,9 @@
         from {{ intent }}
     ) as last_build
     where
-        touches.recorded_at > last_build.computed_at
-        or touches.touched_at > last_build.computed_at
+        touches.touch_event = 'sent'
+        and (
+            touches.recorded_at > last_build.computed_at
+            or touches.touched_at > last_build.computed_at
+        )
 {%- endmacro %}

@@ -9,8 +9,11 @@ from pathlib import Path
 import click
 
 from loader import database
+from loader.activity_import import CHANNELS
 from loader.cli_shared import (
     ENTRY_OPTIONS,
+    TOOL_OPTION,
+    DefaultCommandGroup,
     export_options,
     ingest_options,
     run_export_command,
@@ -22,29 +25,83 @@ from loader.lane_a.columns import IDENTIFICATION, MEETING_COLUMNS, SOURCES
 from loader.lane_a.export import READY_QUEUE
 from loader.lane_a.ingest import ingest
 from loader.lane_a.switch import record_entry
+from loader.lane_a.touches import TOUCH_COLUMNS, ingest_touches, record_touch
+from loader.outreach_tools import EVENTS
 from loader.templates import write_template
 
 LANE = "lane-a"
 
 
 def register(cli: click.Group, ingest_group: click.Group, template_group: click.Group,
-             export_group: click.Group) -> None:  # fmt: skip
+             export_group: click.Group, touch_group: click.Group) -> None:  # fmt: skip
     """Add Lane A's commands to the shared verbs, and its own kill-switch verbs."""
     ingest_group.add_command(ingest_lane_a, LANE)
     template_group.add_command(template_lane_a, LANE)
     export_group.add_command(export_lane_a, LANE)
+    touch_group.add_command(touch_lane_a, LANE)
     cli.add_command(exclude_group)
     cli.add_command(include_group)
 
 
-@click.command()
+@click.group(cls=DefaultCommandGroup, default_command="meetings")
+def ingest_lane_a() -> None:
+    """Past sales meetings (`loader ingest lane-a FILE`), and outreach activity
+    (`loader ingest lane-a touches FILE`)."""
+
+
+@click.group(cls=DefaultCommandGroup, default_command="meetings")
+def template_lane_a() -> None:
+    """Templates for past meetings (`loader template lane-a FILE`) and outreach activity
+    (`loader template lane-a touches FILE`)."""
+
+
+@ingest_lane_a.command("touches")
+@ingest_options
+@TOOL_OPTION
+def ingest_lane_a_touches(file: Path, as_json: bool, tool: str, **options) -> None:
+    """Outreach activity (sent, replied, bounced, unsubscribed) -> sales.reactivation_touches."""
+    run_ingest_command(
+        lambda conn, path, ingest_options: ingest_touches(conn, path, ingest_options, tool),
+        file,
+        as_json,
+        **options,
+    )
+
+
+@template_lane_a.command("touches")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+def template_lane_a_touches(out: Path) -> None:
+    """Template for outreach activity (loader ingest lane-a touches)."""
+    write_template(out, TOUCH_COLUMNS, "Lane A: outreach activity (what was sent, what came back)")
+    click.echo(f"wrote {out}")
+
+
+@click.command("touch")
+@click.argument("appointment_uid")
+@click.option("--channel", type=click.Choice(list(CHANNELS)), required=True)
+@click.option("--at", "at", metavar="WHEN", help="YYYY-MM-DD[ HH:MM] (UTC); default: now.")
+@click.option("--event", type=click.Choice(list(EVENTS)), default="sent", show_default=True)
+@click.option("--note", help="Anything worth keeping.")
+@click.option("--actor", metavar="NAME", help="Who (default: the OS user).")
+def touch_lane_a(appointment_uid: str, channel: str, at, event: str, note, actor) -> None:
+    """Record one touch typed by a person (e.g. a call or a message sent by hand)."""
+    with database.connect(database.resolve(), autocommit=True) as conn:
+        added = record_touch(conn, appointment_uid.strip(), channel, at, event, actor, note)
+    click.echo(
+        f"recorded {event} on {channel} for {appointment_uid}"
+        if added
+        else f"already recorded: {event} on {channel} for {appointment_uid} at that time"
+    )
+
+
+@ingest_lane_a.command("meetings")
 @ingest_options
 @click.option(
     "--source",
     type=click.Choice(list(SOURCES), case_sensitive=False),
     help="Override the source column for every row.",
 )
-def ingest_lane_a(file: Path, as_json: bool, source: str | None, **options) -> None:
+def ingest_lane_a_meetings(file: Path, as_json: bool, source: str | None, **options) -> None:
     """Past sales meetings -> sales.appointment_history (write-once)."""
     run_ingest_command(
         lambda conn, path, ingest_options: ingest(conn, path, ingest_options, source),
@@ -54,9 +111,9 @@ def ingest_lane_a(file: Path, as_json: bool, source: str | None, **options) -> N
     )
 
 
-@click.command()
+@template_lane_a.command("meetings")
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
-def template_lane_a(out: Path) -> None:
+def template_lane_a_meetings(out: Path) -> None:
     """Template for past meetings (loader ingest lane-a)."""
     write_template(
         out, MEETING_COLUMNS, "Lane A: past sales meetings and who they were with", IDENTIFICATION

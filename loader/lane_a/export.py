@@ -36,16 +36,23 @@ LEAD_FIELDS = {
 
 
 def _record_touches(conn: psycopg.Connection, rows: list[dict], actor: str) -> int:
+    # The score, tier and variant the row had when it left: what the outcomes measure.
     cursor = conn.execute(
         """
-        insert into sales.reactivation_touches (appointment_uid, channel, actor, note)
-        select uid, channel::"bit".reactivation_channel_enum, %s, 'exported from the ready queue'
-        from unnest(%s::text[], %s::text[]) as exported (uid, channel)
+        insert into sales.reactivation_touches (appointment_uid, channel, actor, note, event,
+            message_variant_id, score_at_touch, tier_at_touch, tool)
+        select uid, channel::"bit".reactivation_channel_enum, %s, 'exported from the ready queue',
+               'sent', variant, score, tier, 'export'
+        from unnest(%s::text[], %s::text[], %s::text[], %s::numeric[], %s::text[])
+            as exported (uid, channel, variant, score, tier)
         """,
         (
             actor,
             [row["appointment_uid"] for row in rows],
             [str(row["recommended_channel"]) for row in rows],
+            [row["message_variant_id"] for row in rows],
+            [row["bit_score"] for row in rows],
+            [row["tier"] for row in rows],
         ),
     )
     return cursor.rowcount

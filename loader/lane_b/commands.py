@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from loader import database
+from loader.activity_import import CHANNELS
 from loader.cli_shared import (
+    TOOL_OPTION,
     entry_options,
     export_options,
     ingest_options,
@@ -19,17 +21,20 @@ from loader.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
 from loader.lane_b.export import READY_QUEUE
 from loader.lane_b.ingest import ingest_meetings, ingest_partners
 from loader.lane_b.switch import record_pause
+from loader.lane_b.touches import TOUCH_COLUMNS, ingest_touches, record_touch
+from loader.outreach_tools import EVENTS
 from loader.templates import write_template
 
 LANE = "lane-b"
 
 
 def register(cli: click.Group, ingest_group: click.Group, template_group: click.Group,
-             export_group: click.Group) -> None:  # fmt: skip
+             export_group: click.Group, touch_group: click.Group) -> None:  # fmt: skip
     """Add Lane B's commands to the shared verbs, and its own pause verbs."""
     ingest_group.add_command(ingest_lane_b, LANE)
     template_group.add_command(template_lane_b, LANE)
     export_group.add_command(export_lane_b, LANE)
+    touch_group.add_command(touch_lane_b, LANE)
     cli.add_command(pause_group)
     cli.add_command(resume_group)
 
@@ -53,6 +58,37 @@ def ingest_lane_b_appointments(file: Path, as_json: bool, **options) -> None:
     run_ingest_command(ingest_meetings, file, as_json, **options)
 
 
+@ingest_lane_b.command("touches")
+@ingest_options
+@TOOL_OPTION
+def ingest_lane_b_touches(file: Path, as_json: bool, tool: str, **options) -> None:
+    """Outreach activity (sent, replied, bounced, unsubscribed) -> partners.partner_touches."""
+    run_ingest_command(
+        lambda conn, path, ingest_options: ingest_touches(conn, path, ingest_options, tool),
+        file,
+        as_json,
+        **options,
+    )
+
+
+@click.command("touch")
+@click.argument("partner")
+@click.option("--channel", type=click.Choice(list(CHANNELS)), required=True)
+@click.option("--at", "at", metavar="WHEN", help="YYYY-MM-DD[ HH:MM] (UTC); default: now.")
+@click.option("--event", type=click.Choice(list(EVENTS)), default="sent", show_default=True)
+@click.option("--note", help="Anything worth keeping.")
+@click.option("--actor", metavar="NAME", help="Who (default: the OS user).")
+def touch_lane_b(partner: str, channel: str, at, event: str, note, actor) -> None:
+    """Record one touch to a partner (fractional_cfo_id or email) typed by a person."""
+    with database.connect(database.resolve(), autocommit=True) as conn:
+        added, firm = record_touch(conn, partner, channel, at, event, actor, note)
+    click.echo(
+        f"recorded {event} on {channel} for {firm}"
+        if added
+        else f"already recorded: {event} on {channel} for {firm} at that time"
+    )
+
+
 @click.group()
 def template_lane_b() -> None:
     """Templates for the partner master and partner meetings."""
@@ -71,6 +107,14 @@ def template_lane_b_partners(out: Path) -> None:
 def template_lane_b_appointments(out: Path) -> None:
     """Template for partner meetings (loader ingest lane-b appointments)."""
     write_template(out, MEETING_COLUMNS, "Lane B: meetings with partners")
+    click.echo(f"wrote {out}")
+
+
+@template_lane_b.command("touches")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+def template_lane_b_touches(out: Path) -> None:
+    """Template for outreach activity (loader ingest lane-b touches)."""
+    write_template(out, TOUCH_COLUMNS, "Lane B: outreach activity (what was sent, what came back)")
     click.echo(f"wrote {out}")
 
 

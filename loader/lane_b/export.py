@@ -36,17 +36,23 @@ LEAD_FIELDS = {
 
 
 def _record_touches(conn: psycopg.Connection, rows: list[dict], actor: str) -> int:
+    # The score and variant the partner had when it left: what the outcomes measure.
     cursor = conn.execute(
         """
-        insert into partners.partner_touches (fractional_cfo_id, channel, actor, note)
+        insert into partners.partner_touches (fractional_cfo_id, channel, actor, note, event,
+            message_variant_id, score_at_touch, next_action_at_touch, tool)
         select partner, channel::partners.partner_channel_enum, %s,
-            'exported from the ready queue'
-        from unnest(%s::uuid[], %s::text[]) as exported (partner, channel)
+            'exported from the ready queue', 'sent', variant, score, next_action, 'export'
+        from unnest(%s::uuid[], %s::text[], %s::text[], %s::numeric[], %s::text[])
+            as exported (partner, channel, variant, score, next_action)
         """,
         (
             actor,
             [row["fractional_cfo_id"] for row in rows],
             [str(row["recommended_channel"]) for row in rows],
+            [row["message_variant_id"] for row in rows],
+            [row["leverage_score"] for row in rows],
+            [str(row["recommended_next_action"]) for row in rows],
         ),
     )
     return cursor.rowcount

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import os
 import zipfile
@@ -13,6 +12,7 @@ import polars as pl
 import psycopg
 import pytest
 from cli_run import run_main
+from crm_people import HEADERS, TODAY, ago, load_and_build
 from dbt_project_runner import dbt_build
 from rich.console import Console
 from sheets import write_xlsx
@@ -28,40 +28,10 @@ from loader.queue_export import export_queue
 
 pytestmark = pytest.mark.dbt
 
-TODAY = dt.date.today()
-HEADERS = ["crm_person_id", "person_name", "email", "linkedin_url", "job_title",
-           "crm_company_id", "company_name", "company_domain", "meeting_date",
-           "meeting_type", "meeting_outcome", "stalled_reason"]  # fmt: skip
-
-
-def ago(days: int) -> dt.date:
-    return TODAY - dt.timedelta(days=days)
-
-
-# Who ends up on which channel, and with which address:
-PEOPLE = [
-    # stalled -> email; has an email
-    [1001, "Dana Whitfield", "dana@northwind.com", "linkedin.com/in/dana-whitfield", "CFO",
-     501, "Northwind Traders", "northwind.com", ago(60), "numbers", "stalled", "Budget frozen"],
-    # ghosted -> LinkedIn, but only an email: falls back to email
-    [1002, "Sam Ortiz", "sam@contoso.com", None, "Controller", 502, "Contoso", "contoso.com",
-     ago(100), "systems", "ghosted", None],
-    # ghosted -> LinkedIn, has a LinkedIn URL
-    [1003, "Lee Kim", None, "www.linkedin.com/in/lee-k", "VP Finance", 503, "Fabrikam",
-     "fabrikam.com", ago(90), "systems", "ghosted", None],
-    # stalled -> email, but no address at all: nobody's tool can take it
-    [1004, "Ana Lima", None, None, "COO", 504, "Globex", None, ago(50), "numbers", "stalled",
-     "Timing"],
-]  # fmt: skip
-
 
 @pytest.fixture
 def built(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    with psycopg.connect(migrated_db) as conn:
-        report = ingest(conn, write_xlsx(tmp_path / "crm.xlsx", HEADERS, PEOPLE), _opts())
-    assert report.inserted == len(PEOPLE), report.errors
-    dbt_build(migrated_db, "lane_a", tmp_path, monkeypatch)
-    return migrated_db
+    return load_and_build(migrated_db, tmp_path, monkeypatch)
 
 
 def _opts() -> IngestOptions:

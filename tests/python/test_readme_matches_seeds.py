@@ -87,3 +87,18 @@ def test_the_readme_lists_each_tool_format_as_the_code_writes_it() -> None:
         assert re.findall(r"`([^`]+)`", rows[name]) == [column for column, _ in tool.columns], name
     custom = README[README.index("Every tool format ends with our own fields") :][:400]
     assert re.findall(r"`(lanes_\w+)`", custom) == [name for name, _ in CUSTOM_FIELDS]
+
+
+def test_the_readme_lists_each_tools_activity_columns_and_events() -> None:
+    from loader.outreach_tools import ACTIVITY_FORMATS
+    from loader.workbook import normalize_header
+
+    start = README.index("| `--tool` | columns read |")
+    table = takewhile(lambda line: line.startswith("|"), README[start:].splitlines()[2:])
+    rows = {line.split("|")[1].strip().strip("`"): line.split("|")[2:4] for line in table}
+    for name, layout in ACTIVITY_FORMATS.items():
+        columns, events = rows[name]
+        assert {normalize_header(c) for c in re.findall(r"`([^`]+)`", columns)} == set(
+            layout.columns
+        ), name
+        assert {e.lower() for e in re.findall(r"`([^`]+)`", events)} == set(layout.events), name

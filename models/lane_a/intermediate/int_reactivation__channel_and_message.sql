@@ -1,7 +1,9 @@
 -- The channel and message for each meeting: the outcome's default channel
 -- (reactivation_outcome_rules), switched to the other one when the last touch
 -- already used it, and to the other one again when the person has no address
--- on it but has one on the other (CHANNEL_FALLBACK_<channel> says so); the
+-- on it but has one on the other (CHANNEL_FALLBACK_<channel> says so), and to
+-- LinkedIn when an email to this meeting's prospect bounced
+-- (CHANNEL_EMAIL_BOUNCED); the
 -- message variant by outcome x meeting type x channel
 -- (reactivation_message_variants).
 
@@ -15,7 +17,8 @@ facts as (
         default_channel,
         last_touch_channel,
         has_email,
-        has_linkedin
+        has_linkedin,
+        has_email_bounced
     from {{ ref('int_reactivation__meeting_facts') }}
 ),
 
@@ -37,6 +40,7 @@ alternated as (
         meeting_outcome,
         has_email,
         has_linkedin,
+        has_email_bounced,
         case
             when last_touch_channel is null or last_touch_channel <> default_channel
                 then default_channel
@@ -52,7 +56,9 @@ channels as (
         meeting_type,
         meeting_outcome,
         preferred_channel,
+        has_email_bounced,
         case
+            when preferred_channel = 'email' and has_email_bounced then 'linkedin'
             when preferred_channel = 'email' and not has_email and has_linkedin then 'linkedin'
             when preferred_channel = 'linkedin' and not has_linkedin and has_email then 'email'
             else preferred_channel
@@ -64,6 +70,8 @@ select
     channels.appointment_uid,
     channels.recommended_channel,
     case
+        when channels.preferred_channel = 'email' and channels.has_email_bounced
+            then 'CHANNEL_EMAIL_BOUNCED'
         when channels.recommended_channel <> channels.preferred_channel
             then 'CHANNEL_FALLBACK_' || upper(channels.recommended_channel)
     end as channel_reason_code,

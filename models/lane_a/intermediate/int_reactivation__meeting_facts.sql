@@ -32,14 +32,34 @@ appointments as (
     where meeting_date <= {{ lanes_as_of_date() }}
 ),
 
+outreach_events as (
+    select
+        touch_id,
+        appointment_uid,
+        channel,
+        touched_at,
+        touch_event
+    from {{ ref('stg_lane_a__reactivation_touches') }}
+    where touched_at <= {{ lanes_as_of_timestamp() }}
+),
+
+-- Only a message that went out is a touch (cooling-off, max touches, the
+-- per-touch penalty, channel alternation); replies, bounces and unsubscribes
+-- are what came back.
 touches as (
     select
         touch_id,
         appointment_uid,
         channel,
         touched_at
-    from {{ ref('stg_lane_a__reactivation_touches') }}
-    where touched_at <= {{ lanes_as_of_timestamp() }}
+    from outreach_events
+    where touch_event = 'sent'
+),
+
+email_bounces as (
+    select distinct appointment_uid
+    from outreach_events
+    where touch_event = 'bounced' and channel = 'email'
 ),
 
 kill_switch as (
@@ -138,6 +158,7 @@ select
     last_touch.last_touch_channel,
     people.email is not null as has_email,
     people.linkedin_url is not null as has_linkedin,
+    email_bounces.appointment_uid is not null as has_email_bounced,
     (
         excluded_appointment.scope_key is not null
         or excluded_person.scope_key is not null
@@ -154,6 +175,8 @@ left join touch_summary
     on appointments.appointment_uid = touch_summary.appointment_uid
 left join last_touch
     on appointments.appointment_uid = last_touch.appointment_uid
+left join email_bounces
+    on appointments.appointment_uid = email_bounces.appointment_uid
 left join active_exclusions as excluded_appointment
     on
         excluded_appointment.scope = 'appointment'

@@ -72,7 +72,8 @@ touches as (
     select
         appointment_uid,
         touched_at,
-        recorded_at
+        recorded_at,
+        touch_event
     from {{ ref('stg_lane_a__reactivation_touches') }}
 ),
 

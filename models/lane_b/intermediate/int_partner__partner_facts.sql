@@ -28,14 +28,34 @@ meetings as (
     where meeting_date <= {{ lanes_as_of_date() }}
 ),
 
+outreach_events as (
+    select
+        touch_id,
+        fractional_cfo_id,
+        channel,
+        touched_at,
+        touch_event
+    from {{ ref('stg_lane_b__partner_touches') }}
+    where touched_at <= {{ lanes_as_of_timestamp() }}
+),
+
+-- Only a message that went out is a touch; replies, bounces and unsubscribes
+-- are what came back.
 touches as (
     select
         touch_id,
         fractional_cfo_id,
         channel,
         touched_at
-    from {{ ref('stg_lane_b__partner_touches') }}
-    where touched_at <= {{ lanes_as_of_timestamp() }}
+    from outreach_events
+    where touch_event = 'sent'
+),
+
+-- An email that bounced is no address: the next action goes to LinkedIn.
+email_bounces as (
+    select distinct fractional_cfo_id
+    from outreach_events
+    where touch_event = 'bounced' and channel = 'email'
 ),
 
 pauses as (
@@ -115,7 +135,7 @@ paused_partners as (
 select
     partners.fractional_cfo_id,
     partners.partner_status,
-    partners.email is not null as has_email,
+    partners.email is not null and email_bounces.fractional_cfo_id is null as has_email,
     partners.linkedin_url is not null as has_linkedin,
     meeting_summary.last_meeting_date,
     meeting_summary.last_meeting_type,
@@ -138,6 +158,8 @@ left join last_touch
     on partners.fractional_cfo_id = last_touch.fractional_cfo_id
 left join paused_partners
     on partners.fractional_cfo_id = paused_partners.fractional_cfo_id
+left join email_bounces
+    on partners.fractional_cfo_id = email_bounces.fractional_cfo_id
 left join target_niches
     on lower(btrim(partners.niche_focus)) = target_niches.niche_key
 left join target_regions

@@ -53,7 +53,8 @@ touches as (
     select
         fractional_cfo_id,
         touched_at,
-        recorded_at
+        recorded_at,
+        touch_event
     from {{ ref('stg_lane_b__partner_touches') }}
 ),
 

@@ -6,6 +6,11 @@ with source as (
         touched_at,
         actor,
         note,
+        event,
+        message_variant_id,
+        score_at_touch,
+        next_action_at_touch,
+        tool,
         created_at
     from {{ source('partners', 'partner_touches') }}
 )
@@ -17,5 +22,10 @@ select
     touched_at,
     actor as touched_by,
     note as touch_note,
+    event as touch_event,
+    message_variant_id,
+    score_at_touch,
+    next_action_at_touch,
+    tool as touch_source,
     created_at as recorded_at
 from source

@@ -1,0 +1,211 @@
+"""Lane A outreach activity comes back: generic files and each tool's activity export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import psycopg
+import pytest
+from cli_run import run_main
+from crm_people import load_and_build
+from dbt_project_runner import dbt_build
+from sheets import write_csv
+
+from loader.ingest_run import IngestOptions
+from loader.lane_a.export import READY_QUEUE
+from loader.lane_a.touches import ingest_touches
+from loader.queue_export import export_queue
+
+pytestmark = pytest.mark.dbt
+
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+EARLIER = NOW - dt.timedelta(hours=2)
+
+
+@pytest.fixture
+def built(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    return load_and_build(migrated_db, tmp_path, monkeypatch)
+
+
+def queue(conn: psycopg.Connection) -> dict[str, tuple]:
+    """person_name -> (appointment_uid, channel, variant, reason codes) of the ready view."""
+    rows = conn.execute(
+        "select person_name, appointment_uid, recommended_channel::text, message_variant_id,"
+        " bit_reason_codes from bit.v_reactivation_ready"
+    ).fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def load(conn: psycopg.Connection, path: Path, tool: str = "generic", **options) -> dict:
+    report = ingest_touches(conn, path, IngestOptions(actor="test", **options), tool)
+    return report.as_json()
+
+
+def events(conn: psycopg.Connection) -> list[tuple]:
+    return conn.execute(
+        "select p.person_name, t.channel::text, t.event, t.tool, t.message_variant_id"
+        " from sales.reactivation_touches t"
+        " join sales.appointment_history a using (appointment_uid)"
+        " join sales.prospect_people p using (people_id) order by 1, 3"
+    ).fetchall()
+
+
+def test_an_exported_queue_comes_back_with_no_manual_matching(built: str, tmp_path: Path) -> None:
+    exported = tmp_path / "queue.csv"
+    with psycopg.connect(built, autocommit=True) as conn:
+        export_queue(conn, READY_QUEUE, exported)
+        before = queue(conn)
+    sent = pl.read_csv(exported, infer_schema=False).select(
+        "appointment_uid",
+        pl.col("recommended_channel").alias("channel"),
+        pl.lit(f"{EARLIER:%Y-%m-%d %H:%M}").alias("touched_at"),
+        "message_variant_id",
+    )
+    activity = write_csv(tmp_path / "sent.csv", sent.columns, [list(r) for r in sent.rows()])
+    with psycopg.connect(built, autocommit=True) as conn:
+        report = load(conn, activity)
+        assert (report["inserted"], report["rejected"]) == (len(before), 0)
+        assert queue(conn) == {}  # sent since the build: out of the queue at once
+        again = load(conn, activity)
+        assert (again["inserted"], again["duplicates"]) == (0, len(before))
+        stored = conn.execute(
+            "select touched_at, tool from sales.reactivation_touches limit 1"
+        ).fetchone()
+    assert stored == (EARLIER.replace(second=0), "generic")
+
+
+def test_lemlist_activity_export(built: str, tmp_path: Path) -> None:
+    out = tmp_path / "lemlist.csv"
+    with psycopg.connect(built, autocommit=True) as conn:
+        export_queue(conn, READY_QUEUE, out, tool="lemlist")
+    leads = {row["firstName"]: row for row in pl.read_csv(out).iter_rows(named=True)}
+    dana, sam = leads["Dana"], leads["Sam"]
+    # The columns lemlist documents for an activity, plus our custom variables as lead variables.
+    headers = ["type", "createdAt", "leadEmail", "campaignId", "lanes_key", "lanes_variant"]
+    rows = [
+        ["emailsSent", f"{EARLIER:%Y-%m-%dT%H:%M:%S}.000Z", dana["email"], "cam_1",
+         dana["lanes_key"], dana["lanes_variant"]],
+        ["emailsOpened", f"{NOW:%Y-%m-%dT%H:%M:%S}.000Z", dana["email"], "cam_1",
+         dana["lanes_key"], dana["lanes_variant"]],
+        ["emailsReplied", f"{NOW:%Y-%m-%dT%H:%M:%S}.000Z", dana["email"], "cam_1",
+         dana["lanes_key"], None],
+        ["emailsUnsubscribed", f"{EARLIER:%Y-%m-%dT%H:%M:%S}.000Z", sam["email"], "cam_1",
+         sam["lanes_key"], None],
+    ]  # fmt: skip
+    activity = write_csv(tmp_path / "lemlist_activities.csv", headers, rows)
+    with psycopg.connect(built, autocommit=True) as conn:
+        report = load(conn, activity, "lemlist")
+        assert (report["inserted"], report["rejected"]) == (3, 0), report["errors"]
+        assert report["unsubscribed_excluded"] == 1
+        assert any("emailsOpened: 1" in w for w in report["warnings"])
+        assert any("leademail" in w and "campaignid" in w for w in report["warnings"])
+        assert events(conn) == [
+            ("Dana Whitfield", "email", "replied", "lemlist", None),
+            ("Dana Whitfield", "email", "sent", "lemlist", dana["lanes_variant"]),
+            ("Sam Ortiz", "email", "unsubscribed", "lemlist", None),
+        ]
+        # Honouring the opt-out needs no rebuild and no retyping: Sam is excluded now.
+        reason = conn.execute("select scope, reason from sales.reactivation_kill_switch").fetchone()
+        assert reason == ("person", f"unsubscribed (lemlist, {EARLIER:%Y-%m-%d})")
+        assert "Sam Ortiz" not in queue(conn)
+
+
+def test_an_instantly_bounce_sends_the_next_message_to_linkedin(
+    built: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with psycopg.connect(built) as conn:
+        dana_uid = queue(conn)["Dana Whitfield"][0]
+    headers = ["timestamp", "event_type", "lead_email", "campaign_name", "lanes_key"]
+    rows = [
+        [f"{EARLIER:%Y-%m-%dT%H:%M:%S}Z", "email_bounced", "dana@northwind.com", "Q4", dana_uid],
+        # Two hours ahead of UTC: the same instant in another zone is the same event.
+        [f"{EARLIER + dt.timedelta(hours=2):%Y-%m-%dT%H:%M:%S}+02:00", "email_bounced",
+         "dana@northwind.com", "Q4", dana_uid],
+    ]  # fmt: skip
+    activity = write_csv(tmp_path / "instantly.csv", headers, rows)
+    with psycopg.connect(built, autocommit=True) as conn:
+        report = load(conn, activity, "instantly")
+    assert (report["inserted"], report["duplicates"]) == (1, 1)
+    dbt_build(built, "lane_a", tmp_path, monkeypatch)
+    with psycopg.connect(built) as conn:
+        _, channel, variant, codes = queue(conn)["Dana Whitfield"]
+    assert channel == "linkedin" and variant.endswith("LINKEDIN-v1")
+    assert codes[-1] == "CHANNEL_EMAIL_BOUNCED"
+
+
+def test_heyreach_messages_count_as_linkedin_touches(built: str, tmp_path: Path) -> None:
+    with psycopg.connect(built) as conn:
+        lee_uid = queue(conn)["Lee Kim"][0]
+    headers = ["eventType", "timestamp", "leadProfile.linkedInUrl", "lanes_key"]
+    rows = [
+        ["CONNECTION_REQUEST_SENT", f"{EARLIER:%Y-%m-%d %H:%M}", "https://linkedin.com/in/lee-k",
+         lee_uid],
+        ["VIEWED_PROFILE", f"{EARLIER:%Y-%m-%d %H:%M}", "https://linkedin.com/in/lee-k", lee_uid],
+    ]  # fmt: skip
+    with psycopg.connect(built, autocommit=True) as conn:
+        report = load(conn, write_csv(tmp_path / "heyreach.csv", headers, rows), "heyreach")
+        assert report["inserted"] == 1 and any("VIEWED_PROFILE: 1" in w for w in report["warnings"])
+        assert events(conn) == [("Lee Kim", "linkedin", "sent", "heyreach", None)]
+        assert "Lee Kim" not in queue(conn)
+
+
+def test_bad_activity_rows_are_named_and_nothing_is_written(built: str, tmp_path: Path) -> None:
+    with psycopg.connect(built) as conn:
+        uid = queue(conn)["Dana Whitfield"][0]
+    future = NOW + dt.timedelta(days=2)
+    headers = ["appointment_uid", "channel", "touched_at", "event"]
+    rows = [
+        [uid, "email", f"{EARLIER:%Y-%m-%d %H:%M}", "sent"],
+        ["no-such-meeting", "email", f"{EARLIER:%Y-%m-%d}", "sent"],
+        [uid, "email", f"{future:%Y-%m-%d}", "sent"],
+        [uid, "fax", f"{EARLIER:%Y-%m-%d}", "opened"],
+        [None, "email", f"{EARLIER:%Y-%m-%d}", None],
+    ]
+    path = write_csv(tmp_path / "bad.csv", headers, rows)
+    with psycopg.connect(built, autocommit=True) as conn:
+        report = load(conn, path)
+        errors = {(e["row"], e["column"]): e["message"] for e in report["errors"]}
+        assert "no stored meeting has this appointment_uid" in errors[(3, "appointment_uid")]
+        assert "in the future" in errors[(4, "touched_at")]
+        assert "email, linkedin" in errors[(5, "channel")]
+        assert "sent, replied, bounced, unsubscribed" in errors[(5, "event")]
+        assert "which meeting?" in errors[(6, "appointment_uid")]
+        assert conn.execute("select count(*) from sales.reactivation_touches").fetchone() == (0,)
+        partial = load(conn, path, skip_invalid=True)
+        assert (partial["inserted"], partial["rejected"]) == (1, 4)
+
+
+def test_a_person_types_one_touch(
+    built: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", built)
+    with psycopg.connect(built) as conn:
+        uid = queue(conn)["Ana Lima"][0]
+    args = ["touch", "lane-a", uid, "--channel", "email", "--at", f"{EARLIER:%Y-%m-%d %H:%M}"]
+    code, out, _ = run_main(args, capsys, monkeypatch)
+    assert code == 0 and "recorded sent on email" in out
+    code, out, _ = run_main(args, capsys, monkeypatch)
+    assert code == 0 and "already recorded" in out
+    code, _, err = run_main(["touch", "lane-a", "nope", "--channel", "email"], capsys, monkeypatch)
+    assert code == 2 and "no stored meeting has appointment_uid 'nope'" in err
+    with psycopg.connect(built) as conn:
+        assert events(conn) == [("Ana Lima", "email", "sent", "person", None)]
+        assert "Ana Lima" not in queue(conn)
+
+
+def test_mark_touched_keeps_the_score_tier_and_variant_the_row_left_with(
+    built: str, tmp_path: Path
+) -> None:
+    with psycopg.connect(built, autocommit=True) as conn:
+        before = conn.execute(
+            "select appointment_uid, bit_score, tier, message_variant_id"
+            " from bit.v_reactivation_ready order by 1"
+        ).fetchall()
+        export_queue(conn, READY_QUEUE, tmp_path / "q.xlsx", mark_touched=True)
+        after = conn.execute(
+            "select appointment_uid, score_at_touch, tier_at_touch, message_variant_id"
+            " from sales.reactivation_touches where tool = 'export' and event = 'sent' order by 1"
+        ).fetchall()
+    assert after == before

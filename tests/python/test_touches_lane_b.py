@@ -1,0 +1,109 @@
+"""Lane B outreach activity comes back: matched by id, email or LinkedIn, like partner meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import psycopg
+import pytest
+from cli_run import run_main
+from dbt_project_runner import dbt_build
+from sheets import write_csv, write_xlsx
+from test_dbt_lane_b import MEETING_HEADERS, MEETINGS, PARTNER_HEADERS, PARTNERS, ready
+
+from loader.ingest_run import IngestOptions
+from loader.lane_b.export import READY_QUEUE
+from loader.lane_b.ingest import ingest_meetings, ingest_partners
+from loader.lane_b.touches import ingest_touches
+from loader.queue_export import export_queue
+
+pytestmark = pytest.mark.dbt
+
+EARLIER = dt.datetime.now(dt.UTC).replace(microsecond=0, second=0) - dt.timedelta(hours=3)
+
+
+@pytest.fixture
+def partners_built(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    with psycopg.connect(migrated_db) as conn:
+        ingest_partners(conn, write_xlsx(tmp_path / "p.xlsx", PARTNER_HEADERS, PARTNERS),
+                        IngestOptions(actor="t"))  # fmt: skip
+    with psycopg.connect(migrated_db) as conn:
+        ingest_meetings(conn, write_xlsx(tmp_path / "m.xlsx", MEETING_HEADERS, MEETINGS),
+                        IngestOptions(actor="t"))  # fmt: skip
+    dbt_build(migrated_db, "lane_b", tmp_path, monkeypatch)
+    return migrated_db
+
+
+def load(conn: psycopg.Connection, path: Path, tool: str = "generic") -> dict:
+    return ingest_touches(conn, path, IngestOptions(actor="test"), tool).as_json()
+
+
+def test_an_exported_partner_queue_comes_back_and_is_idempotent(
+    partners_built: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "lemlist.csv"
+    with psycopg.connect(partners_built, autocommit=True) as conn:
+        export_queue(conn, READY_QUEUE, out, tool="lemlist")
+    leads = list(pl.read_csv(out, infer_schema=False).iter_rows(named=True))
+    assert len(leads) == 2
+    headers = ["type", "createdAt", "leadEmail", "lanes_key"]
+    rows = [["emailsSent", f"{EARLIER:%Y-%m-%dT%H:%M:%S}.000Z", lead["email"], lead["lanes_key"]]
+            for lead in leads]  # fmt: skip
+    activity = write_csv(tmp_path / "activity.csv", headers, rows)
+    with psycopg.connect(partners_built, autocommit=True) as conn:
+        report = load(conn, activity, "lemlist")
+        assert (report["inserted"], report["rejected"]) == (2, 0), report["errors"]
+        assert ready(conn) == {}
+        again = load(conn, activity, "lemlist")
+        assert (again["inserted"], again["duplicates"]) == (0, 2)
+
+
+def test_unsubscribe_by_email_pauses_the_partner_at_once(
+    partners_built: str, tmp_path: Path
+) -> None:
+    headers = ["timestamp", "event_type", "lead_email"]
+    rows = [
+        [f"{EARLIER:%Y-%m-%dT%H:%M:%S}Z", "lead_unsubscribed", "dana@ledgerline.com"],
+        [f"{EARLIER:%Y-%m-%dT%H:%M:%S}Z", "email_sent", "nobody@nowhere.com"],
+    ]
+    path = write_csv(tmp_path / "instantly.csv", headers, rows)
+    with psycopg.connect(partners_built, autocommit=True) as conn:
+        report = load(conn, path, "instantly")
+        [error] = report["errors"]
+        assert (error["row"], error["column"]) == (3, "email")
+        assert "no partner with this email" in error["message"]
+        assert conn.execute("select count(*) from partners.partner_pauses").fetchone() == (0,)
+        ingest_touches(conn, path, IngestOptions(actor="t", skip_invalid=True), "instantly")
+        reason = conn.execute("select action, reason from partners.partner_pauses").fetchone()
+        assert reason == ("pause", f"unsubscribed (instantly, {EARLIER:%Y-%m-%d})")
+        assert "dana@ledgerline.com" not in ready(conn)
+
+
+def test_a_bounce_sends_the_partner_to_linkedin(
+    partners_built: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    headers = ["email", "channel", "touched_at", "event"]
+    rows = [["dana@ledgerline.com", "email", f"{EARLIER:%Y-%m-%d %H:%M}", "bounced"]]
+    with psycopg.connect(partners_built, autocommit=True) as conn:
+        assert load(conn, write_csv(tmp_path / "b.csv", headers, rows))["inserted"] == 1
+        assert ready(conn)["dana@ledgerline.com"][3] == "email"  # a bounce is not a touch
+    dbt_build(partners_built, "lane_b", tmp_path, monkeypatch)
+    with psycopg.connect(partners_built) as conn:
+        assert ready(conn)["dana@ledgerline.com"][3] == "linkedin"
+
+
+def test_a_person_types_one_partner_touch(
+    partners_built: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", partners_built)
+    args = ["touch", "lane-b", "sam@northwind.com", "--channel", "linkedin"]
+    code, out, _ = run_main(args, capsys, monkeypatch)
+    assert code == 0 and "recorded sent on linkedin for Northwind Advisory" in out
+    with psycopg.connect(partners_built) as conn:
+        assert "sam@northwind.com" not in ready(conn)
+        assert conn.execute("select tool, event from partners.partner_touches").fetchone() == (
+            "person",
+            "sent",
+        )
