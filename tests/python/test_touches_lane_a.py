@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -10,11 +11,12 @@ import psycopg
 import pytest
 from cli_run import run_main
 from crm_people import load_and_build
-from dbt_project_runner import dbt_build
+from dbt_project_runner import copy_project, dbt_build, run_dbt_captured
 from sheets import write_csv
 
 from loader.ingest_run import IngestOptions
 from loader.lane_a.export import READY_QUEUE
+from loader.lane_a.ingest import ingest
 from loader.lane_a.touches import ingest_touches
 from loader.queue_export import export_queue
 
@@ -209,3 +211,81 @@ def test_mark_touched_keeps_the_score_tier_and_variant_the_row_left_with(
             " from sales.reactivation_touches where tool = 'export' and event = 'sent' order by 1"
         ).fetchall()
     assert after == before
+
+
+def test_the_performance_view_counts_meetings_that_came_back(
+    built: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ten_days_ago = NOW - dt.timedelta(days=10)
+    with psycopg.connect(built) as conn:
+        uids = {name: row[0] for name, row in queue(conn).items()}
+    sent = [[uid, "email", f"{ten_days_ago:%Y-%m-%d %H:%M}", "sent"] for uid in uids.values()]
+    reply = [[uids["Dana Whitfield"], "email", f"{ten_days_ago + dt.timedelta(days=1):%Y-%m-%d}",
+              "replied"]]  # fmt: skip
+    headers = ["appointment_uid", "channel", "touched_at", "event"]
+    with psycopg.connect(built, autocommit=True) as conn:
+        assert load(conn, write_csv(tmp_path / "t.csv", headers, sent + reply))["inserted"] == 5
+    # Three of the four people meet again five days ago: 3 of 4 reactivated.
+    new_meetings = write_csv(
+        tmp_path / "new.csv",
+        ["crm_person_id", "crm_company_id", "meeting_date", "meeting_type", "meeting_outcome"],
+        [[crm, company, f"{NOW - dt.timedelta(days=5):%Y-%m-%d}", "numbers", "progressed"]
+         for crm, company in ((1001, 501), (1002, 502), (1003, 503))],
+    )  # fmt: skip
+    with psycopg.connect(built) as conn:
+        assert ingest(conn, new_meetings, IngestOptions(actor="t")).inserted == 3
+    dbt_build(built, "lane_a", tmp_path, monkeypatch)
+    with psycopg.connect(built, autocommit=True) as conn:
+        conn.execute("set role lanes_bi")  # what a BI tool sees
+        overall = conn.execute(
+            "select touches, replies, meetings, reply_rate, meeting_rate, meeting_rate_low,"
+            " meeting_rate_high from bit.v_reactivation_performance"
+            " where bucket_key = 'overall:all'"
+        ).fetchone()
+        by_channel = conn.execute(
+            "select bucket, touches from bit.v_reactivation_performance where dimension = 'channel'"
+        ).fetchall()
+    # Wilson 95% for 3 of 4, by hand:
+    # (0.75 + 1.96²/8 ± 1.96·√(0.75·0.25/4 + 1.96²/64)) / (1 + 1.96²/4) = 0.3006 .. 0.9544
+    assert overall == (4, 1, 3, Decimal("0.2500"), Decimal("0.7500"), Decimal("0.3006"),
+                       Decimal("0.9544"))  # fmt: skip
+    assert by_channel == [("email", 4)]
+
+
+def test_tiers_out_of_order_raise_a_warning(built: str, tmp_path: Path) -> None:
+    """hot touches bringing fewer meetings back than cool ones: the weights need a look."""
+    with psycopg.connect(built, autocommit=True) as conn:
+        rows = conn.execute(
+            "select person_name, appointment_uid from bit.v_reactivation_ready"
+        ).fetchall()
+        tiers = ["hot", "hot", "cool", "cool"]
+        for (_, uid), tier in zip(rows, tiers, strict=True):
+            conn.execute(
+                "insert into sales.reactivation_touches (appointment_uid, channel, touched_at,"
+                " actor, event, tier_at_touch) values (%s, 'email', now() - interval '10 days',"
+                " 'test', 'sent', %s)",
+                (uid, tier),
+            )
+    # The cool ones meet again; the hot ones do not.
+    cool = [name for (name, _), tier in zip(rows, tiers, strict=True) if tier == "cool"]
+    with psycopg.connect(built, autocommit=True) as conn:
+        for name in cool:
+            conn.execute(
+                "insert into sales.appointment_history (appointment_uid, company_id, people_id,"
+                " meeting_date, meeting_type, meeting_outcome, source)"
+                " select h.company_id || '|' || h.people_id || '|'"
+                " || to_char(current_date - 5, 'YYYY-MM-DD'), h.company_id, h.people_id,"
+                " current_date - 5,"
+                " 'numbers', 'progressed', 'manual' from sales.prospect_people"
+                " join sales.appointment_history h using (people_id) where person_name = %s"
+                " limit 1",
+                (name,),
+            )
+    project = copy_project(tmp_path / "project")
+    check = "assert_reactivation_tiers_rank_meetings"
+    args = ["build", "--select", f"+{check}", "--vars", "{reactivation_min_touches_per_tier: 2}"]
+    run = run_dbt_captured(built, project, args)
+    assert run.code == 0, run.output  # a warning, not a failure
+    assert f"WARN 1 {check}" in run.output
+    quiet = run_dbt_captured(built, project, ["test", "--select", check])  # 30 touches a tier
+    assert f"PASS {check}" in quiet.output

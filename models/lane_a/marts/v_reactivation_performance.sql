@@ -1,0 +1,98 @@
+{{
+    config(
+        materialized='view',
+        schema='bit',
+        post_hook="{{ grant_to_bi() }}",
+    )
+}}
+
+-- Does the score work? For each dimension and bucket: sent touches, replies,
+-- meetings that came back (reactivated), both rates and their 95% Wilson
+-- intervals, so "3 of 4" reads as a wide interval, not as 75%. Reason codes
+-- are the meeting's codes at the latest build.
+
+with
+
+outcomes as (
+    select
+        touch_id,
+        appointment_uid,
+        channel,
+        message_variant_id,
+        tier_at_touch,
+        replied,
+        reactivated
+    from {{ ref('reactivation_outcomes') }}
+),
+
+reason_codes as (
+    select
+        appointment_uid,
+        unnest(bit_reason_codes) as reason_code
+    from {{ ref('reactivation_intent') }}
+),
+
+by_dimension as (
+    select
+        'overall' as dimension,
+        'all' as bucket,
+        replied,
+        reactivated
+    from outcomes
+    union all
+    select
+        'tier' as dimension,
+        coalesce(tier_at_touch, 'unknown') as bucket,
+        replied,
+        reactivated
+    from outcomes
+    union all
+    select
+        'channel' as dimension,
+        channel as bucket,
+        replied,
+        reactivated
+    from outcomes
+    union all
+    select
+        'message_variant_id' as dimension,
+        coalesce(message_variant_id, 'unknown') as bucket,
+        replied,
+        reactivated
+    from outcomes
+    union all
+    select
+        'reason_code' as dimension,
+        reason_codes.reason_code as bucket,
+        outcomes.replied,
+        outcomes.reactivated
+    from outcomes
+    inner join reason_codes
+        on outcomes.appointment_uid = reason_codes.appointment_uid
+),
+
+counts as (
+    select
+        dimension,
+        bucket,
+        count(*) as touches,
+        count(*) filter (where replied) as replies,
+        count(*) filter (where reactivated) as meetings
+    from by_dimension
+    group by dimension, bucket
+)
+
+select
+    dimension || ':' || bucket as bucket_key,
+    dimension,
+    bucket,
+    touches,
+    replies,
+    meetings,
+    round(replies::numeric / touches, 4) as reply_rate,
+    {{ wilson_low('replies', 'touches') }} as reply_rate_low,
+    {{ wilson_high('replies', 'touches') }} as reply_rate_high,
+    round(meetings::numeric / touches, 4) as meeting_rate,
+    {{ wilson_low('meetings', 'touches') }} as meeting_rate_low,
+    {{ wilson_high('meetings', 'touches') }} as meeting_rate_high
+from counts

@@ -1,0 +1,128 @@
+{{
+    config(
+        materialized='table',
+        schema='bit',
+    )
+}}
+
+-- What happened after each message to a partner: one row per sent touch.
+-- replied: a reply from the partner after it and before the next sent touch.
+-- met_again: a new meeting with the partner dated after the touch's day and
+-- within partner_window_days, each meeting credited to the latest sent touch
+-- before it (one meeting, one credit); met_warm: that meeting went warm.
+-- Events after the as-of moment are ignored, like in scoring.
+
+with
+
+meetings as (
+    select
+        partner_appointment_uid,
+        fractional_cfo_id,
+        meeting_date,
+        meeting_outcome
+    from {{ ref('stg_lane_b__partner_appointments') }}
+    where meeting_date <= {{ lanes_as_of_date() }}
+),
+
+outreach_events as (
+    select
+        touch_id,
+        fractional_cfo_id,
+        channel,
+        touched_at,
+        touch_event,
+        message_variant_id,
+        score_at_touch,
+        next_action_at_touch
+    from {{ ref('stg_lane_b__partner_touches') }}
+    where touched_at <= {{ lanes_as_of_timestamp() }}
+),
+
+sent as (
+    select
+        touch_id,
+        fractional_cfo_id,
+        channel,
+        touched_at,
+        (touched_at at time zone 'utc')::date as touched_on,
+        message_variant_id,
+        score_at_touch,
+        next_action_at_touch,
+        lead(touched_at) over (
+            partition by fractional_cfo_id
+            order by touched_at, touch_id
+        ) as next_sent_at
+    from outreach_events
+    where touch_event = 'sent'
+),
+
+replies as (
+    select
+        sent.touch_id,
+        min(outreach_events.touched_at) as first_reply_at
+    from sent
+    inner join outreach_events
+        on
+            sent.fractional_cfo_id = outreach_events.fractional_cfo_id
+            and outreach_events.touch_event = 'replied'
+            and sent.touched_at < outreach_events.touched_at
+            and (sent.next_sent_at is null or sent.next_sent_at > outreach_events.touched_at)
+    group by sent.touch_id
+),
+
+candidate_credits as (
+    select
+        meetings.partner_appointment_uid,
+        meetings.meeting_date,
+        meetings.meeting_outcome,
+        sent.touch_id,
+        sent.touched_at
+    from meetings
+    inner join sent
+        on
+            meetings.fractional_cfo_id = sent.fractional_cfo_id
+            and meetings.meeting_date > sent.touched_on
+            and meetings.meeting_date <= sent.touched_on + {{ var('partner_window_days') }}
+),
+
+credits as (
+    select distinct on (partner_appointment_uid)
+        partner_appointment_uid,
+        meeting_date,
+        meeting_outcome,
+        touch_id
+    from candidate_credits
+    order by partner_appointment_uid asc, touched_at desc, touch_id desc
+),
+
+credited_touches as (
+    select
+        touch_id,
+        min(meeting_date) as first_meeting_date,
+        (array_agg(partner_appointment_uid order by meeting_date, partner_appointment_uid))[1]
+            as next_meeting_uid,
+        bool_or(meeting_outcome = 'warm') as met_warm
+    from credits
+    group by touch_id
+)
+
+select
+    sent.touch_id,
+    sent.fractional_cfo_id,
+    sent.touched_at,
+    sent.channel,
+    sent.message_variant_id,
+    sent.score_at_touch,
+    sent.next_action_at_touch,
+    replies.touch_id is not null as replied,
+    replies.first_reply_at,
+    credited_touches.touch_id is not null as met_again,
+    coalesce(credited_touches.met_warm, false) as met_warm,
+    credited_touches.next_meeting_uid,
+    credited_touches.first_meeting_date - sent.touched_on as days_to_meeting,
+    now() as computed_at
+from sent
+left join replies
+    on sent.touch_id = replies.touch_id
+left join credited_touches
+    on sent.touch_id = credited_touches.touch_id
