@@ -177,9 +177,18 @@ def touch() -> None:
     """
 
 
+@cli.group(short_help="One screen on a lane: loads, build, queue, activity, what works.")
+def status() -> None:
+    """One screen on a lane: what was loaded (and the last load), the last build, the
+    queue by tier/action and channel, why the rest waits, outreach activity in the
+    last 7 and 30 days, and the performance view's top lines."""
+
+
 # Each lane owns its commands; the shared verbs above get one subcommand per lane.
-lane_a_commands.register(cli, ingest, template, export, touch)
-lane_b_commands.register(cli, ingest, template, export, touch)
+VERBS = {"ingest": ingest, "template": template, "export": export, "touch": touch,
+         "status": status}  # fmt: skip
+lane_a_commands.register(cli, VERBS)
+lane_b_commands.register(cli, VERBS)
 
 
 @cli.command("demo", short_help="Load the examples, build both lanes, show both queues.")

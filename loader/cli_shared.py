@@ -20,6 +20,7 @@ from loader.ingest_run import IngestOptions, IngestReport
 from loader.outreach_tools import FORMAT_NAMES, GENERIC, TOOL_NAMES
 from loader.queue_export import CHANNELS, QueueSpec, export_queue
 from loader.report import print_report, progress_reporter
+from loader.status import StatusSpec, collect_status, print_status, status_json
 
 IngestFunction = Callable[[psycopg.Connection, Path, IngestOptions], IngestReport]
 
@@ -147,3 +148,12 @@ class DefaultCommandGroup(click.Group):
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+
+def run_status_command(spec: StatusSpec, as_json: bool) -> None:
+    with database.connect(database.resolve(), autocommit=True) as conn:
+        status = collect_status(conn, spec)
+    if as_json:
+        click.echo(status_json(status))
+    else:
+        print_status(status, spec, Console(width=100 if not sys.stdout.isatty() else None))

@@ -18,12 +18,14 @@ from loader.cli_shared import (
     ingest_options,
     run_export_command,
     run_ingest_command,
+    run_status_command,
     with_options,
 )
 from loader.errors import UsageError
 from loader.lane_a.columns import IDENTIFICATION, MEETING_COLUMNS, SOURCES
 from loader.lane_a.export import READY_QUEUE
 from loader.lane_a.ingest import ingest
+from loader.lane_a.status import STATUS
 from loader.lane_a.switch import record_entry
 from loader.lane_a.touches import TOUCH_COLUMNS, ingest_touches, record_touch
 from loader.outreach_tools import EVENTS
@@ -32,13 +34,13 @@ from loader.templates import write_template
 LANE = "lane-a"
 
 
-def register(cli: click.Group, ingest_group: click.Group, template_group: click.Group,
-             export_group: click.Group, touch_group: click.Group) -> None:  # fmt: skip
+def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
     """Add Lane A's commands to the shared verbs, and its own kill-switch verbs."""
-    ingest_group.add_command(ingest_lane_a, LANE)
-    template_group.add_command(template_lane_a, LANE)
-    export_group.add_command(export_lane_a, LANE)
-    touch_group.add_command(touch_lane_a, LANE)
+    verbs["ingest"].add_command(ingest_lane_a, LANE)
+    verbs["template"].add_command(template_lane_a, LANE)
+    verbs["export"].add_command(export_lane_a, LANE)
+    verbs["touch"].add_command(touch_lane_a, LANE)
+    verbs["status"].add_command(status_lane_a, LANE)
     cli.add_command(exclude_group)
     cli.add_command(include_group)
 
@@ -178,3 +180,10 @@ def include_group() -> None:
 def include_lane_a(appointment, person, company, reason, actor) -> None:
     """Allow a meeting, a person or a company to be reactivated again."""
     _record("include", appointment, person, company, reason, actor)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status_lane_a(as_json: bool) -> None:
+    """One screen on Lane A: loads, build, queue, activity, what works."""
+    run_status_command(STATUS, as_json)

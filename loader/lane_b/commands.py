@@ -16,10 +16,12 @@ from loader.cli_shared import (
     ingest_options,
     run_export_command,
     run_ingest_command,
+    run_status_command,
 )
 from loader.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
 from loader.lane_b.export import READY_QUEUE
 from loader.lane_b.ingest import ingest_meetings, ingest_partners
+from loader.lane_b.status import STATUS
 from loader.lane_b.switch import record_pause
 from loader.lane_b.touches import TOUCH_COLUMNS, ingest_touches, record_touch
 from loader.outreach_tools import EVENTS
@@ -28,13 +30,13 @@ from loader.templates import write_template
 LANE = "lane-b"
 
 
-def register(cli: click.Group, ingest_group: click.Group, template_group: click.Group,
-             export_group: click.Group, touch_group: click.Group) -> None:  # fmt: skip
+def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
     """Add Lane B's commands to the shared verbs, and its own pause verbs."""
-    ingest_group.add_command(ingest_lane_b, LANE)
-    template_group.add_command(template_lane_b, LANE)
-    export_group.add_command(export_lane_b, LANE)
-    touch_group.add_command(touch_lane_b, LANE)
+    verbs["ingest"].add_command(ingest_lane_b, LANE)
+    verbs["template"].add_command(template_lane_b, LANE)
+    verbs["export"].add_command(export_lane_b, LANE)
+    verbs["touch"].add_command(touch_lane_b, LANE)
+    verbs["status"].add_command(status_lane_b, LANE)
     cli.add_command(pause_group)
     cli.add_command(resume_group)
 
@@ -155,3 +157,10 @@ def resume_group() -> None:
 def resume_lane_b(partner: str, reason: str, actor: str | None) -> None:
     """Resume PARTNER (fractional_cfo_id or email)."""
     _record("resume", partner, reason, actor)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status_lane_b(as_json: bool) -> None:
+    """One screen on Lane B: loads, build, queue, activity, what works."""
+    run_status_command(STATUS, as_json)

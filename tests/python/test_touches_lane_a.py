@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -289,3 +290,32 @@ def test_tiers_out_of_order_raise_a_warning(built: str, tmp_path: Path) -> None:
     assert f"WARN 1 {check}" in run.output
     quiet = run_dbt_captured(built, project, ["test", "--select", check])  # 30 touches a tier
     assert f"PASS {check}" in quiet.output
+
+
+def test_status_shows_the_week_on_one_screen(
+    built: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    with psycopg.connect(built) as conn:
+        dana_uid = queue(conn)["Dana Whitfield"][0]
+    path = write_csv(
+        tmp_path / "week.csv",
+        ["appointment_uid", "channel", "touched_at", "event"],
+        [[dana_uid, "email", f"{EARLIER:%Y-%m-%d %H:%M}", "sent"],
+         [dana_uid, "email", f"{NOW - dt.timedelta(days=20):%Y-%m-%d}", "sent"]],
+    )  # fmt: skip
+    with psycopg.connect(built, autocommit=True) as conn:
+        assert load(conn, path)["inserted"] == 2
+    monkeypatch.setenv("DATABASE_URL", built)
+    code, out, _ = run_main(["status", "lane-a", "--json"], capsys, monkeypatch)
+    assert code == 0
+    status = json.loads(out)
+    assert status["loaded"] == {"meetings": 4, "people": 4, "touch events": 2}
+    assert status["last_load"]["file"] == "week.csv"
+    ready = status["sections"]["ready now, by tier and channel"]
+    assert sum(row["rows"] for row in ready) == 3  # Dana was touched since the build
+    activity = status["sections"]["outreach activity"]
+    assert activity == [{"event": "sent", "last 7 days": 1, "last 30 days": 2}]
+    assert status["sections"]["does it work (sent touches -> meetings back, 95% interval)"] == []
+    code, out, _ = run_main(["status", "lane-a"], capsys, monkeypatch)
+    assert code == 0 and "last load: week.csv -> sales.reactivation_touches" in out
+    assert max(len(line) for line in out.splitlines()) <= 100

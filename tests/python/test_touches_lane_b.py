@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import polars as pl
@@ -107,3 +108,19 @@ def test_a_person_types_one_partner_touch(
             "person",
             "sent",
         )
+
+
+def test_lane_b_status_counts_partners_queue_and_activity(
+    partners_built: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", partners_built)
+    run_main(["touch", "lane-b", "dana@ledgerline.com", "--channel", "email"], capsys, monkeypatch)
+    code, out, _ = run_main(["status", "lane-b", "--json"], capsys, monkeypatch)
+    status = json.loads(out)
+    assert code == 0
+    assert status["loaded"] == {"partners": 4, "partner meetings": 4, "touch events": 1}
+    ready = status["sections"]["ready now, by next action and channel"]
+    assert sum(row["partners"] for row in ready) == 1  # Dana was touched since the build
+    assert status["sections"]["outreach activity"] == [
+        {"event": "sent", "last 7 days": 1, "last 30 days": 1}
+    ]
