@@ -130,7 +130,8 @@ def db_migrate() -> None:
 def dbt_command(args: tuple[str, ...]) -> None:
     """Run dbt against the loader's database, e.g. `loader dbt build --select lane_a`."""
 
-    sys.exit(run_dbt(database.resolve(), list(args)))
+    target = database.ready_target(notify=lambda line: click.echo(line, err=True))
+    sys.exit(run_dbt(target, list(args)))
 
 
 @cli.command(

@@ -111,7 +111,7 @@ def run_ingest_command(run: IngestFunction, file: Path, as_json: bool, **options
     console = Console(stderr=as_json, soft_wrap=True)
     with progress_reporter(console, enabled=not as_json) as progress:
         ingest_options = IngestOptions(progress=progress, **options)
-        with database.connect(database.resolve(), autocommit=True) as conn:
+        with work_connection() as conn:
             report = run(conn, file, ingest_options)
     if as_json:
         click.echo(report.to_json())
@@ -122,7 +122,7 @@ def run_ingest_command(run: IngestFunction, file: Path, as_json: bool, **options
 
 
 def run_export_command(spec: QueueSpec, out: Path, **options) -> None:
-    with database.connect(database.resolve(), autocommit=True) as conn:
+    with work_connection() as conn:
         result = export_queue(conn, spec, out, **options)
     touched = f", {result.touched} marked touched" if options.get("mark_touched") else ""
     click.echo(
@@ -151,9 +151,14 @@ class DefaultCommandGroup(click.Group):
 
 
 def run_status_command(spec: StatusSpec, as_json: bool) -> None:
-    with database.connect(database.resolve(), autocommit=True) as conn:
+    with work_connection() as conn:
         status = collect_status(conn, spec)
     if as_json:
         click.echo(status_json(status))
     else:
         print_status(status, spec, Console(width=100 if not sys.stdout.isatty() else None))
+
+
+def work_connection() -> psycopg.Connection:
+    """The database commands work on, its schema current (see database.ready_target)."""
+    return database.connect_ready(notify=lambda line: click.echo(line, err=True))

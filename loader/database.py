@@ -14,6 +14,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from loader import embedded
 from loader.errors import DatabaseError
+from loader.migrations import available, migrate, pending
+from loader.roles import ensure_roles
 
 # libpq keyword -> environment variable, as read by profiles.yml.
 _ENV_FOR_KEY = {
@@ -111,3 +113,42 @@ def with_database(conninfo: str, dbname: str) -> str:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else exc.__class__.__name__
+
+
+def ready_target(notify=None) -> Target:
+    """The database commands use, with its schema current.
+
+    On the embedded default the loader owns the database, so pending migrations
+    are applied on first use (`notify` gets one line saying so). A DATABASE_URL
+    database belongs to someone: the loader never changes its schema unasked and
+    stops with what to run instead.
+    """
+    target = resolve()
+    with connect(target, autocommit=True) as conn:
+        missing = pending(conn)
+        if not missing:
+            return target
+        if target.origin != "embedded":
+            fresh = len(missing) == len(available())
+            what = (
+                "has no Outreach Lanes schema yet"
+                if fresh
+                else f"is {len(missing)} migration(s) behind this loader"
+            )
+            raise DatabaseError(
+                f"the database at {target.masked()} {what}: run `loader db migrate` first "
+                "(it creates or upgrades the schemas, tables and roles; safe to re-run)."
+            )
+        applied_now = migrate(conn)
+        ensure_roles(conn)
+    if notify:
+        notify(
+            f"prepared the embedded database: applied {len(applied_now)} migration(s) "
+            f"({applied_now[0].path.name} .. {applied_now[-1].path.name})"
+        )
+    return target
+
+
+def connect_ready(notify=None) -> psycopg.Connection:
+    """An autocommit connection to the database commands use, its schema current."""
+    return connect(ready_target(notify), autocommit=True)

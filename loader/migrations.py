@@ -75,6 +75,12 @@ def applied(conn: psycopg.Connection) -> dict[int, tuple[str, str]]:
     return {version: (name, checksum) for version, name, checksum in rows}
 
 
+def pending(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """The migrations this database has not applied yet (all of them on a fresh one)."""
+    done = applied(conn)
+    return [m for m in available(directory) if m.version not in done]
+
+
 def migrate(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     """Apply pending migrations; returns the ones applied now. `conn` must be autocommit."""
     _ensure_ledger(conn)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from loader import database
 from loader.activity_import import CHANNELS
 from loader.cli_shared import (
     ENTRY_OPTIONS,
@@ -20,6 +19,7 @@ from loader.cli_shared import (
     run_ingest_command,
     run_status_command,
     with_options,
+    work_connection,
 )
 from loader.errors import UsageError
 from loader.lane_a.columns import IDENTIFICATION, MEETING_COLUMNS, SOURCES
@@ -87,7 +87,7 @@ def template_lane_a_touches(out: Path) -> None:
 @click.option("--actor", metavar="NAME", help="Who (default: the OS user).")
 def touch_lane_a(appointment_uid: str, channel: str, at, event: str, note, actor) -> None:
     """Record one touch typed by a person (e.g. a call or a message sent by hand)."""
-    with database.connect(database.resolve(), autocommit=True) as conn:
+    with work_connection() as conn:
         added = record_touch(conn, appointment_uid.strip(), channel, at, event, actor, note)
     click.echo(
         f"recorded {event} on {channel} for {appointment_uid}"
@@ -145,7 +145,7 @@ def _record(action: str, appointment, person, company, reason, actor, until=None
     if len(given) != 1:
         raise UsageError("give exactly one of --appointment, --person or --company.")
     scope, key = given[0]
-    with database.connect(database.resolve(), autocommit=True) as conn:
+    with work_connection() as conn:
         entry, stored_key = record_entry(conn, scope, key, action, reason, actor, until)
     click.echo(
         f"{action}d {scope} {stored_key} (kill-switch entry {entry}); the ready view follows now"

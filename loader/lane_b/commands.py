@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from loader import database
 from loader.activity_import import CHANNELS
 from loader.cli_shared import (
     TOOL_OPTION,
@@ -17,6 +16,7 @@ from loader.cli_shared import (
     run_export_command,
     run_ingest_command,
     run_status_command,
+    work_connection,
 )
 from loader.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
 from loader.lane_b.export import READY_QUEUE
@@ -82,7 +82,7 @@ def ingest_lane_b_touches(file: Path, as_json: bool, tool: str, **options) -> No
 @click.option("--actor", metavar="NAME", help="Who (default: the OS user).")
 def touch_lane_b(partner: str, channel: str, at, event: str, note, actor) -> None:
     """Record one touch to a partner (fractional_cfo_id or email) typed by a person."""
-    with database.connect(database.resolve(), autocommit=True) as conn:
+    with work_connection() as conn:
         added, firm = record_touch(conn, partner, channel, at, event, actor, note)
     click.echo(
         f"recorded {event} on {channel} for {firm}"
@@ -128,7 +128,7 @@ def export_lane_b(out: Path, **options) -> None:
 
 
 def _record(action: str, partner: str, reason: str, actor: str | None) -> None:
-    with database.connect(database.resolve(), autocommit=True) as conn:
+    with work_connection() as conn:
         entry, partner_id, firm = record_pause(conn, partner, action, reason, actor)
     click.echo(f"{action}d {firm} ({partner_id}), entry {entry}; the ready view follows now")
 

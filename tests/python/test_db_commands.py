@@ -118,3 +118,40 @@ def test_half_initialised_folder_is_explained(tmp_path: Path) -> None:
     result = run_loader("db", "start", env={"LANES_PGDATA": str(data)})
     assert result.returncode == 3
     assert "half-initialised" in result.stderr and f"rm -rf {data}" in result.stderr
+
+
+def test_a_database_url_without_the_schema_says_what_to_run(fresh_db: str, tmp_path: Path) -> None:
+    """The loader never changes someone else's schema unasked: it says `loader db migrate`."""
+    workbook = tmp_path / "m.csv"
+    workbook.write_text("company_id,meeting_date,meeting_type,meeting_outcome\n")
+    for args in (
+        ("ingest", "lane-a", str(workbook)),
+        ("export", "lane-a", str(tmp_path / "q.csv")),
+        ("exclude", "lane-a", "--company", "cccccccc-0000-4000-8000-000000000001",
+         "--reason", "x"),
+        ("pause", "lane-b", "dana@example.com", "--reason", "x"),
+        ("dbt", "build", "--select", "lane_a"),
+    ):  # fmt: skip
+        result = run_loader(*args, env={"DATABASE_URL": fresh_db})
+        assert result.returncode == 3, (args, result.stderr)
+        assert "has no Outreach Lanes schema yet: run `loader db migrate` first" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.embedded_only
+def test_the_embedded_default_is_migrated_on_first_use(tmp_path: Path) -> None:
+    env = {"LANES_PGDATA": str(tmp_path / "pgdata")}
+    workbook = tmp_path / "m.csv"
+    workbook.write_text(
+        "company_id,meeting_date,meeting_type,meeting_outcome\n"
+        "cccccccc-0000-4000-8000-000000000001,2026-01-05,numbers,lost\n"
+    )
+    try:
+        first = run_loader("ingest", "lane-a", str(workbook), env=env)
+        assert first.returncode == 0, first.stderr
+        assert "prepared the embedded database: applied" in first.stderr
+        again = run_loader("ingest", "lane-a", str(workbook), env=env)
+        assert "prepared" not in again.stderr and "duplicates (already loaded): 1" in again.stdout
+    finally:
+        run_loader("db", "stop", env=env)

@@ -319,3 +319,15 @@ def test_status_shows_the_week_on_one_screen(
     code, out, _ = run_main(["status", "lane-a"], capsys, monkeypatch)
     assert code == 0 and "last load: week.csv -> sales.reactivation_touches" in out
     assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_the_touches_templates_hold_the_activity_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    for lane, key in (("lane-a", "appointment_uid"), ("lane-b", "fractional_cfo_id")):
+        out = tmp_path / f"{lane}.xlsx"
+        code, _, _ = run_main(["template", lane, "touches", str(out)], capsys, monkeypatch)
+        assert code == 0
+        headers = pl.read_excel(out).columns
+        assert headers[0] == key
+        assert headers[-5:] == ["channel", "touched_at", "event", "message_variant_id", "note"]
