@@ -55,6 +55,19 @@ def ingest_options(command):
     )
 
 
+def template_options(command):
+    """The argument and options every `loader template ...` command shares."""
+    return with_options(
+        command,
+        [
+            click.argument("out", type=click.Path(path_type=Path, dir_okay=False)),
+            click.option(
+                "--force", is_flag=True, help="Replace OUT if it exists (what it holds is lost)."
+            ),
+        ],
+    )
+
+
 def export_options(command):
     """The options every `loader export ...` command shares."""
     return with_options(

@@ -27,6 +27,7 @@ from loader.audit import AuditContext
 from loader.cells import Column, Parsed, parse_columns
 from loader.errors import UsageError
 from loader.export_file import spreadsheet_safe
+from loader.templates import is_example_row
 from loader.workbook import ROW, Table, read_table
 
 COPY_CHUNK_ROWS = 50_000
@@ -179,6 +180,7 @@ def run_ingest(
         frame, warnings = table.frame, []
     report = new_report(spec.lane, spec.target, table, options)
     report.warnings.extend(warnings)
+    frame = _without_example_row(frame, spec, report)
     _progress(options, "validating", 0, table.rows_read)
 
     parsed = parse_columns(frame, list(spec.columns), options.today or dt.date.today())
@@ -216,6 +218,18 @@ def run_ingest(
     if options.rejects and report.errors:
         write_rejects(options.rejects, table.frame, report.errors)
     return report
+
+
+def _without_example_row(
+    frame: pl.DataFrame, spec: IngestSpec, report: IngestReport
+) -> pl.DataFrame:
+    """The template's example row, left in by mistake, is not data: skip it and say so."""
+    example = frame.filter(is_example_row(spec.columns))
+    for row in example[ROW].to_list():
+        report.warnings.append(
+            f"row {row} is the template's example row: skipped (delete it from the file)"
+        )
+    return frame.filter(~is_example_row(spec.columns)) if example.height else frame
 
 
 def _progress(options: IngestOptions, stage: str, done: int, total: int) -> None:

@@ -1,4 +1,5 @@
-"""Blank workbooks with the exact headers, dropdowns, date formats and a help sheet."""
+"""Workbooks to fill: the exact headers, dropdowns, date formats, one example row
+(skipped by the ingest when left in, see `is_example_row`) and a help sheet."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+import polars as pl
 import xlsxwriter
 
 from loader.cells import DATE_FORMS, Column
@@ -15,11 +17,23 @@ _VALIDATED_ROWS = 5000
 
 
 def write_template(
-    path: Path, columns: list[Column], title: str, notes: Sequence[str] = ()
+    path: Path,
+    columns: list[Column],
+    title: str,
+    notes: Sequence[str] = (),
+    force: bool = False,
 ) -> None:
-    """A workbook with a 'data' sheet to fill and a 'how to fill' sheet; `notes` head the guide."""
+    """A workbook with a 'data' sheet to fill and a 'how to fill' sheet; `notes` head the guide.
+
+    An existing file is never replaced unless `force`: it may be last week's filled one.
+    """
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"{path}: templates are .xlsx workbooks; use a name ending in .xlsx.")
+    if path.exists() and not force:
+        raise UsageError(
+            f"{path} already exists; nothing was written. Pick another name, or add --force "
+            "to replace it (what it holds is lost)."
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = xlsxwriter.Workbook(str(path))
     try:
@@ -108,3 +122,20 @@ def _rules(col: Column) -> str:
     if col.note:
         rules.append(col.note[0].upper() + col.note[1:] + ".")
     return " ".join(rules)
+
+
+def is_example_row(columns: Sequence[Column]) -> pl.Expr:
+    """True for a row that is still the template's example row, as read (text cells).
+
+    Every column with an example holds exactly it (a date compares by its day), every
+    other column is empty: a row someone typed is never mistaken for it.
+    """
+    conditions = []
+    for col in columns:
+        if not col.example:
+            conditions.append(pl.col(col.name).is_null())
+        elif col.kind == "date":
+            conditions.append(pl.col(col.name).str.slice(0, 10) == col.example)
+        else:
+            conditions.append(pl.col(col.name) == col.example)
+    return pl.all_horizontal(conditions)

@@ -18,6 +18,7 @@ from loader.cli_shared import (
     run_export_command,
     run_ingest_command,
     run_status_command,
+    template_options,
     with_options,
     work_connection,
 )
@@ -71,10 +72,12 @@ def ingest_lane_a_touches(file: Path, as_json: bool, tool: str, **options) -> No
 
 
 @template_lane_a.command("touches")
-@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
-def template_lane_a_touches(out: Path) -> None:
+@template_options
+def template_lane_a_touches(out: Path, force: bool) -> None:
     """Template for outreach activity (loader ingest lane-a touches)."""
-    write_template(out, TOUCH_COLUMNS, "Lane A: outreach activity (what was sent, what came back)")
+    write_template(
+        out, TOUCH_COLUMNS, "Lane A: outreach activity (what was sent, what came back)", force=force
+    )
     click.echo(f"wrote {out}")
 
 
@@ -114,11 +117,15 @@ def ingest_lane_a_meetings(file: Path, as_json: bool, source: str | None, **opti
 
 
 @template_lane_a.command("meetings")
-@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
-def template_lane_a_meetings(out: Path) -> None:
+@template_options
+def template_lane_a_meetings(out: Path, force: bool) -> None:
     """Template for past meetings (loader ingest lane-a)."""
     write_template(
-        out, MEETING_COLUMNS, "Lane A: past sales meetings and who they were with", IDENTIFICATION
+        out,
+        MEETING_COLUMNS,
+        "Lane A: past sales meetings and who they were with",
+        IDENTIFICATION,
+        force=force,
     )
     click.echo(f"wrote {out}")
 

@@ -16,6 +16,7 @@ from loader.cli_shared import (
     run_export_command,
     run_ingest_command,
     run_status_command,
+    template_options,
     work_connection,
 )
 from loader.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
@@ -97,26 +98,28 @@ def template_lane_b() -> None:
 
 
 @template_lane_b.command("partners")
-@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
-def template_lane_b_partners(out: Path) -> None:
+@template_options
+def template_lane_b_partners(out: Path, force: bool) -> None:
     """Template for partners (loader ingest lane-b partners)."""
-    write_template(out, PARTNER_COLUMNS, "Lane B: fractional CFO partners")
+    write_template(out, PARTNER_COLUMNS, "Lane B: fractional CFO partners", force=force)
     click.echo(f"wrote {out}")
 
 
 @template_lane_b.command("appointments")
-@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
-def template_lane_b_appointments(out: Path) -> None:
+@template_options
+def template_lane_b_appointments(out: Path, force: bool) -> None:
     """Template for partner meetings (loader ingest lane-b appointments)."""
-    write_template(out, MEETING_COLUMNS, "Lane B: meetings with partners")
+    write_template(out, MEETING_COLUMNS, "Lane B: meetings with partners", force=force)
     click.echo(f"wrote {out}")
 
 
 @template_lane_b.command("touches")
-@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
-def template_lane_b_touches(out: Path) -> None:
+@template_options
+def template_lane_b_touches(out: Path, force: bool) -> None:
     """Template for outreach activity (loader ingest lane-b touches)."""
-    write_template(out, TOUCH_COLUMNS, "Lane B: outreach activity (what was sent, what came back)")
+    write_template(
+        out, TOUCH_COLUMNS, "Lane B: outreach activity (what was sent, what came back)", force=force
+    )
     click.echo(f"wrote {out}")
 
 
