@@ -18,7 +18,7 @@ from rich.console import Console
 from loader import database, embedded
 from loader.dbt_runner import run_dbt, run_tool
 from loader.demo import run_demo
-from loader.errors import DatabaseError, LanesError
+from loader.errors import DatabaseError, LanesError, UsageError
 from loader.lane_a import commands as lane_a_commands
 from loader.lane_b import commands as lane_b_commands
 from loader.migrations import migrate
@@ -100,6 +100,23 @@ def db_env() -> None:
             click.echo("# PGPASSWORD is not printed: export it yourself, or use `loader dbt ...`")
             continue
         click.echo(f"export {key}={_shell_quote(value)}")
+
+
+@db.command("reset")
+@click.option("--demo", is_flag=True, help="Drop the demo's database (`loader demo`).")
+def db_reset(demo: bool) -> None:
+    """Remove the demo's database. Real data is never deleted by the loader."""
+    if not demo:
+        raise UsageError(
+            "only the demo's data can be reset: `loader db reset --demo`. The loader never "
+            "deletes real data (its tables are write-once and audited)."
+        )
+    if _url_set():
+        click.echo("note: the demo lives on the embedded server, not on DATABASE_URL", err=True)
+    if embedded.drop_demo_database():
+        click.echo(f"dropped the demo database {embedded.DEMO_DATABASE_NAME}")
+    else:
+        click.echo("there was no demo database")
 
 
 @db.command("migrate")

@@ -8,6 +8,7 @@ run finds the same rows already loaded and rebuilds.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import psycopg
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from loader import database
+from loader import database, embedded
 from loader.dbt_runner import run_dbt
 from loader.errors import LanesError
 from loader.examples import write_examples
@@ -83,8 +84,15 @@ class DemoFailed(LanesError):
 
 
 def run_demo(console: Console, examples_dir: Path | None = None, top: int = 10) -> None:
-    target = database.resolve()
-    console.print(f"[bold]database[/bold]: {target.masked()} ({target.origin})")
+    # Always the embedded server's own demo database: never DATABASE_URL, never the
+    # database later commands use (`loader db reset --demo` drops it).
+    target = database.Target(embedded.start(database=embedded.DEMO_DATABASE_NAME), "embedded demo")
+    if os.environ.get("DATABASE_URL"):
+        console.print("DATABASE_URL is set: the demo still runs on the embedded server only.")
+    console.print(
+        f"[bold]database[/bold]: {target.masked()} - the demo's own; your data is never "
+        "touched, and `loader db reset --demo` removes it"
+    )
     with database.connect(target, autocommit=True) as conn:
         applied = migrate(conn)
         roles = ensure_roles(conn)

@@ -18,6 +18,9 @@ from loader.errors import DatabaseError
 from loader.paths import embedded_data_dir
 
 DATABASE_NAME = "outreach_lanes"
+# `loader demo` loads its example rows here, never into DATABASE_NAME: the demo's
+# write-once rows must not end up in a team's real exports.
+DEMO_DATABASE_NAME = "outreach_lanes_demo"
 SUPERUSER = "postgres"
 
 
@@ -82,8 +85,8 @@ def _log_tail(data_dir: Path, lines: int = 3) -> str:
     return " | ".join(text[-lines:])
 
 
-def start(data_dir: Path | None = None) -> str:
-    """Start (initialising on first use) and return the conninfo of the lanes database."""
+def start(data_dir: Path | None = None, database: str = DATABASE_NAME) -> str:
+    """Start (initialising on first use) and return the conninfo of `database`."""
     data_dir = data_dir or embedded_data_dir()
     current = status(data_dir)
     if not current.running:
@@ -105,8 +108,8 @@ def start(data_dir: Path | None = None) -> str:
                 f"the embedded PostgreSQL in {data_dir} did not report ready. "
                 f"Server log: {_log_tail(data_dir)}"
             )
-    _ensure_database(current)
-    return conninfo(current, DATABASE_NAME)
+    _ensure_database(current, database)
+    return conninfo(current, database)
 
 
 def conninfo(current: EmbeddedStatus, database: str) -> str:
@@ -114,15 +117,32 @@ def conninfo(current: EmbeddedStatus, database: str) -> str:
     return f"host={current.socket_dir} user={SUPERUSER} dbname={database}"
 
 
-def _ensure_database(current: EmbeddedStatus) -> None:
+def _ensure_database(current: EmbeddedStatus, database: str) -> None:
     import psycopg
 
     with psycopg.connect(conninfo(current, "postgres"), autocommit=True) as conn:
         exists = conn.execute(
-            "select 1 from pg_database where datname = %s", (DATABASE_NAME,)
+            "select 1 from pg_database where datname = %s", (database,)
         ).fetchone()
         if not exists:
-            conn.execute(f'create database "{DATABASE_NAME}"')
+            conn.execute(f'create database "{database}"')
+
+
+def drop_demo_database(data_dir: Path | None = None) -> bool:
+    """Drop the demo's database (never the lanes database); False when there was none."""
+    import psycopg
+
+    current = status(data_dir or embedded_data_dir())
+    if not current.running:
+        start(data_dir)
+        current = status(data_dir or embedded_data_dir())
+    with psycopg.connect(conninfo(current, "postgres"), autocommit=True) as conn:
+        exists = conn.execute(
+            "select 1 from pg_database where datname = %s", (DEMO_DATABASE_NAME,)
+        ).fetchone()
+        if exists:
+            conn.execute(f'drop database "{DEMO_DATABASE_NAME}" with (force)')
+    return bool(exists)
 
 
 def stop(data_dir: Path | None = None) -> bool:

@@ -7,12 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from loader.database import Target, libpq_env, mask
 
 
-def run_loader(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_loader(
+    *args: str, env: dict[str, str] | None = None, timeout: int = 120
+) -> subprocess.CompletedProcess:
     full_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     full_env.update(env or {})
     return subprocess.run(
@@ -20,7 +23,7 @@ def run_loader(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
         capture_output=True,
         text=True,
         env=full_env,
-        timeout=120,
+        timeout=timeout,
     )
 
 
@@ -155,3 +158,31 @@ def test_the_embedded_default_is_migrated_on_first_use(tmp_path: Path) -> None:
         assert "prepared" not in again.stderr and "duplicates (already loaded): 1" in again.stdout
     finally:
         run_loader("db", "stop", env=env)
+
+
+@pytest.mark.embedded_only
+def test_the_demo_keeps_to_its_own_database(fresh_db: str, tmp_path: Path) -> None:
+    """`make demo` never writes into the database later commands use, nor into DATABASE_URL."""
+    data = tmp_path / "pgdata"
+    env = {"LANES_PGDATA": str(data), "DATABASE_URL": fresh_db}
+    try:
+        demo = run_loader("demo", "--top", "3", env=env, timeout=600)
+        assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
+        assert "the demo's own" in demo.stdout and "Lane A: who to contact now" in demo.stdout
+        with psycopg.connect(fresh_db) as conn:  # DATABASE_URL: untouched
+            assert conn.execute("select to_regclass('sales.appointment_history')").fetchone() == (
+                None,
+            )
+        server = f"host={data} user=postgres dbname=postgres"
+        with psycopg.connect(server) as conn:  # the embedded default: not even created
+            names = {r[0] for r in conn.execute("select datname from pg_database")}
+        assert "outreach_lanes" not in names and "outreach_lanes_demo" in names
+        refused = run_loader("db", "reset", env={"LANES_PGDATA": str(data)})
+        assert refused.returncode == 2 and "never deletes real data" in refused.stderr
+        reset = run_loader("db", "reset", "--demo", env={"LANES_PGDATA": str(data)})
+        assert "dropped the demo database" in reset.stdout
+        with psycopg.connect(server) as conn:
+            names = {r[0] for r in conn.execute("select datname from pg_database")}
+        assert "outreach_lanes_demo" not in names
+    finally:
+        run_loader("db", "stop", env={"LANES_PGDATA": str(data)})
