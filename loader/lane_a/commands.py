@@ -146,14 +146,18 @@ def _scope_options(command):
     return with_options(command, [*scopes, *ENTRY_OPTIONS])
 
 
-def _record(action: str, appointment, person, company, reason, actor, until=None) -> None:
+def _record(
+    action: str, appointment, person, company, reason, actor, until=None, allow_unknown=False
+) -> None:
     given = [(s, k) for s, k in (("appointment", appointment), ("person", person),
                                  ("company", company)) if k]  # fmt: skip
     if len(given) != 1:
         raise UsageError("give exactly one of --appointment, --person or --company.")
     scope, key = given[0]
     with work_connection() as conn:
-        entry, stored_key = record_entry(conn, scope, key, action, reason, actor, until)
+        entry, stored_key = record_entry(
+            conn, scope, key, action, reason, actor, until, allow_unknown
+        )
     click.echo(
         f"{action}d {scope} {stored_key} (kill-switch entry {entry}); the ready view follows now"
     )
@@ -169,12 +173,18 @@ def exclude_group() -> None:
 @click.option(
     "--until",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Exclude until this day (YYYY-MM-DD); default: until an include.",
+    help="Exclude through the end of this day, UTC (YYYY-MM-DD); default: until an include.",
 )
-def exclude_lane_a(appointment, person, company, reason, actor, until) -> None:
+@click.option(
+    "--allow-unknown",
+    is_flag=True,
+    help="Accept a person or company no stored meeting has yet (exclude them in advance).",
+)
+def exclude_lane_a(appointment, person, company, reason, actor, until, allow_unknown) -> None:
     """Exclude a meeting, a person or a company from reactivation."""
-    expires = until.replace(tzinfo=dt.UTC) if until else None
-    _record("exclude", appointment, person, company, reason, actor, expires)
+    # "Until a day" means through that day: the exclusion ends when the next day begins (UTC).
+    expires = until.replace(tzinfo=dt.UTC) + dt.timedelta(days=1) if until else None
+    _record("exclude", appointment, person, company, reason, actor, expires, allow_unknown)
 
 
 @click.group("include", short_help="Lift an exclusion (Lane A).")
@@ -184,9 +194,12 @@ def include_group() -> None:
 
 @include_group.command(LANE)
 @_scope_options
-def include_lane_a(appointment, person, company, reason, actor) -> None:
+@click.option(
+    "--allow-unknown", is_flag=True, help="Accept a person or company no stored meeting has."
+)
+def include_lane_a(appointment, person, company, reason, actor, allow_unknown) -> None:
     """Allow a meeting, a person or a company to be reactivated again."""
-    _record("include", appointment, person, company, reason, actor)
+    _record("include", appointment, person, company, reason, actor, allow_unknown=allow_unknown)
 
 
 @click.command()

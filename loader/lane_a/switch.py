@@ -21,6 +21,7 @@ def record_entry(
     reason: str,
     actor: str | None = None,
     expires_at: dt.datetime | None = None,
+    allow_unknown: bool = False,
 ) -> tuple[int, str]:
     """Append one exclude/include entry; returns (entry_id, the key as stored).
 
@@ -44,6 +45,17 @@ def record_entry(
     context = AuditContext.of(actor)
     with conn.transaction():
         context.apply(conn)
+        if scope in ("person", "company") and not allow_unknown:
+            column = "people_id" if scope == "person" else "company_id"
+            known = conn.execute(
+                f"select 1 from sales.appointment_history where {column} = %s limit 1", (key,)
+            ).fetchone()
+            if not known:
+                raise UsageError(
+                    f"no stored meeting is with {scope} {key}: check the id (copy it from "
+                    "bit.v_reactivation_ready or an export), or add --allow-unknown to "
+                    f"{action} this {scope} before their first meeting is loaded."
+                )
         if scope == "appointment":
             known = conn.execute(
                 "select 1 from sales.appointment_history where appointment_uid = %s", (key,)

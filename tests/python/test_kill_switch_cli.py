@@ -10,12 +10,26 @@ from cli_run import run_main
 from sheets import write_xlsx
 
 from loader.ingest_run import IngestOptions
+from loader.lane_a.ingest import ingest as ingest_meetings
 from loader.lane_b.ingest import ingest_partners
 
 PERSON = "9A1D2C3B-4E5F-4A6B-8C7D-0E1F2A3B4C5D"
 
 
-def test_exclude_and_include_a_person(database_url_env: str, capsys, monkeypatch) -> None:
+def load_meeting_with(database_url: str, tmp_path: Path, person: str) -> None:
+    path = write_xlsx(
+        tmp_path / "m.xlsx",
+        ["people_id", "meeting_date", "meeting_type", "meeting_outcome"],
+        [[person, "2026-05-04", "numbers", "lost"]],
+    )
+    with psycopg.connect(database_url) as conn:
+        assert ingest_meetings(conn, path, IngestOptions(actor="t")).inserted == 1
+
+
+def test_exclude_and_include_a_person(
+    database_url_env: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    load_meeting_with(database_url_env, tmp_path, PERSON)
     code, out, _ = run_main(
         ["exclude", "lane-a", "--person", PERSON, "--reason", "asked us to stop",
          "--until", "2027-01-31", "--actor", "ana"],
@@ -29,13 +43,15 @@ def test_exclude_and_include_a_person(database_url_env: str, capsys, monkeypatch
     assert code == 0
     with psycopg.connect(database_url_env) as conn:
         rows = conn.execute(
-            "select scope, scope_key, action, actor, expires_at::date::text"
+            "select scope, scope_key, action, actor,"
+            " to_char(expires_at at time zone 'utc', 'YYYY-MM-DD HH24:MI')"
             " from sales.reactivation_kill_switch order by entry_id"
         ).fetchall()
         audited = conn.execute(
             "select count(*) from shq.audit_log where table_name = 'reactivation_kill_switch'"
         ).fetchone()
-    assert rows[0] == ("person", PERSON.lower(), "exclude", "ana", "2027-01-31")
+    # "--until 2027-01-31" excludes through the end of that day (UTC).
+    assert rows[0] == ("person", PERSON.lower(), "exclude", "ana", "2027-02-01 00:00")
     assert rows[1][:3] == ("person", PERSON.lower(), "include")
     assert audited == (2,)
 
@@ -47,6 +63,8 @@ def test_exclude_and_include_a_person(database_url_env: str, capsys, monkeypatch
         (["--person", PERSON, "--company", PERSON], "give exactly one of"),
         (["--appointment", "a|b|2026-01-01"], "no stored meeting has appointment_uid"),
         (["--person", PERSON, "--reason", "  "], "--reason is required"),
+        (["--person", PERSON], "no stored meeting is with person"),
+        (["--company", PERSON], "add --allow-unknown to exclude this company"),
     ],
 )
 def test_exclude_refuses_bad_input_and_writes_nothing(
@@ -95,3 +113,11 @@ def test_pause_of_an_unknown_partner_says_what_to_do(
     )
     assert code == 2
     assert "no partner 'nobody@example.com'" in err and "ingest the partner first" in err
+
+
+def test_a_person_can_be_excluded_before_their_first_meeting_when_asked(
+    database_url_env: str, capsys, monkeypatch
+) -> None:
+    args = ["exclude", "lane-a", "--person", PERSON, "--reason", "no", "--allow-unknown"]
+    code, out, _ = run_main(args, capsys, monkeypatch)
+    assert code == 0 and "excluded person" in out
