@@ -165,7 +165,7 @@ def exec_command(command: tuple[str, ...]) -> None:
 
 @cli.group(short_help="Load a spreadsheet (.xlsx, .xls, .csv) into a lane.")
 def ingest() -> None:
-    """Load a spreadsheet (.xlsx, .xlsm, .xls or .csv) into a lane.
+    """Load a spreadsheet (.xlsx, .xlsm, .xls, .ods or .csv) into a lane.
 
     Exit codes: 0 loaded; 1 rows rejected (without --skip-invalid nothing was
     written); 2 the file is unusable; 3 database error.

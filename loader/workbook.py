@@ -1,4 +1,4 @@
-"""Reading a spreadsheet (xlsx, xlsm, xls or csv) into a table of trimmed text.
+"""Reading a spreadsheet (xlsx, xlsm, xls, ods or csv) into a table of trimmed text.
 
 Every cell comes back as text (or null), so one set of parsers handles typed
 Excel cells and CSV alike; the spreadsheet row number a person sees (header =
@@ -18,7 +18,10 @@ import polars as pl
 from loader.errors import FileUnusable
 
 ROW = "__row"
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+# .ods: LibreOffice's default format; the same reader (calamine) reads it.
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+# A European Excel writes ';' (the comma is its decimal mark); some exports use tabs.
+CSV_DELIMITERS = (",", ";", "\t")
 SUFFIXES = EXCEL_SUFFIXES | {".csv"}
 
 
@@ -66,7 +69,7 @@ def read_table(
     if suffix not in SUFFIXES:
         raise FileUnusable(
             f"{path.name}: unsupported file type '{suffix or '(none)'}'. "
-            "Use .xlsx, .xlsm, .xls or .csv (UTF-8)."
+            "Use .xlsx, .xlsm, .xls, .ods or .csv (UTF-8)."
         )
     if suffix == ".csv":
         if sheet:
@@ -126,19 +129,45 @@ def read_table(
     return Table(path, file_sha256(path), sheet_name, frame, found, unknown)
 
 
+def csv_delimiter(header: str) -> str:
+    """The delimiter of a CSV, from its header line: the one that splits it most."""
+    counts = {d: _outside_quotes(header).count(d) for d in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _outside_quotes(line: str) -> str:
+    return re.sub(r'"[^"]*"', "", line)
+
+
 def _read_csv(path: Path) -> pl.DataFrame:
     try:
-        return pl.read_csv(
-            path,
-            infer_schema=False,
-            encoding="utf8",
-        )
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = handle.readline()
+    except UnicodeDecodeError as exc:
+        raise FileUnusable(
+            f"{path.name}: is not UTF-8 text. Save it from Excel as 'CSV UTF-8', "
+            "or save it as .xlsx."
+        ) from exc
+    if not header.strip():
+        raise FileUnusable(f"{path.name}: the file is empty.")
+    delimiter = csv_delimiter(header)
+    shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
+    try:
+        return pl.read_csv(path, infer_schema=False, encoding="utf8", separator=delimiter)
     except pl.exceptions.NoDataError as exc:
         raise FileUnusable(f"{path.name}: the file is empty.") from exc
-    except (pl.exceptions.ComputeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise FileUnusable(
-            f"{path.name}: not a readable UTF-8 CSV file ({_short(exc)}). "
-            "Save it from Excel as 'CSV UTF-8 (Comma delimited)'."
+            f"{path.name}: is not UTF-8 text throughout. Save it from Excel as 'CSV UTF-8', "
+            "or save it as .xlsx."
+        ) from exc
+    except pl.exceptions.ComputeError as exc:
+        # polars' own wording means nothing to the person holding the file.
+        raise FileUnusable(
+            f"{path.name}: cannot be read as a CSV separated by {shown}: some lines do not "
+            "have as many cells as the header, or a quote is not closed. Open it in Excel "
+            "and save it as .xlsx (or 'CSV UTF-8')."
         ) from exc
 
 

@@ -43,3 +43,47 @@ def test_the_template_example_row_is_never_loaded_as_data(
     assert code == 0, printed
     assert '"inserted": 0' in printed and '"rejected": 0' in printed
     assert "row 2 is the template's example row: skipped" in printed
+
+
+MEETING_HEADER = "company_id;people_id;meeting_date;meeting_type;meeting_outcome;stalled_reason"
+MEETING_ROW = (
+    'cccccccc-0000-4000-8000-000000000001;;2026-03-04;numbers;stalled;"Budget; frozen until Q3"'
+)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", ","])
+def test_csv_from_any_excel_locale_reads(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    delimiter: str,
+) -> None:
+    path = tmp_path / "meetings.csv"
+    text = f"{MEETING_HEADER}\n{MEETING_ROW}\n".replace(";", "\x00")
+    text = text.replace('"Budget\x00 frozen until Q3"', '"Budget; frozen until Q3"')
+    path.write_text(text.replace("\x00", delimiter), encoding="utf-8-sig")
+    code, out, err = run_main(["ingest", "lane-a", str(path), "--json"], capsys, monkeypatch)
+    assert code == 0, out + err
+    assert '"inserted": 1' in out
+
+
+def test_a_broken_csv_is_explained_in_our_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text("company_id,meeting_date\nx,2026-01-01,extra,cells\n")
+    code, _, err = run_main(["ingest", "lane-a", str(path), "--dry-run"], capsys, monkeypatch)
+    assert code == 2
+    assert "cannot be read as a CSV separated by ','" in err
+    assert "Schema" not in err and "polars" not in err.lower()
+
+
+def test_a_libreoffice_ods_file_loads(
+    database_url_env: str, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Made by LibreOffice Calc (soffice --convert-to ods) from a two-row meetings sheet.
+    fixture = Path(__file__).parent / "fixtures" / "lane_a_meetings.ods"
+    code, out, err = run_main(["ingest", "lane-a", str(fixture), "--json"], capsys, monkeypatch)
+    assert code == 0, out + err
+    assert '"inserted": 2' in out
