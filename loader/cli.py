@@ -22,6 +22,7 @@ from loader.errors import DatabaseError, LanesError, UsageError
 from loader.lane_a import commands as lane_a_commands
 from loader.lane_b import commands as lane_b_commands
 from loader.migrations import migrate
+from loader.paths import project_root
 from loader.roles import ensure_roles
 
 _state = {"debug": False}
@@ -95,6 +96,9 @@ def db_env() -> None:
     """
     target = database.resolve()
     env = database.libpq_env(target)
+    # So plain `dbt` finds the project and its profile from any folder, not only the root.
+    env["DBT_PROJECT_DIR"] = str(project_root())
+    env["DBT_PROFILES_DIR"] = str(project_root())
     for key, value in env.items():
         if key == "PGPASSWORD":
             click.echo("# PGPASSWORD is not printed: export it yourself, or use `loader dbt ...`")
@@ -163,7 +167,7 @@ def exec_command(command: tuple[str, ...]) -> None:
     sys.exit(run_tool(database.resolve(), list(command)))
 
 
-@cli.group(short_help="Load a spreadsheet (.xlsx, .xls, .csv) into a lane.")
+@cli.group(short_help="Load a spreadsheet (.xlsx, .xls, .ods, .csv) into a lane.")
 def ingest() -> None:
     """Load a spreadsheet (.xlsx, .xlsm, .xls, .ods or .csv) into a lane.
 

@@ -143,6 +143,8 @@ def run_export_command(spec: QueueSpec, out: Path, **options) -> None:
     )
     for reason, count in sorted(result.left_out.items()):
         click.echo(f"left out {count} row(s): {reason} (not marked touched)")
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 class DefaultCommandGroup(click.Group):

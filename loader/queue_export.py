@@ -35,6 +35,7 @@ CHANNELS = ("email", "linkedin")
 class QueueSpec:
     lane: str  # the dbt selector that builds the view
     view: str
+    intent: str  # the table the view reads; its computed_at is the last build
     columns: Sequence[str]  # the generic export's columns, in order
     order_by: str
     # Lead field (email, first_name, key, score, ...) -> the view's column; None when the
@@ -51,6 +52,7 @@ class ExportResult:
     touched: int
     correlation_id: str
     left_out: dict[str, int] = field(default_factory=dict)  # reason -> rows
+    notes: list[str] = field(default_factory=list)
 
 
 def export_queue(
@@ -89,6 +91,7 @@ def export_queue(
             build = f"loader dbt build --select {spec.lane}"
             raise DatabaseError(f"{spec.view} does not exist yet: run `{build}` first.")
         records = [dict(zip(selected, row, strict=True)) for row in conn.execute(query, params)]
+        notes = _stale_build_notes(conn, spec)
         exported, left_out = _for_tool(spec, records, tool)
         if tool == GENERIC:
             columns = list(spec.columns)
@@ -106,7 +109,24 @@ def export_queue(
             raise
     # Reached only when the transaction committed.
     publish(temporary, path)
-    return ExportResult(path, len(rows), touched, str(context.correlation_id), left_out)
+    return ExportResult(path, len(rows), touched, str(context.correlation_id), left_out, notes)
+
+
+def _stale_build_notes(conn: psycopg.Connection, spec: QueueSpec) -> list[str]:
+    """A load after the last build is not in the queue yet: say so rather than export less."""
+    loaded, built = conn.execute(
+        # Touches imports do not count: the view already drops touched rows at query time.
+        f"select (select max(finished_at) from shq.load_ledger where lane = %s"
+        f"          and inserted + updated > 0 and target not like '%%touches'),"
+        f"       (select max(computed_at) from {spec.intent})",
+        (spec.lane,),
+    ).fetchone()
+    if loaded is None or (built is not None and loaded <= built):
+        return []
+    return [
+        f"data was loaded after the last build: run `loader dbt build --select {spec.lane}` "
+        "and export again to include it."
+    ]
 
 
 def _lead(spec: QueueSpec, record: dict) -> dict[str, object]:

@@ -107,9 +107,13 @@ def _outcome(report: IngestReport) -> str:
             f"nothing was written: {report.rejected} row(s) need fixing. Fix them and run again, "
             "or load the valid rows with --skip-invalid."
         )
+    rescore = ""
+    if report.inserted or report.updated:
+        # The queue and the exports follow the data only after the next build.
+        rescore = f" Run `loader dbt build --select {report.lane}` to rescore."
     if report.errors:
         return (
             f"loaded the valid rows; {report.rejected} row(s) rejected "
-            f"(run {report.correlation_id})."
+            f"(run {report.correlation_id}).{rescore}"
         )
-    return f"done (run {report.correlation_id})."
+    return f"done (run {report.correlation_id}).{rescore}"

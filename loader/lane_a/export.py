@@ -61,6 +61,7 @@ def _record_touches(conn: psycopg.Connection, rows: list[dict], actor: str) -> i
 READY_QUEUE = QueueSpec(
     lane="lane_a",
     view="bit.v_reactivation_ready",
+    intent="bit.reactivation_intent",
     columns=COLUMNS,
     order_by="bit_score desc, meeting_date desc, appointment_uid",
     lead_fields=LEAD_FIELDS,

@@ -61,6 +61,7 @@ def _record_touches(conn: psycopg.Connection, rows: list[dict], actor: str) -> i
 READY_QUEUE = QueueSpec(
     lane="lane_b",
     view="bit.v_partner_outreach_ready",
+    intent="bit.partner_intent",
     columns=COLUMNS,
     order_by="leverage_score desc, firm_name, fractional_cfo_id",
     lead_fields=LEAD_FIELDS,

@@ -196,3 +196,11 @@ def test_exec_psql_works_without_a_system_psql(database_url_env: str, tmp_path: 
     result = run_loader("exec", "psql", "-tAc", "select 40 + 2", env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "42"
+
+
+def test_db_env_lets_plain_dbt_run_from_any_folder(database_url_env: str) -> None:
+    result = run_loader("db", "env", env={"DATABASE_URL": database_url_env})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("export DBT_PROJECT_DIR=") for line in lines)
+    assert any(line.startswith("export DBT_PROFILES_DIR=") for line in lines)

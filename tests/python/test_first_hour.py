@@ -87,3 +87,28 @@ def test_a_libreoffice_ods_file_loads(
     code, out, err = run_main(["ingest", "lane-a", str(fixture), "--json"], capsys, monkeypatch)
     assert code == 0, out + err
     assert '"inserted": 2' in out
+
+
+def test_after_an_ingest_the_user_is_told_to_rescore_and_a_stale_export_says_so(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dbt_project_runner import dbt_build
+
+    first = tmp_path / "first.csv"
+    first.write_text(f"{MEETING_HEADER}\n{MEETING_ROW}\n")
+    code, out, _ = run_main(["ingest", "lane-a", str(first)], capsys, monkeypatch)
+    assert code == 0 and "Run `loader dbt build --select lane_a` to rescore." in out
+    dbt_build(database_url_env, "lane_a", tmp_path, monkeypatch)
+    code, _, err = run_main(["export", "lane-a", str(tmp_path / "q.csv")], capsys, monkeypatch)
+    assert code == 0 and "loaded after the last build" not in err
+    later = tmp_path / "later.csv"
+    later.write_text(
+        f"{MEETING_HEADER}\ncccccccc-0000-4000-8000-000000000009;;2026-05-04;systems;lost;\n"
+    )
+    run_main(["ingest", "lane-a", str(later)], capsys, monkeypatch)
+    code, _, err = run_main(["export", "lane-a", str(tmp_path / "q2.csv")], capsys, monkeypatch)
+    assert code == 0
+    assert "data was loaded after the last build: run `loader dbt build --select lane_a`" in err
