@@ -42,7 +42,7 @@ _CLOCK_SKEW = dt.timedelta(minutes=10)
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | uuid | date | timestamp | enum | email | linkedin | domain
+    kind: str  # text | id | uuid | date | timestamp | enum | email | linkedin | domain
     description: str
     example: str = ""
     required: bool = False
@@ -231,6 +231,26 @@ def _domain(col: Column) -> tuple[pl.Expr, pl.Expr]:
     return pl.when(ok).then(text), error
 
 
+# What Excel writes for a long number it has rounded: 1.23457E+18.
+_SCIENTIFIC = r"^[0-9]+(\.[0-9]+)?[eE]\+?[0-9]+$"
+ID_AS_TEXT = (
+    "In Excel select the column, Format Cells > Text, and paste the ids again from the CRM "
+    "(or export the file again as .xlsx)."
+)
+
+
+def _id(col: Column) -> tuple[pl.Expr, pl.Expr]:
+    """A CRM's own id: text, kept exactly, unless a spreadsheet has visibly mangled it."""
+    error = pl.when(pl.col(col.name).str.contains(_SCIENTIFIC)).then(
+        pl.format(
+            "{} is an id a spreadsheet turned into a rounded number; its digits are lost. {}",
+            _quoted(col.name),
+            pl.lit(ID_AS_TEXT),
+        )
+    )
+    return pl.col(col.name), error
+
+
 def _text(col: Column) -> tuple[pl.Expr, pl.Expr]:
     return pl.col(col.name), pl.lit(None, dtype=pl.String)
 
@@ -254,6 +274,8 @@ def parse_columns(frame: pl.DataFrame, columns: list[Column], today: dt.date) ->
             value, error = _linkedin(col)
         elif col.kind == "domain":
             value, error = _domain(col)
+        elif col.kind == "id":
+            value, error = _id(col)
         else:
             value, error = _text(col)
         if col.default is not None:

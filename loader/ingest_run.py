@@ -24,7 +24,7 @@ import psycopg
 
 from loader import __version__
 from loader.audit import AuditContext
-from loader.cells import Column, Parsed, parse_columns
+from loader.cells import ID_AS_TEXT, Column, Parsed, add_row_error, parse_columns
 from loader.errors import UsageError
 from loader.export_file import spreadsheet_safe
 from loader.templates import is_example_row
@@ -176,7 +176,8 @@ def run_ingest(
     else:
         known = [c.name for c in spec.columns]
         required = [c.name for c in spec.columns if c.required]
-        table = read_table(path, known, required, options.sheet)
+        ids = [c.name for c in spec.columns if c.kind == "id"]
+        table = read_table(path, known, required, options.sheet, ids)
         frame, warnings = table.frame, []
     report = new_report(spec.lane, spec.target, table, options)
     report.warnings.extend(warnings)
@@ -184,6 +185,7 @@ def run_ingest(
     _progress(options, "validating", 0, table.rows_read)
 
     parsed = parse_columns(frame, list(spec.columns), options.today or dt.date.today())
+    _check_numeric_ids(parsed, table, report)
     spec.check_rows(parsed)
     errors = collect_errors(parsed, frame)
     prepared = spec.prepare(valid_rows(parsed))
@@ -218,6 +220,26 @@ def run_ingest(
     if options.rejects and report.errors:
         write_rejects(options.rejects, table.frame, report.errors)
     return report
+
+
+def _check_numeric_ids(parsed: Parsed, table: Table, report: IngestReport) -> None:
+    """Ids a workbook stores as numbers: warn; reject those past 15 digits (already rounded)."""
+    for column in table.numeric_id_columns:
+        report.warnings.append(
+            f"{column} holds numbers, not text, in this workbook: leading zeros are gone and "
+            f"digits past the 15th are rounded. {ID_AS_TEXT}"
+        )
+        add_row_error(
+            parsed,
+            column,
+            pl.col(column).str.count_matches(r"[0-9]") > 15,
+            pl.format(
+                "'{}' has more than 15 digits stored as a number, so its last digits are "
+                "rounded and it names the wrong record. {}",
+                pl.col(column),
+                pl.lit(ID_AS_TEXT),
+            ),
+        )
 
 
 def _without_example_row(

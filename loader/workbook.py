@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -33,6 +33,8 @@ class Table:
     frame: pl.DataFrame  # text columns with normalised names, plus ROW
     found_columns: list[str]
     unknown_columns: list[str]
+    # Id columns whose cells the workbook stores as numbers (leading zeros, digits lost).
+    numeric_id_columns: list[str] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -58,6 +60,7 @@ def read_table(
     known_columns: list[str],
     required_columns: list[str],
     sheet: str | None = None,
+    id_columns: list[str] | None = None,
 ) -> Table:
     """Read, normalise headers, check required columns, trim text, drop empty rows."""
     path = Path(path)
@@ -126,7 +129,24 @@ def read_table(
     frame = frame.select(known_columns).with_row_index(ROW, offset=2)
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     frame = frame.filter(~pl.all_horizontal(pl.col(known_columns).is_null()))
-    return Table(path, file_sha256(path), sheet_name, frame, found, unknown)
+    numeric_ids: list[str] = []
+    if suffix != ".csv" and id_columns:
+        wanted_ids = {orig: name for orig, name in renamed.items() if name in id_columns}
+        numeric_ids = _numeric_columns(path, sheet_name, wanted_ids)
+    return Table(path, file_sha256(path), sheet_name, frame, found, unknown, numeric_ids)
+
+
+def _numeric_columns(path: Path, sheet: str | None, columns: dict[str, str]) -> list[str]:
+    """Which of these columns the workbook types as numbers (its cells, not their text)."""
+    if not columns:
+        return []
+    import fastexcel
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded = fastexcel.read_excel(path).load_sheet(sheet or 0, use_columns=list(columns))
+        dtypes = dict(zip(loaded.to_polars().columns, loaded.to_polars().dtypes, strict=True))
+    return [columns[orig] for orig, dtype in dtypes.items() if dtype.is_numeric()]
 
 
 def csv_delimiter(header: str) -> str:

@@ -9,7 +9,7 @@ MEETING_OUTCOMES = ("progressed", "stalled", "ghosted", "lost")
 SOURCES = ("calendar", "crm", "manual")
 
 MEETING_COLUMNS = [
-    Column("crm_person_id", "text", "The person's id in your CRM (HubSpot, Salesforce, Pipedrive).",
+    Column("crm_person_id", "id", "The person's id in your CRM (HubSpot, Salesforce, Pipedrive).",
            "0035e00000XyZ12AAB",
            note="with crm_company_id, email, company_domain, people_id or company_id: say who "
                 "the prospect is"),
@@ -20,7 +20,7 @@ MEETING_COLUMNS = [
     Column("linkedin_url", "linkedin", "The person's LinkedIn profile.",
            "linkedin.com/in/dana-whitfield"),
     Column("job_title", "text", "The person's job title.", "CFO"),
-    Column("crm_company_id", "text", "The company's id in your CRM.", "0015e00000AbC34AAD"),
+    Column("crm_company_id", "id", "The company's id in your CRM.", "0015e00000AbC34AAD"),
     Column("company_name", "text", "Company name.", "Northwind Traders"),
     Column("company_domain", "domain", "The company's web domain.", "northwind.com"),
     Column("company_id", "uuid", "Company of the prospect, if you already have a UUID for it.",
@@ -37,7 +37,7 @@ MEETING_COLUMNS = [
            "Budget frozen until next quarter", note="required if meeting_outcome = stalled"),
     Column("source", "enum", "Where the record came from (default: manual).", "crm",
            allowed=SOURCES, default="manual"),
-    Column("source_record_id", "text", "Id of the meeting in the CRM or calendar.",
+    Column("source_record_id", "id", "Id of the meeting in the CRM or calendar.",
            "CRM-000123"),
     Column("outreach_id", "uuid", "Outreach record in the wider system (analytics only).", ""),
 ]  # fmt: skip

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from cli_run import run_main
+from sheets import write_xlsx
 
 TEMPLATES = [
     (["lane-a"], ["lane-a"]),
@@ -112,3 +113,33 @@ def test_after_an_ingest_the_user_is_told_to_rescore_and_a_stale_export_says_so(
     code, _, err = run_main(["export", "lane-a", str(tmp_path / "q2.csv")], capsys, monkeypatch)
     assert code == 0
     assert "data was loaded after the last build: run `loader dbt build --select lane_a`" in err
+
+
+def test_ids_a_spreadsheet_turned_into_numbers_are_caught(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    headers = ["crm_person_id", "email", "meeting_date", "meeting_type", "meeting_outcome"]
+    # write_xlsx writes Python numbers as number cells, as Excel does with a pasted id.
+    path = write_xlsx(
+        tmp_path / "crm.xlsx",
+        headers,
+        [
+            [123, "a@x.com", "2026-03-04", "numbers", "lost"],
+            [1234567890123456789, "b@x.com", "2026-03-04", "numbers", "lost"],
+        ],
+    )
+    code, out, _ = run_main(["ingest", "lane-a", str(path)], capsys, monkeypatch)
+    assert code == 1
+    assert "crm_person_id holds numbers, not text" in out and "Format Cells > Text" in out
+    assert "row 3, crm_person_id" in out and "more than 15 digits" in out
+
+    csv_path = tmp_path / "resaved.csv"
+    csv_path.write_text(
+        "crm_person_id,meeting_date,meeting_type,meeting_outcome\n"
+        "1.23457E+18,2026-03-04,numbers,lost\n"
+    )
+    code, out, _ = run_main(["ingest", "lane-a", str(csv_path)], capsys, monkeypatch)
+    assert code == 1 and "turned into a rounded number" in out
