@@ -46,14 +46,28 @@ def db() -> None:
 
 
 @db.command("start")
-def db_start() -> None:
+@click.option(
+    "--listen",
+    metavar="HOST:PORT",
+    help="Also listen on TCP for BI tools (password logins, scram-sha-256), e.g. "
+    "127.0.0.1:5433; kept for later starts. `--listen off` goes back to the socket only.",
+)
+def db_start(listen: str | None) -> None:
     """Start the embedded PostgreSQL (initialising it on first use)."""
     if _url_set():
         click.echo("DATABASE_URL is set: the embedded server is not used.")
         return
+    if listen is not None:
+        embedded.set_listen(None if listen.strip().lower() == "off" else listen)
     embedded.start()
     current = embedded.status()
     click.echo(f"embedded PostgreSQL running (pid {current.pid}), data in {current.data_dir}")
+    address = embedded.saved_listen()
+    if address:
+        click.echo(
+            f"listening on {address[0]}:{address[1]} for BI tools: log in with a role that has "
+            "a password and is granted lanes_bi (see README, BI tools)"
+        )
 
 
 @db.command("stop")

