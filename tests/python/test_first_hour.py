@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import psycopg
 import pytest
 from cli_run import run_main
+from dbt_project_runner import dbt_build
+from rich.console import Console
 from sheets import write_xlsx
+
+from loader.demo import READY_QUEUES, print_queue
 
 TEMPLATES = [
     (["lane-a"], ["lane-a"]),
@@ -96,8 +102,6 @@ def test_after_an_ingest_the_user_is_told_to_rescore_and_a_stale_export_says_so(
     capsys: pytest.CaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from dbt_project_runner import dbt_build
-
     first = tmp_path / "first.csv"
     first.write_text(f"{MEETING_HEADER}\n{MEETING_ROW}\n")
     code, out, _ = run_main(["ingest", "lane-a", str(first)], capsys, monkeypatch)
@@ -143,3 +147,18 @@ def test_ids_a_spreadsheet_turned_into_numbers_are_caught(
     )
     code, out, _ = run_main(["ingest", "lane-a", str(csv_path)], capsys, monkeypatch)
     assert code == 1 and "turned into a rounded number" in out
+
+
+def test_an_empty_queue_says_why(
+    migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = io.StringIO()
+    with psycopg.connect(migrated_db) as conn:
+        print_queue(conn, Console(file=screen, width=100), READY_QUEUES[0], top=10)
+        assert "not built yet: run `loader dbt build`" in screen.getvalue()
+    dbt_build(migrated_db, "lane_a", tmp_path, monkeypatch)
+    with psycopg.connect(migrated_db) as conn:
+        print_queue(conn, Console(file=screen, width=100), READY_QUEUES[0], top=10)
+    assert "Lane A: who to contact now: nothing is ready now (nothing scored yet)" in (
+        screen.getvalue()
+    )
