@@ -31,13 +31,13 @@ sqlfluff: install
 
 # The whole suite on a throwaway embedded PostgreSQL.
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The database tests again on the machine's PostgreSQL service, when one answers.
 pytest-server: install
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(LANES_SERVER_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== database tests again, against the server at LANES_SERVER_URL =="; \
-		LANES_TEST_SERVER='$(LANES_SERVER_URL)' $(BIN)/pytest -m "not embedded_only"; \
+		LANES_TEST_SERVER='$(LANES_SERVER_URL)' $(BIN)/pytest -n auto -m "not embedded_only"; \
 	else \
 		echo "== no PostgreSQL answers at $(LANES_SERVER_URL): server compatibility run skipped =="; \
 	fi

@@ -46,5 +46,5 @@ def load_and_build(database_url: str, tmp_path: Path, monkeypatch: pytest.Monkey
             conn, write_xlsx(tmp_path / "crm.xlsx", HEADERS, PEOPLE), IngestOptions(actor="test")
         )
     assert report.inserted == len(PEOPLE), report.errors
-    dbt_build(database_url, "lane_a", tmp_path, monkeypatch)
+    dbt_build(database_url, "lane_a", tmp_path, monkeypatch, with_tests=False)
     return database_url

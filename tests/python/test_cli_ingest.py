@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from cli_run import run_main
 from click.testing import CliRunner
@@ -65,6 +66,9 @@ def test_source_is_lane_a_only() -> None:
 
 
 def test_templates_ingest_without_edits(runner_env, tmp_path: Path, capsys, monkeypatch) -> None:
+    """A template loads as it is (its example row is skipped), and its example is valid data."""
+    edits = {"p.xlsx": ("firm_name", "Ledgerline CFO"), "m.xlsx": ("notes", "Met at a fair"),
+             "a.xlsx": ("stalled_reason", "Budget frozen until Q3")}  # fmt: skip
     for args, name in [(["lane-b", "partners"], "p.xlsx"), (["lane-b", "appointments"], "m.xlsx"),
                        (["lane-a"], "a.xlsx")]:  # fmt: skip
         path = tmp_path / name
@@ -73,7 +77,16 @@ def test_templates_ingest_without_edits(runner_env, tmp_path: Path, capsys, monk
         code, out, err = run_main(["ingest", *args, str(path), "--json"], capsys, monkeypatch)
         assert code == 0, out + err
         summary = json.loads(out)
-        assert summary["inserted"] == 1 and summary["rows_read"] == 1
+        assert (summary["rows_read"], summary["inserted"], summary["rejected"]) == (1, 0, 0)
+        assert "the template's example row" in summary["warnings"][0]
+        # The same row with one cell changed is real data, and valid.
+        column, value = edits[name]
+        row = pl.read_excel(path, sheet_name="data", infer_schema_length=0)
+        edited = tmp_path / f"{path.stem}.csv"
+        row.with_columns(pl.lit(value).alias(column)).write_csv(edited)
+        code, out, err = run_main(["ingest", *args, str(edited), "--json"], capsys, monkeypatch)
+        assert code == 0, out + err
+        assert json.loads(out)["inserted"] == 1
 
 
 def test_template_has_help_sheet_and_dropdowns(tmp_path: Path) -> None:
