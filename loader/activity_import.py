@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import polars as pl
+import psycopg
 
 from loader.cells import Column, parse_columns
 from loader.errors import UsageError
@@ -104,3 +106,34 @@ def parse_instant(text: str | None) -> dt.datetime:
     if error:
         raise UsageError(f"--at {error}")
     return parsed["at"][0]
+
+
+@dataclass(frozen=True)
+class TypedTouch:
+    """One event typed by a person (`loader touch`), checked like a file's row."""
+
+    channel: str
+    touched_at: dt.datetime
+    event: str
+    note: str | None
+
+    @classmethod
+    def of(cls, channel: str, at: str | None, event: str, note: str | None) -> TypedTouch:
+        if channel not in CHANNELS:
+            raise UsageError(f"--channel must be one of {', '.join(CHANNELS)}, not {channel!r}.")
+        if event not in EVENTS:
+            raise UsageError(f"--event must be one of {', '.join(EVENTS)}, not {event!r}.")
+        return cls(channel, parse_instant(at), event, note)
+
+    def stage(self, conn: psycopg.Connection, key_column: str, key_type: str, key: str) -> str:
+        """Stage it as a one-row touches file would be (in the open transaction); the table."""
+        conn.execute(
+            f"create temp table typed_touch ({ROW} bigint, {key_column} {key_type},"
+            " channel text, touched_at timestamptz, event text, message_variant_id text,"
+            " note text) on commit drop"
+        )
+        conn.execute(
+            "insert into typed_touch values (1, %s, %s, %s, %s, null, %s)",
+            (key, self.channel, self.touched_at, self.event, self.note),
+        )
+        return "typed_touch"

@@ -14,13 +14,7 @@ from pathlib import Path
 import polars as pl
 import psycopg
 
-from loader.activity_import import (
-    ACTIVITY_COLUMNS,
-    CHANNELS,
-    activity_source,
-    check_tool,
-    parse_instant,
-)
+from loader.activity_import import ACTIVITY_COLUMNS, TypedTouch, activity_source, check_tool
 from loader.audit import AuditContext
 from loader.cells import Column, Parsed, add_row_error
 from loader.errors import UsageError
@@ -34,7 +28,6 @@ from loader.ingest_run import (
     Written,
     run_ingest,
 )
-from loader.outreach_tools import EVENTS
 from loader.workbook import ROW
 
 TARGET = "sales.reactivation_touches"
@@ -235,11 +228,7 @@ def record_touch(
     note: str | None = None,
 ) -> bool:
     """One touch typed by a person (`loader touch lane-a UID`); False when already stored."""
-    if channel not in CHANNELS:
-        raise UsageError(f"--channel must be one of {', '.join(CHANNELS)}, not {channel!r}.")
-    if event not in EVENTS:
-        raise UsageError(f"--event must be one of {', '.join(EVENTS)}, not {event!r}.")
-    touched_at = parse_instant(at)
+    touch = TypedTouch.of(channel, at, event, note)
     context = AuditContext.of(actor)
     with conn.transaction():
         context.apply(conn)
@@ -252,14 +241,6 @@ def record_touch(
                 f"no stored meeting has appointment_uid {appointment_uid!r}; "
                 "copy it from bit.v_reactivation_ready or an export."
             )
-        conn.execute(
-            f"create temp table typed_touch ({ROW} bigint, appointment_uid text, channel text,"
-            " touched_at timestamptz, event text, message_variant_id text, note text)"
-            " on commit drop"
-        )
-        conn.execute(
-            "insert into typed_touch values (1, %s, %s, %s, %s, null, %s)",
-            (appointment_uid, channel, touched_at, event, note),
-        )
-        inserted, _ = write_touches(conn, "typed_touch", "person")
+        stage = touch.stage(conn, "appointment_uid", "text", appointment_uid)
+        inserted, _ = write_touches(conn, stage, "person")
     return inserted == 1

@@ -14,16 +14,9 @@ from pathlib import Path
 import polars as pl
 import psycopg
 
-from loader.activity_import import (
-    ACTIVITY_COLUMNS,
-    CHANNELS,
-    activity_source,
-    check_tool,
-    parse_instant,
-)
+from loader.activity_import import ACTIVITY_COLUMNS, TypedTouch, activity_source, check_tool
 from loader.audit import AuditContext
 from loader.cells import Column, Parsed, add_row_error
-from loader.errors import UsageError
 from loader.ingest_run import (
     IngestOptions,
     IngestReport,
@@ -35,7 +28,6 @@ from loader.ingest_run import (
     run_ingest,
 )
 from loader.lane_b.switch import find_partner
-from loader.outreach_tools import EVENTS
 from loader.workbook import ROW
 
 TARGET = "partners.partner_touches"
@@ -235,23 +227,11 @@ def record_touch(
 
     PARTNER is a fractional_cfo_id or an email, as for `loader pause lane-b`.
     """
-    if channel not in CHANNELS:
-        raise UsageError(f"--channel must be one of {', '.join(CHANNELS)}, not {channel!r}.")
-    if event not in EVENTS:
-        raise UsageError(f"--event must be one of {', '.join(EVENTS)}, not {event!r}.")
-    touched_at = parse_instant(at)
+    touch = TypedTouch.of(channel, at, event, note)
     context = AuditContext.of(actor)
     with conn.transaction():
         context.apply(conn)
         partner_id, firm = find_partner(conn, partner)
-        conn.execute(
-            f"create temp table typed_touch ({ROW} bigint, partner_id uuid, channel text,"
-            " touched_at timestamptz, event text, message_variant_id text, note text)"
-            " on commit drop"
-        )
-        conn.execute(
-            "insert into typed_touch values (1, %s, %s, %s, %s, null, %s)",
-            (partner_id, channel, touched_at, event, note),
-        )
-        inserted, _ = write_touches(conn, "typed_touch", "person")
+        stage = touch.stage(conn, "partner_id", "uuid", partner_id)
+        inserted, _ = write_touches(conn, stage, "person")
     return inserted == 1, firm
