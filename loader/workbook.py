@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +80,7 @@ def read_table(
             raise FileUnusable(f"{path.name}: --sheet applies to workbooks, not to a CSV file.")
         raw, sheet_name = _read_csv(path), None
     else:
+        check_archive(path)
         raw, sheet_name = _read_excel(path, sheet)
 
     renamed: dict[str, str] = {}
@@ -189,6 +191,73 @@ def _read_csv(path: Path) -> pl.DataFrame:
             "have as many cells as the header, or a quote is not closed. Open it in Excel "
             "and save it as .xlsx (or 'CSV UTF-8')."
         ) from exc
+
+
+# What a workbook may claim before the reader sees it: the reader sizes its grid from a
+# sheet's declared dimension, so a 1 KB file claiming the whole grid (17 billion cells)
+# would make it ask for hundreds of GB. 30 million cells is 1M rows of 30 columns.
+MAX_CLAIMED_CELLS = 30_000_000
+MAX_UNPACKED_BYTES = 2 * 1024**3
+MAX_RATIO = 500  # uncompressed / compressed, per part, above a few MB: a zip bomb
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def check_archive(path: Path) -> None:
+    """Refuse a zipped workbook (.xlsx, .xlsm, .ods) that would not fit in memory, cheaply:
+    declared sizes and ratios from the zip directory, and each sheet's declared dimension
+    from the first bytes of its XML (streamed, never parsed whole)."""
+    if path.suffix.lower() == ".xls":
+        return  # the old binary format is not a zip; its reader has its own limits
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise FileUnusable(
+            f"{path.name}: is not a workbook (not a valid {path.suffix} file, perhaps "
+            "renamed or cut short). Open it in Excel or LibreOffice and save it again."
+        ) from exc
+    with archive:
+        members = archive.infolist()
+        unpacked = sum(m.file_size for m in members)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise FileUnusable(
+                f"{path.name}: unpacks to {unpacked / 1024**3:.1f} GB, more than the "
+                f"{MAX_UNPACKED_BYTES // 1024**3} GB a workbook may hold here. Save the data as "
+                "CSV (UTF-8) instead, or split it into smaller workbooks."
+            )
+        for member in members:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > 8 * 1024**2 and ratio > MAX_RATIO:
+                raise FileUnusable(
+                    f"{path.name}: part {member.filename} unpacks {ratio:.0f} times its size "
+                    "(a zip bomb or a damaged file). Copy the data into a new workbook."
+                )
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                with archive.open(member) as part:
+                    _check_dimension(path, part.read(64 * 1024))
+
+
+def _check_dimension(path: Path, head: bytes) -> None:
+    found = _DIMENSION.search(head)
+    if not found or not found.group(3):
+        return
+    first_col, first_row, last_col, last_row = (part.decode() for part in found.groups())
+    cells = (int(last_row) - int(first_row) + 1) * (
+        _column_number(last_col) - _column_number(first_col) + 1
+    )
+    if cells > MAX_CLAIMED_CELLS:
+        raise FileUnusable(
+            f"{path.name}: a sheet claims {cells:,} cells ({first_col}{first_row}:"
+            f"{last_col}{last_row}), more than the {MAX_CLAIMED_CELLS:,} a workbook may hold "
+            "here. Copy the data into a new workbook (or save it as CSV) and ingest that."
+        )
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (ord(letter) - ord("A") + 1)
+    return number
 
 
 def _read_excel(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str]:

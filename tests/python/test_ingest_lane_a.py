@@ -212,7 +212,7 @@ def test_missing_required_columns_is_file_unusable(conn, tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("name", "content", "fragment"),
     [("missing.xlsx", None, "no such file"), ("notes.txt", b"hi", "unsupported file type"),
-     ("broken.xlsx", b"not a zip", "cannot be read as an Excel workbook"),
+     ("broken.xlsx", b"not a zip", "is not a workbook"),
      ("empty.csv", b"", "empty")],
 )  # fmt: skip
 def test_unusable_files(conn, tmp_path: Path, name: str, content: bytes | None, fragment: str):
