@@ -280,6 +280,18 @@ def parse_columns(frame: pl.DataFrame, columns: list[Column], today: dt.date) ->
             value, error = _text(col)
         if col.default is not None:
             value = pl.when(pl.col(col.name).is_null()).then(pl.lit(col.default)).otherwise(value)
+        # PostgreSQL text cannot hold a NUL character; a file with one is damaged or binary.
+        error = (
+            pl.when(pl.col(col.name).str.contains("\x00", literal=True))
+            .then(
+                pl.format(
+                    "'{}' holds a NUL character (an invisible byte from a damaged or binary "
+                    "file); retype the cell or save the file again from Excel.",
+                    pl.col(col.name).str.replace_all("\x00", "\\0", literal=True),
+                )
+            )
+            .otherwise(error)
+        )
         if col.required:
             error = (
                 pl.when(pl.col(col.name).is_null())

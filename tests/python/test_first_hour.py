@@ -76,7 +76,10 @@ def test_csv_from_any_excel_locale_reads(
 
 
 def test_a_broken_csv_is_explained_in_our_words(
-    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = tmp_path / "broken.csv"
     path.write_text("company_id,meeting_date\nx,2026-01-01,extra,cells\n")

@@ -31,7 +31,10 @@ def run_ingest(path: Path, capsys, monkeypatch) -> tuple[int, str]:
 
 
 def test_a_sheet_claiming_the_whole_grid_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     honest = write_xlsx(tmp_path / "honest.xlsx", HEADERS, [ROW])
 
@@ -58,6 +61,7 @@ def test_a_sheet_claiming_the_whole_grid_is_refused(
     ],
 )
 def test_a_file_that_is_not_a_workbook_is_refused_in_one_line(
+    database_url_env: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
@@ -70,3 +74,38 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_one_line(
     assert code == 2
     assert "is not a workbook" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
+def test_a_csv_in_another_encoding_is_refused_in_one_line(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    encoding: str,
+) -> None:
+    path = tmp_path / "meetings.csv"
+    path.write_text(
+        ",".join([*HEADERS, "stalled_reason"]) + "\n" + ",".join([*ROW[:3], "stalled",
+        "Budget – frozen café"]) + "\n",
+        encoding=encoding,
+    )  # fmt: skip
+    code, err = run_ingest(path, capsys, monkeypatch)
+    assert code == 2 and "is not UTF-8 text" in err and "CSV UTF-8" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_nul_byte_in_a_cell_is_a_row_error_not_a_database_error(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "nul.csv"
+    path.write_bytes(
+        b"company_id,meeting_date,meeting_type,meeting_outcome,stalled_reason\n"
+        b"cccccccc-0000-4000-8000-000000000001,2026-03-04,numbers,stalled,Budget\x00 frozen\n"
+    )
+    code, out, _ = run_main(["ingest", "lane-a", str(path)], capsys, monkeypatch)
+    assert code == 1
+    assert "row 2, stalled_reason" in out and "holds a NUL character" in out
