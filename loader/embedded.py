@@ -118,14 +118,14 @@ def start(data_dir: Path | None = None, database: str = DATABASE_NAME) -> str:
                 f"the embedded PostgreSQL in {data_dir} did not report ready. "
                 f"Server log: {_log_tail(data_dir)}"
             )
-    if _make_socket_private(current):
+    # One superuser connection per start: the database exists, the socket is private.
+    if _ensure_database(current, database):
         _restart_as_before(data_dir)
         current = status(data_dir)
     listen = saved_listen(data_dir)
     if listen and not _listening(data_dir):
         _restart_listening(data_dir, listen)
         current = status(data_dir)
-    _ensure_database(current, database)
     return conninfo(current, database)
 
 
@@ -144,21 +144,6 @@ host    all all 127.0.0.1/32   scram-sha-256
 host    all all ::1/128        scram-sha-256
 host    all all 0.0.0.0/0      scram-sha-256
 """
-
-
-def _make_socket_private(current: EmbeddedStatus) -> bool:
-    """Set the socket to mode 0700 (once per data folder); True when a restart must apply it.
-
-    The socket trusts whoever connects, so only the server's own OS user (and root)
-    may reach it: another local user must not become the superuser.
-    """
-    import psycopg
-
-    with psycopg.connect(conninfo(current, "postgres"), autocommit=True) as conn:
-        if conn.execute("show unix_socket_permissions").fetchone()[0] == "0700":
-            return False
-        conn.execute("alter system set unix_socket_permissions = '0700'")
-    return True
 
 
 def _restart_as_before(data_dir: Path) -> None:
@@ -246,7 +231,13 @@ def conninfo(current: EmbeddedStatus, database: str) -> str:
     return f"host={current.socket_dir}{port} user={SUPERUSER} dbname={database}"
 
 
-def _ensure_database(current: EmbeddedStatus, database: str) -> None:
+def _ensure_database(current: EmbeddedStatus, database: str) -> bool:
+    """Create `database` if missing and make the socket private; True when a restart must
+    apply the socket's new mode (once per data folder).
+
+    The socket trusts whoever connects, so only the server's own OS user (and root)
+    may reach it: another local user must not become the superuser.
+    """
     import psycopg
 
     with psycopg.connect(conninfo(current, "postgres"), autocommit=True) as conn:
@@ -255,6 +246,10 @@ def _ensure_database(current: EmbeddedStatus, database: str) -> None:
         ).fetchone()
         if not exists:
             conn.execute(f'create database "{database}"')
+        if conn.execute("show unix_socket_permissions").fetchone()[0] == "0700":
+            return False
+        conn.execute("alter system set unix_socket_permissions = '0700'")
+    return True
 
 
 def drop_demo_database(data_dir: Path | None = None) -> bool:

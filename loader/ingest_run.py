@@ -246,12 +246,12 @@ def _without_example_row(
     frame: pl.DataFrame, spec: IngestSpec, report: IngestReport
 ) -> pl.DataFrame:
     """The template's example row, left in by mistake, is not data: skip it and say so."""
-    example = frame.filter(is_example_row(spec.columns))
-    for row in example[ROW].to_list():
+    flagged = frame.with_columns(is_example_row(spec.columns).alias("__example"))
+    for row in flagged.filter(pl.col("__example"))[ROW].to_list():
         report.warnings.append(
             f"row {row} is the template's example row: skipped (delete it from the file)"
         )
-    return frame.filter(~is_example_row(spec.columns)) if example.height else frame
+    return flagged.filter(~pl.col("__example")).drop("__example")
 
 
 def _progress(options: IngestOptions, stage: str, done: int, total: int) -> None:

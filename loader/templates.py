@@ -138,4 +138,4 @@ def is_example_row(columns: Sequence[Column]) -> pl.Expr:
             conditions.append(pl.col(col.name).str.slice(0, 10) == col.example)
         else:
             conditions.append(pl.col(col.name) == col.example)
-    return pl.all_horizontal(conditions)
+    return pl.all_horizontal(conditions).fill_null(False)  # a null cell is no match

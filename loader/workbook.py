@@ -147,8 +147,8 @@ def _numeric_columns(path: Path, sheet: str | None, columns: dict[str, str]) -> 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         loaded = fastexcel.read_excel(path).load_sheet(sheet or 0, use_columns=list(columns))
-        dtypes = dict(zip(loaded.to_polars().columns, loaded.to_polars().dtypes, strict=True))
-    return [columns[orig] for orig, dtype in dtypes.items() if dtype.is_numeric()]
+        schema = loaded.to_polars().schema
+    return [columns[orig] for orig, dtype in schema.items() if dtype.is_numeric()]
 
 
 def csv_delimiter(header: str) -> str:
