@@ -7,8 +7,7 @@
 
 -- A table, not a view: three steps read it, and as a view its window
 -- functions would run once per step (about +25% build time at 1M meetings).
--- Build the lane (`--select lane_a`), not this model alone: rebuilding the
--- table drops the views that read it until they are built again.
+-- Rebuilding it keeps the views that read it (macros/materializations/).
 --
 -- One row per meeting with everything the scoring rules read: where the
 -- meeting stands in the prospect's history, the touches since, the outcome's
