@@ -44,3 +44,25 @@ class AuditContext:
             """,
             (self.actor, str(self.correlation_id), self.source_file or "", __version__),
         )
+
+
+@dataclass(frozen=True)
+class GuardOff:
+    table_name: str
+    trigger_name: str
+    state: str  # 'disabled', 'missing' or 'not always'
+
+    def fix(self) -> str:
+        if self.state == "missing":
+            return "run `loader db migrate` on a fresh database and compare, then restore it"
+        return f"alter table {self.table_name} enable always trigger {self.trigger_name}"
+
+
+def write_guards(conn: psycopg.Connection) -> tuple[int, list[GuardOff]]:
+    """(guards checked, those not enabled) from shq.write_guards; (0, []) before migrating."""
+    if conn.execute("select to_regclass('shq.write_guards')").fetchone()[0] is None:
+        return 0, []
+    rows = conn.execute(
+        "select table_name, trigger_name, state from shq.write_guards order by 1, 2"
+    ).fetchall()
+    return len(rows), [GuardOff(*row) for row in rows if row[2] != "enabled"]

@@ -16,6 +16,7 @@ import psycopg
 from rich.console import Console
 
 from loader import database, embedded
+from loader.audit import write_guards
 from loader.dbt_runner import run_dbt, run_tool
 from loader.demo import run_demo
 from loader.errors import DatabaseError, LanesError, UsageError
@@ -86,13 +87,38 @@ def db_status() -> None:
         target = database.resolve()
         with database.connect(target) as conn:
             version = conn.execute("show server_version").fetchone()[0]
-        click.echo(f"using DATABASE_URL: {target.masked()} (PostgreSQL {version})")
+            click.echo(f"using DATABASE_URL: {target.masked()} (PostgreSQL {version})")
+            _report_write_guards(conn)
         return
     current = embedded.status()
     state = "running" if current.running else ("stopped" if current.initialised else "not created")
     click.echo(f"using the embedded PostgreSQL: {state}; data in {current.data_dir}")
     if current.running:
         click.echo(f"pid {current.pid}, socket in {current.socket_dir}")
+        with database.connect(database.resolve(start_embedded=False)) as conn:
+            _report_write_guards(conn)
+
+
+def _report_write_guards(conn: psycopg.Connection) -> None:
+    """Exit 1 when a write-once or audit trigger is off: history could be changed unseen."""
+    checked, off = write_guards(conn)
+    if not checked:
+        return
+    if not off:
+        click.echo(f"write guards: all {checked} write-once and audit triggers enabled")
+        return
+    for guard in off:
+        click.echo(
+            f"write guard {guard.state}: {guard.trigger_name} on {guard.table_name}; "
+            f"fix: {guard.fix()}",
+            err=True,
+        )
+    click.echo(
+        f"{len(off)} of {checked} write guards are off: rows written meanwhile may be "
+        "unaudited or changed; compare shq.audit_log with the tables.",
+        err=True,
+    )
+    raise SystemExit(1)
 
 
 @db.command("url")

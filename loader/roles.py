@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import psycopg
+import psycopg.sql
 
 ROLES = ("lanes_loader", "lanes_transformer", "lanes_bi")
 
@@ -42,8 +43,11 @@ _GRANTS = [
     "grant usage on schema sales, partners to lanes_transformer",
     f"grant select on {', '.join(_LANE_TABLES)} to lanes_transformer",
     'grant usage, create on schema "bit" to lanes_transformer',
-    # BI sees the schema, and (by the dbt post-hook) the two ready views only.
+    # BI sees the schema, and (by the dbt post-hook) the ready and performance
+    # views only.
     'grant usage on schema "bit" to lanes_bi',
+    # Anyone may check the guards (`loader db status`, the dbt test).
+    "grant select on shq.write_guards to lanes_loader, lanes_transformer",
 ]
 
 
@@ -77,4 +81,14 @@ def ensure_roles(conn: psycopg.Connection) -> RolesResult:
                 created.append(role)
         for grant in _GRANTS:
             conn.execute(grant)
+        # Temporary tables are a database-wide right every role has through PUBLIC;
+        # the loader and dbt need them, a BI login does not.
+        database = conn.execute("select current_database()").fetchone()[0]
+        quoted = psycopg.sql.Identifier(database)
+        conn.execute(psycopg.sql.SQL("revoke temporary on database {} from public").format(quoted))
+        conn.execute(
+            psycopg.sql.SQL(
+                "grant temporary on database {} to lanes_loader, lanes_transformer"
+            ).format(quoted)
+        )
     return RolesResult(created, None)
