@@ -270,7 +270,16 @@ def _shell_quote(value: str) -> str:
 
 
 def database_refusal(exc: psycopg.Error) -> str:
-    detail = (exc.diag.message_primary or str(exc)).strip().splitlines()[0]
+    detail = (exc.diag.message_primary or str(exc) or "no detail").strip().splitlines()[0]
+    if isinstance(exc, psycopg.OperationalError):
+        # The server stopped or cut the connection mid-command. Writes are one
+        # transaction each and re-running is idempotent, so the advice is the same
+        # even if the cut came during the commit itself.
+        return (
+            f"the connection to the database was lost ({detail}). Nothing is half-written: "
+            "run the same command again once the database is up (rows that did get stored "
+            "are recognised as already loaded, never stored twice)."
+        )
     return f"the database refused the command, nothing was changed: {detail}"
 
 
