@@ -12,7 +12,7 @@ import pytest
 from dbt_project_runner import dbt_build
 from sheets import write_xlsx
 
-from loader.errors import DatabaseError
+from loader.errors import DatabaseError, LanesError
 from loader.ingest_run import IngestOptions
 from loader.lane_a.export import READY_QUEUE
 from loader.lane_a.ingest import ingest
@@ -212,3 +212,17 @@ def test_an_include_after_the_build_brings_a_person_back_at_once(
         later = dt.datetime.combine(TODAY + dt.timedelta(days=11), dt.time(9), dt.UTC)
         conn.execute("select set_config('lanes.now', %s, false)", [later.isoformat()])
         assert set(ready_people(conn)) == {person(1), person(2)}
+
+
+@pytest.mark.parametrize("where", ["missing-folder/queue.csv", "a-file/queue.csv"])
+def test_export_to_a_path_that_cannot_be_written_records_no_touch(
+    built_lane_a: str, tmp_path: Path, where: str
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    with (
+        psycopg.connect(built_lane_a, autocommit=True) as conn,
+        pytest.raises(LanesError, match="queue.csv"),
+    ):
+        export_queue(conn, READY_QUEUE, tmp_path / where, mark_touched=True)
+    with psycopg.connect(built_lane_a) as conn:
+        assert conn.execute("select count(*) from sales.reactivation_touches").fetchone() == (0,)
