@@ -231,6 +231,7 @@ def _domain(col: Column) -> tuple[pl.Expr, pl.Expr]:
     return pl.when(ok).then(text), error
 
 
+MAX_CELL_CHARS = 32_767
 # What Excel writes for a long number it has rounded: 1.23457E+18.
 _SCIENTIFIC = r"^[0-9]+(\.[0-9]+)?[eE]\+?[0-9]+$"
 ID_AS_TEXT = (
@@ -280,6 +281,20 @@ def parse_columns(frame: pl.DataFrame, columns: list[Column], today: dt.date) ->
             value, error = _text(col)
         if col.default is not None:
             value = pl.when(pl.col(col.name).is_null()).then(pl.lit(col.default)).otherwise(value)
+        # Excel's own cell limit: anything longer was not typed into a spreadsheet, and
+        # could not go out again in an .xlsx export.
+        error = (
+            pl.when(pl.col(col.name).str.len_chars() > MAX_CELL_CHARS)
+            .then(
+                pl.format(
+                    "{} holds {} characters; a cell holds at most 32,767 (Excel's own limit). "
+                    "Shorten it.",
+                    pl.lit(col.name),
+                    pl.col(col.name).str.len_chars(),
+                )
+            )
+            .otherwise(error)
+        )
         # PostgreSQL text cannot hold a NUL character; a file with one is damaged or binary.
         error = (
             pl.when(pl.col(col.name).str.contains("\x00", literal=True))

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -33,12 +34,29 @@ from loader.workbook import ROW, Table, read_table
 COPY_CHUNK_ROWS = 50_000
 
 
+# A value longer than this is shown by its start and length: a 1 MB cell must not
+# turn one line of the report (or of --json) into a megabyte.
+SHOWN_VALUE_CHARS = 200
+_LONG_QUOTED = re.compile("'([^']{" + str(SHOWN_VALUE_CHARS + 1) + ",})'")
+
+
+def shortened(text: str | None) -> str | None:
+    if text is None or len(text) <= SHOWN_VALUE_CHARS:
+        return text
+    return f"{text[:60]}… ({len(text):,} characters)"
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int
     column: str
     value: str | None
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", shortened(self.value))
+        message = _LONG_QUOTED.sub(lambda m: f"'{shortened(m.group(1))}'", self.message)
+        object.__setattr__(self, "message", message)
 
 
 @dataclass

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from loader.errors import FileUnusable
+from loader.sheet_reader import read_sheet
 
 ROW = "__row"
 # .ods: LibreOffice's default format; the same reader (calamine) reads it.
@@ -78,10 +79,10 @@ def read_table(
     if suffix == ".csv":
         if sheet:
             raise FileUnusable(f"{path.name}: --sheet applies to workbooks, not to a CSV file.")
-        raw, sheet_name = _read_csv(path), None
+        raw, sheet_name, numeric_ids = _read_csv(path), None, []
     else:
         check_archive(path)
-        raw, sheet_name = _read_excel(path, sheet)
+        raw, sheet_name, numeric_ids = read_sheet(path, sheet, id_columns or [])
 
     renamed: dict[str, str] = {}
     seen: dict[str, str] = {}
@@ -131,24 +132,7 @@ def read_table(
     frame = frame.select(known_columns).with_row_index(ROW, offset=2)
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     frame = frame.filter(~pl.all_horizontal(pl.col(known_columns).is_null()))
-    numeric_ids: list[str] = []
-    if suffix != ".csv" and id_columns:
-        wanted_ids = {orig: name for orig, name in renamed.items() if name in id_columns}
-        numeric_ids = _numeric_columns(path, sheet_name, wanted_ids)
     return Table(path, file_sha256(path), sheet_name, frame, found, unknown, numeric_ids)
-
-
-def _numeric_columns(path: Path, sheet: str | None, columns: dict[str, str]) -> list[str]:
-    """Which of these columns the workbook types as numbers (its cells, not their text)."""
-    if not columns:
-        return []
-    import fastexcel
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        loaded = fastexcel.read_excel(path).load_sheet(sheet or 0, use_columns=list(columns))
-        schema = loaded.to_polars().schema
-    return [columns[orig] for orig, dtype in schema.items() if dtype.is_numeric()]
 
 
 def csv_delimiter(header: str) -> str:
@@ -199,6 +183,7 @@ def _read_csv(path: Path) -> pl.DataFrame:
 MAX_CLAIMED_CELLS = 30_000_000
 MAX_UNPACKED_BYTES = 2 * 1024**3
 MAX_RATIO = 500  # uncompressed / compressed, per part, above a few MB: a zip bomb
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
@@ -206,6 +191,15 @@ def check_archive(path: Path) -> None:
     """Refuse a zipped workbook (.xlsx, .xlsm, .ods) that would not fit in memory, cheaply:
     declared sizes and ratios from the zip directory, and each sheet's declared dimension
     from the first bytes of its XML (streamed, never parsed whole)."""
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic == _OLE_MAGIC and path.suffix.lower() != ".xls":
+        # Excel saves an encrypted .xlsx inside an OLE container, never otherwise.
+        raise FileUnusable(
+            f"{path.name}: is password-protected (encrypted). Open it in Excel, remove the "
+            "password (File > Info > Protect Workbook > Encrypt with Password, clear it), "
+            "save, and ingest it again."
+        )
     if path.suffix.lower() == ".xls":
         return  # the old binary format is not a zip; its reader has its own limits
     try:
@@ -231,10 +225,45 @@ def check_archive(path: Path) -> None:
                     f"{path.name}: part {member.filename} unpacks {ratio:.0f} times its size "
                     "(a zip bomb or a damaged file). Copy the data into a new workbook."
                 )
+        real = 0
         for member in members:
-            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                with archive.open(member) as part:
-                    _check_dimension(path, part.read(64 * 1024))
+            real += _check_part(path, archive, member, MAX_UNPACKED_BYTES - real)
+
+
+def _check_part(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo, room: int) -> int:
+    """Inflate one part as a stream and check: a sheet's declared dimension, the part's
+    real size (the directory's sizes can lie; this stops at `room`), and no DTD (Excel
+    never writes one; entities are how XML bombs and external-file reads start)."""
+    size = 0
+    tail = b""
+    sheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
+    try:
+        with archive.open(member) as part:
+            while block := part.read(4 * 1024**2):
+                if sheet and not size:
+                    _check_dimension(path, block[: 64 * 1024])
+                size += len(block)
+                if size > room:
+                    raise FileUnusable(
+                        f"{path.name}: unpacks to more than {MAX_UNPACKED_BYTES // 1024**3} GB "
+                        "(its zip directory says less: a damaged or crafted file). Copy the "
+                        "data into a new workbook, or save it as CSV."
+                    )
+                if member.filename.endswith((".xml", ".rels")):
+                    window = tail + block
+                    if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                        raise FileUnusable(
+                            f"{path.name}: part {member.filename} declares XML entities "
+                            "(a DOCTYPE), which Excel never writes: a crafted file. Copy the "
+                            "data into a new workbook and ingest that."
+                        )
+                    tail = block[-16:]
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise FileUnusable(
+            f"{path.name}: is damaged (part {member.filename} does not unpack: "
+            f"{str(exc)[:80]}). Open it in Excel or LibreOffice and save it again."
+        ) from exc
+    return size
 
 
 def _check_dimension(path: Path, head: bytes) -> None:
@@ -258,46 +287,3 @@ def _column_number(letters: str) -> int:
     for letter in letters:
         number = number * 26 + (ord(letter) - ord("A") + 1)
     return number
-
-
-def _read_excel(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str]:
-    import fastexcel
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = fastexcel.read_excel(path)
-    except Exception as exc:  # fastexcel raises its own hierarchy for every corrupt-file case
-        raise FileUnusable(
-            f"{path.name}: cannot be read as an Excel workbook ({_short(exc)}). "
-            "Open it in Excel and save it again as .xlsx."
-        ) from exc
-    names = reader.sheet_names
-    if not names:
-        raise FileUnusable(f"{path.name}: the workbook has no sheets.")
-    if sheet is None:
-        chosen = names[0]
-    else:
-        matches = [n for n in names if n == sheet] or [
-            n for n in names if n.strip().lower() == sheet.strip().lower()
-        ]
-        if not matches:
-            raise FileUnusable(
-                f"{path.name}: no sheet named '{sheet}'. Sheets: {', '.join(names)}."
-            )
-        chosen = matches[0]
-    try:
-        frame = reader.load_sheet(chosen, dtypes="string").to_polars()
-    except Exception as exc:
-        message = _short(exc)
-        if "empty" in message.lower() or "no data" in message.lower():
-            raise FileUnusable(f"{path.name}: sheet '{chosen}' is empty.") from exc
-        raise FileUnusable(f"{path.name}: sheet '{chosen}' cannot be read ({message}).") from exc
-    if frame.width == 0:
-        raise FileUnusable(f"{path.name}: sheet '{chosen}' is empty.")
-    return frame, chosen
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else exc.__class__.__name__

@@ -221,7 +221,7 @@ def test_export_to_a_path_that_cannot_be_written_records_no_touch(
     (tmp_path / "a-file").write_text("not a folder")
     with (
         psycopg.connect(built_lane_a, autocommit=True) as conn,
-        pytest.raises(LanesError, match="queue.csv"),
+        pytest.raises(LanesError, match=r"queue\.csv"),
     ):
         export_queue(conn, READY_QUEUE, tmp_path / where, mark_touched=True)
     with psycopg.connect(built_lane_a) as conn:

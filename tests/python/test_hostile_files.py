@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
 
+import hostile_workbooks as hostile
 import pytest
 from cli_run import run_main
 from sheets import write_xlsx
@@ -109,3 +111,103 @@ def test_a_nul_byte_in_a_cell_is_a_row_error_not_a_database_error(
     code, out, _ = run_main(["ingest", "lane-a", str(path)], capsys, monkeypatch)
     assert code == 1
     assert "row 2, stalled_reason" in out and "holds a NUL character" in out
+
+
+def one_line(err: str) -> bool:
+    return len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (hostile.far_cell, "reading it needs more than 1 GB of memory"),
+        (hostile.shared_string_reused, "reading it needs more than 1 GB of memory"),
+        (hostile.entity_expansion, "declares XML entities (a DOCTYPE)"),
+        (hostile.external_entity, "declares XML entities (a DOCTYPE)"),
+        (hostile.password_protected, "is password-protected (encrypted)"),
+    ],
+)
+def test_a_crafted_workbook_is_refused_in_one_line(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    make,
+    expected: str,
+) -> None:
+    # A 1 GB ceiling keeps the test quick; the product's is 4 GB (LANES_READER_MEMORY_GB).
+    monkeypatch.setenv("LANES_READER_MEMORY_GB", "1")
+    code, err = run_ingest(make(tmp_path), capsys, monkeypatch)
+    assert code == 2
+    assert expected in err
+    assert one_line(err)
+
+
+@pytest.mark.slow
+def test_a_zip_bomb_is_refused_before_it_is_inflated(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bomb = hostile.zip_bomb(tmp_path, gigabytes=2.5)
+    assert bomb.stat().st_size < 5 * 1024**2
+    code, err = run_ingest(bomb, capsys, monkeypatch)
+    assert code == 2 and "unpacks to 2.5 GB" in err and one_line(err)
+
+
+def test_a_zip_whose_directory_understates_a_part_is_refused(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reader must not trust the sizes the zip directory declares."""
+    honest_file = hostile.honest(tmp_path)
+    data = bytearray(honest_file.read_bytes())
+    with zipfile.ZipFile(honest_file) as archive:
+        info = archive.getinfo(hostile.SHEET)
+    # Declare the sheet 10 bytes long, in its local header and in the central directory.
+    name = hostile.SHEET.encode()
+    for start in (i for i in range(len(data)) if data.startswith(name, i)):
+        if data[start - 30 : start - 26] == b"PK\x03\x04":
+            data[start - 8 : start - 4] = (10).to_bytes(4, "little")
+        elif data[start - 46 : start - 42] == b"PK\x01\x02":
+            data[start - 22 : start - 18] = (10).to_bytes(4, "little")
+    assert info.file_size > 10
+    lying = tmp_path / "lying.xlsx"
+    lying.write_bytes(bytes(data))
+    code, err = run_ingest(lying, capsys, monkeypatch)
+    assert code == 2 and "is damaged" in err and one_line(err)
+
+
+@pytest.mark.parametrize(("make", "rows_read"), [(hostile.wide, 1), (hostile.styled_empty_rows, 1)])
+def test_big_but_honest_workbooks_are_read(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    make,
+    rows_read: int,
+) -> None:
+    """16,384 columns, or a million formatted empty rows: read, in seconds."""
+    code, out, _ = run_main(["ingest", "lane-a", str(make(tmp_path)), "--dry-run", "--json"],
+                            capsys, monkeypatch)  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["rows_read"] == rows_read
+
+
+def test_a_one_megabyte_cell_is_a_row_error_shown_short(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, out, _ = run_main(
+        ["ingest", "lane-a", str(hostile.big_cell(tmp_path)), "--dry-run"], capsys, monkeypatch
+    )
+    assert code == 1
+    assert "row 3, stalled_reason" in out
+    assert "a cell holds at most 32,767 (Excel's own limit)" in out
+    assert "(1,048,576 characters)" in out
+    assert len(out) < 5_000  # the megabyte is not printed back
