@@ -94,6 +94,7 @@ class IngestReport:
             "duplicates": self.duplicates,
             "rejected": self.rejected,
             "dry_run": self.dry_run,
+            "written": self.written,
             "correlation_id": self.correlation_id,
             "errors": [asdict(e) for e in self.errors],
             "warnings": self.warnings,
@@ -332,10 +333,9 @@ def must_roll_back(report: IngestReport, options: IngestOptions) -> bool:
     """Dry runs never write; by default any rejected row means nothing is written."""
     if options.dry_run:
         return True
-    if report.errors and not options.skip_invalid:
-        report.inserted = report.updated = 0
-        return True
-    return False
+    # The counts stay what the load would have done (rows read = inserted + updated +
+    # duplicates + rejected always holds); `written` says whether it did.
+    return bool(report.errors and not options.skip_invalid)
 
 
 def lock_lane(conn: psycopg.Connection, lane: str) -> None:

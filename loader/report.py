@@ -50,11 +50,11 @@ def print_report(report: IngestReport, console: Console, show_notes: bool = True
     summary = RichTable(title=f"{report.file} -> {report.target}", show_header=False)
     summary.add_column("what")
     summary.add_column("count", justify="right")
-    verb = "would insert" if report.dry_run else "inserted"
+    done = report.written
     for label, value in [
         ("rows read", report.rows_read),
-        (verb, report.inserted),
-        ("updated" if not report.dry_run else "would update", report.updated),
+        ("inserted" if done else "would insert", report.inserted),
+        ("updated" if done else "would update", report.updated),
         ("duplicates (already loaded)", report.duplicates),
         ("rejected", report.rejected),
     ]:
