@@ -26,7 +26,7 @@ import psycopg
 from loader import __version__
 from loader.audit import AuditContext
 from loader.cells import ID_AS_TEXT, Column, Parsed, add_row_error, parse_columns
-from loader.errors import UsageError
+from loader.errors import FileUnusable, UsageError
 from loader.export_file import spreadsheet_safe
 from loader.templates import is_example_row
 from loader.workbook import ROW, Table, read_table
@@ -198,6 +198,12 @@ def run_ingest(
         ids = [c.name for c in spec.columns if c.kind == "id"]
         table = read_table(path, known, required, options.sheet, ids)
         frame, warnings = table.frame, []
+    if table.rows_read == 0:
+        where = f"sheet '{table.sheet}'" if table.sheet else "the file"
+        raise FileUnusable(
+            f"{path.name}: {where} has the headers but no rows below them: nothing to load. "
+            "Check it is the right export (or pick the sheet with --sheet NAME)."
+        )
     report = new_report(spec.lane, spec.target, table, options)
     report.warnings.extend(warnings)
     frame = _without_example_row(frame, spec, report)

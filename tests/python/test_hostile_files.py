@@ -10,7 +10,7 @@ from pathlib import Path
 import hostile_workbooks as hostile
 import pytest
 from cli_run import run_main
-from sheets import write_xlsx
+from sheets import write_csv, write_xlsx
 
 HEADERS = ["company_id", "meeting_date", "meeting_type", "meeting_outcome"]
 ROW = ["cccccccc-0000-4000-8000-000000000001", "2026-03-04", "numbers", "lost"]
@@ -211,3 +211,17 @@ def test_a_one_megabyte_cell_is_a_row_error_shown_short(
     assert "a cell holds at most 32,767 (Excel's own limit)" in out
     assert "(1,048,576 characters)" in out
     assert len(out) < 5_000  # the megabyte is not printed back
+
+
+@pytest.mark.parametrize("name", ["only_headers.xlsx", "only_headers.csv"])
+def test_a_file_with_only_headers_is_refused_in_one_line(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+) -> None:
+    path = tmp_path / name
+    (write_xlsx if name.endswith(".xlsx") else write_csv)(path, HEADERS, [])
+    code, err = run_ingest(path, capsys, monkeypatch)
+    assert code == 2 and "has the headers but no rows below them" in err and one_line(err)
