@@ -26,7 +26,10 @@ appointments as (
         meeting_date,
         meeting_type,
         meeting_outcome,
-        stalled_reason
+        stalled_reason,
+        outreach_id,
+        source_record_id,
+        appointment_source
     from {{ ref('stg_lane_a__appointment_history') }}
     where meeting_date <= {{ lanes_as_of_date() }}
 ),
@@ -146,6 +149,9 @@ select
     appointments.meeting_type,
     appointments.meeting_outcome,
     appointments.stalled_reason,
+    appointments.outreach_id,
+    appointments.source_record_id,
+    appointments.appointment_source,
     {{ lanes_as_of_date() }} - appointments.meeting_date as days_since_meeting,
     prospect_history.meetings_to_date::integer as meetings_to_date,
     prospect_history.is_latest_for_prospect,

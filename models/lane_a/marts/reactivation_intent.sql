@@ -2,9 +2,9 @@
     config(
         materialized='table',
         schema='bit',
-        post_hook='analyze {{ this }}',
-        indexes=[
-            {'columns': ['status_without_kill_switch', 'bit_score']},
+        post_hook=[
+            '{{ reactivation_ready_indexes() }}',
+            'analyze {{ this }}',
         ],
     )
 }}
@@ -19,6 +19,15 @@ with
 facts as (
     select
         appointment_uid,
+        company_id,
+        people_id,
+        outreach_id,
+        source_record_id,
+        meeting_date,
+        meeting_type,
+        meeting_outcome,
+        stalled_reason,
+        appointment_source,
         last_touched_at,
         touches_since_meeting,
         meetings_to_date
@@ -87,7 +96,19 @@ select
     channel_and_message.message_opening_template,
     eligibility.status_without_kill_switch::"bit".eligibility_status_enum
         as status_without_kill_switch,
-    eligibility.wait_without_kill_switch
+    eligibility.wait_without_kill_switch,
+    {{ reactivation_tier(clamped_score('scores.raw_points')) }} as tier,
+    -- The meeting itself (write-once, so a copy never goes stale): the ready view
+    -- shows it without joining the facts table, in score order from an index.
+    facts.company_id,
+    facts.people_id,
+    facts.outreach_id,
+    facts.source_record_id,
+    facts.meeting_date,
+    facts.meeting_type,
+    facts.meeting_outcome,
+    facts.stalled_reason,
+    facts.appointment_source
 from facts
 inner join eligibility
     on facts.appointment_uid = eligibility.appointment_uid
