@@ -17,6 +17,7 @@ from loader.audit import AuditContext
 from loader.examples import write_examples
 from loader.ingest_run import IngestOptions
 from loader.lane_a.ingest import ingest as ingest_lane_a
+from loader.lane_b.ingest import ingest_meetings, ingest_partners
 
 pytestmark = pytest.mark.dbt
 
@@ -110,3 +111,92 @@ def test_the_lane_a_ready_view_is_exactly_its_rules(
             rules = {r[0] for r in conn.execute(LANE_A_RULES)}
             assert view == rules
             assert view  # the comparison is about a real queue, not two empty sets
+
+
+# Lane B's rules as sets: scored high enough and active (or pending with the wait
+# over), no message sent since the build, not paused now (the latest entry decides).
+LANE_B_RULES = """
+with
+paused as (
+    select fractional_cfo_id
+    from (
+        select distinct on (fractional_cfo_id) fractional_cfo_id, action
+        from partners.partner_pauses
+        where created_at <= now()
+        order by fractional_cfo_id, created_at desc, entry_id desc
+    ) as latest
+    where action = 'pause'
+),
+sent_since_build as (
+    select distinct touch.fractional_cfo_id
+    from partners.partner_touches as touch
+    cross join (select max(computed_at) as at from bit.partner_intent) as build
+    where touch.event = 'sent' and (touch.created_at > build.at or touch.touched_at > build.at)
+)
+select intent.fractional_cfo_id
+from bit.partner_intent as intent
+join partners.fractional_cfo_master using (fractional_cfo_id)
+where intent.leverage_score >= 30
+  and (intent.lifecycle_status = 'active'
+       or (intent.lifecycle_status = 'pending' and intent.cooling_off_until <= now()))
+  and intent.fractional_cfo_id not in (select fractional_cfo_id from sent_since_build)
+  and intent.fractional_cfo_id not in (select fractional_cfo_id from paused)
+"""
+
+
+def add_random_lane_b_activity(conn: psycopg.Connection, rng: random.Random) -> None:
+    partners = [
+        r[0]
+        for r in conn.execute(
+            "select fractional_cfo_id from bit.partner_intent where leverage_score >= 30"
+        )
+    ]
+    now = dt.datetime.now(dt.UTC)
+    with conn.transaction():
+        AuditContext(actor="test").apply(conn)
+        for partner in rng.sample(partners, min(15, len(partners))):
+            for _ in range(rng.randint(1, 3)):
+                conn.execute(
+                    "insert into partners.partner_pauses"
+                    " (fractional_cfo_id, action, reason, actor, created_at)"
+                    " values (%s, %s, 'test', 'test', %s)",
+                    (
+                        partner,
+                        rng.choice(["pause", "resume"]),
+                        now + dt.timedelta(minutes=rng.choice([-90, -30, -5, 60])),
+                    ),
+                )
+        for partner in rng.sample(partners, min(10, len(partners))):
+            conn.execute(
+                "insert into partners.partner_touches"
+                " (fractional_cfo_id, channel, actor, event, touched_at)"
+                " values (%s, 'email', 'test', %s, %s)",
+                (
+                    partner,
+                    rng.choice(["sent", "replied", "bounced"]),
+                    now - dt.timedelta(days=rng.choice([0, 3, 400])),
+                ),
+            )
+
+
+def test_the_lane_b_ready_view_is_exactly_its_rules(
+    migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = write_examples(tmp_path / "examples", dt.date.today())
+    with psycopg.connect(migrated_db) as conn:
+        assert ingest_partners(conn, files["partners"], IngestOptions(actor="t")).errors == []
+        assert (
+            ingest_meetings(conn, files["partner_meetings"], IngestOptions(actor="t")).errors == []
+        )
+    dbt_build(migrated_db, "lane_b", tmp_path, monkeypatch, with_tests=False)
+    rng = random.Random(20261130)
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        for _ in range(3):
+            add_random_lane_b_activity(conn, rng)
+            view = {
+                r[0]
+                for r in conn.execute("select fractional_cfo_id from bit.v_partner_outreach_ready")
+            }
+            rules = {r[0] for r in conn.execute(LANE_B_RULES)}
+            assert view == rules
+            assert view

@@ -107,7 +107,8 @@ left join lateral (
         people.job_title
     from {{ ref('stg_lane_a__prospect_people') }} as people
     where people.people_id = ready.people_id
-    limit 1  -- noqa: AM09 (the key is unique)
+    -- The key is unique.
+    limit 1  -- noqa: AM09
 ) as person on true
 left join lateral (
     select
@@ -115,7 +116,8 @@ left join lateral (
         companies.company_domain
     from {{ ref('stg_lane_a__prospect_companies') }} as companies
     where companies.company_id = ready.company_id
-    limit 1  -- noqa: AM09 (the key is unique)
+    -- The key is unique.
+    limit 1  -- noqa: AM09
 ) as company on true
 where
     -- A message sent since this row was scored (recorded since, or dated since).
@@ -129,7 +131,8 @@ where
                 touch.recorded_at > ready.computed_at
                 or touch.touched_at > ready.computed_at
             )
-        limit 1  -- noqa: AM09 (any one row answers "is there one")
+        -- Any one row answers "is there one".
+        limit 1  -- noqa: AM09
     ), false)
     and not {{ reactivation_exclusion_in_force(
         ref('stg_lane_a__kill_switch'), 'appointment', 'ready.appointment_uid', lanes_query_time()

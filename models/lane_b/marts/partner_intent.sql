@@ -2,9 +2,9 @@
     config(
         materialized='table',
         schema='bit',
-        post_hook='analyze {{ this }}',
-        indexes=[
-            {'columns': ['lifecycle_status', 'leverage_score']},
+        post_hook=[
+            '{{ partner_ready_indexes() }}',
+            'analyze {{ this }}',
         ],
     )
 }}
