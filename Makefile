@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo test lint sqlfluff pytest pytest-server dbt-build bench clean
+.PHONY: install demo test lint sqlfluff pytest pytest-server dbt-build bench bench-views clean
 
 install: $(STAMP)
 
@@ -46,6 +46,10 @@ LANES_SERVER_URL ?= postgresql://127.0.0.1:5432/test?connect_timeout=3
 
 bench: install
 	$(BIN)/python bench/ingest_bench.py
+
+# The ready views' dashboard queries at 1M meetings (plans kept in bench/plans/).
+bench-views: install
+	$(BIN)/python bench/view_bench.py
 
 clean:
 	rm -rf $(VENV) target logs .pytest_cache .ruff_cache
