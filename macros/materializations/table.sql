@@ -97,9 +97,14 @@
         dependent record;
     begin
         for dependent in select view_name, definition from lanes_dependent_views loop
-            execute format(
-                'create or replace view %s as %s', dependent.view_name, dependent.definition
-            );
+            begin
+                execute format(
+                    'create or replace view %s as %s', dependent.view_name, dependent.definition
+                );
+            exception when insufficient_privilege then
+                -- Someone else's view: left to be dropped with the old table, as dbt does.
+                delete from lanes_dependent_views where view_name = dependent.view_name;
+            end;
         end loop;
     end
     $lanes_lock$
