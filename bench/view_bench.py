@@ -82,21 +82,6 @@ def meetings_csv(rows: int) -> Path:
     return path
 
 
-def scratch_database(admin: str, name: str) -> str:
-    from loader.database import with_database
-    from loader.migrations import migrate
-    from loader.roles import ensure_roles
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
-        conn.execute(f'create database "{name}"')
-    url = with_database(admin, name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        migrate(conn)
-        ensure_roles(conn)
-    return url
-
-
 def timed(args: list[str], url: str) -> float:
     started = time.perf_counter()
     done = subprocess.run(
@@ -167,13 +152,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000])
     args = parser.parse_args()
 
+    from ingest_bench import scratch_database
+
     from loader.database import resolve, with_database
+    from loader.roles import ensure_roles
 
     admin = with_database(resolve().conninfo, "postgres")
     results = []
     for rows in args.sizes:
         path = meetings_csv(rows)
         url = scratch_database(admin, "lanes_bench_views")
+        with psycopg.connect(url, autocommit=True) as conn:
+            ensure_roles(conn)  # the ready view's grant
         row = {"rows": rows}
         row["ingest_s"] = timed(["ingest", "lane-a", str(path)], url)
         build = ["dbt", "build", "--select", "lane_a", "--exclude-resource-type", "test",

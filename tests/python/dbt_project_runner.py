@@ -26,6 +26,28 @@ PROJECT_PARTS = [
 ]
 
 
+def load_examples(database_url: str, folder: Path, lanes: tuple[str, ...] = ("a", "b")) -> None:
+    """The bundled example workbooks, ingested for the given lanes (as `make demo` does)."""
+    import datetime as dt
+
+    import psycopg
+
+    from loader.examples import write_examples
+    from loader.ingest_run import IngestOptions
+    from loader.lane_a.ingest import ingest as ingest_lane_a
+    from loader.lane_b.ingest import ingest_meetings, ingest_partners
+
+    files = write_examples(folder, dt.date.today())
+    steps = {
+        "a": [(ingest_lane_a, "lane_a")],
+        "b": [(ingest_partners, "partners"), (ingest_meetings, "partner_meetings")],
+    }
+    with psycopg.connect(database_url) as conn:
+        for lane in lanes:
+            for run, key in steps[lane]:
+                assert run(conn, files[key], IngestOptions(actor="test")).errors == []
+
+
 def dbt_build(
     database_url: str,
     select: str,

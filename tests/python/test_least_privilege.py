@@ -9,14 +9,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from cli_run import run_main
-from dbt_project_runner import copy_project, dbt_build, run_dbt_captured
+from dbt_project_runner import copy_project, dbt_build, load_examples, run_dbt_captured
 from psycopg.conninfo import make_conninfo
 
 from loader.audit import AuditContext
 from loader.examples import write_examples
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import ingest as ingest_lane_a
-from loader.lane_b.ingest import ingest_meetings, ingest_partners
 
 LANE_TABLES = [
     "sales.appointment_history",
@@ -52,14 +49,7 @@ def refused(conn: psycopg.Connection, role: str, statement: str) -> bool:
 
 @pytest.fixture
 def built_db(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    files = write_examples(tmp_path / "examples", dt.date.today())
-    with psycopg.connect(migrated_db) as conn:
-        for run, key in [
-            (ingest_lane_a, "lane_a"),
-            (ingest_partners, "partners"),
-            (ingest_meetings, "partner_meetings"),
-        ]:
-            assert run(conn, files[key], IngestOptions(actor="test")).errors == []
+    load_examples(migrated_db, tmp_path / "examples")
     dbt_build(migrated_db, "lane_a lane_b", tmp_path, monkeypatch, with_tests=False)
     return migrated_db
 

@@ -11,13 +11,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from dbt_project_runner import dbt_build
+from dbt_project_runner import dbt_build, load_examples
 
 from loader.audit import AuditContext
-from loader.examples import write_examples
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import ingest as ingest_lane_a
-from loader.lane_b.ingest import ingest_meetings, ingest_partners
 
 pytestmark = pytest.mark.dbt
 
@@ -97,9 +93,7 @@ def add_random_lane_a_activity(conn: psycopg.Connection, rng: random.Random) -> 
 def test_the_lane_a_ready_view_is_exactly_its_rules(
     migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = write_examples(tmp_path / "examples", dt.date.today())
-    with psycopg.connect(migrated_db) as conn:
-        assert ingest_lane_a(conn, files["lane_a"], IngestOptions(actor="t")).errors == []
+    load_examples(migrated_db, tmp_path / "examples", lanes=("a",))
     dbt_build(migrated_db, "lane_a", tmp_path, monkeypatch, with_tests=False)
     rng = random.Random(20261129)
     with psycopg.connect(migrated_db, autocommit=True) as conn:
@@ -182,12 +176,7 @@ def add_random_lane_b_activity(conn: psycopg.Connection, rng: random.Random) -> 
 def test_the_lane_b_ready_view_is_exactly_its_rules(
     migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = write_examples(tmp_path / "examples", dt.date.today())
-    with psycopg.connect(migrated_db) as conn:
-        assert ingest_partners(conn, files["partners"], IngestOptions(actor="t")).errors == []
-        assert (
-            ingest_meetings(conn, files["partner_meetings"], IngestOptions(actor="t")).errors == []
-        )
+    load_examples(migrated_db, tmp_path / "examples", lanes=("b",))
     dbt_build(migrated_db, "lane_b", tmp_path, monkeypatch, with_tests=False)
     rng = random.Random(20261130)
     with psycopg.connect(migrated_db, autocommit=True) as conn:

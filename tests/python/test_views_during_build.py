@@ -10,19 +10,13 @@ queue.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from pathlib import Path
 
 import psycopg
 import pytest
-from dbt_project_runner import copy_project, dbt_build, run_dbt_captured
-
-from loader.examples import write_examples
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import ingest as ingest_lane_a
-from loader.lane_b.ingest import ingest_meetings, ingest_partners
+from dbt_project_runner import copy_project, dbt_build, load_examples, run_dbt_captured
 
 pytestmark = pytest.mark.dbt
 
@@ -48,14 +42,7 @@ def read_as_bi_until(
 def test_the_ready_views_never_vanish_or_change_while_dbt_rebuilds(
     migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = write_examples(tmp_path / "examples", dt.date.today())
-    with psycopg.connect(migrated_db) as conn:
-        for run, key in [
-            (ingest_lane_a, "lane_a"),
-            (ingest_partners, "partners"),
-            (ingest_meetings, "partner_meetings"),
-        ]:
-            assert run(conn, files[key], IngestOptions(actor="test")).errors == []
+    load_examples(migrated_db, tmp_path / "examples")
     dbt_build(migrated_db, "lane_a lane_b", tmp_path, monkeypatch, with_tests=False)
     with psycopg.connect(migrated_db) as conn:
         before = {v: conn.execute(f"select count(*) from {v}").fetchone()[0] for v in VIEWS}

@@ -120,20 +120,10 @@ left join lateral (
     limit 1  -- noqa: AM09
 ) as company on true
 where
-    -- A message sent since this row was scored (recorded since, or dated since).
-    not coalesce((
-        select true
-        from {{ ref('stg_lane_a__reactivation_touches') }} as touch
-        where
-            touch.appointment_uid = ready.appointment_uid
-            and touch.touch_event = 'sent'
-            and (
-                touch.recorded_at > ready.computed_at
-                or touch.touched_at > ready.computed_at
-            )
-        -- Any one row answers "is there one".
-        limit 1  -- noqa: AM09
-    ), false)
+    -- A message sent since this row was scored.
+    not {{ sent_since_scored(
+        ref('stg_lane_a__reactivation_touches'), 'appointment_uid', 'ready.appointment_uid', 'ready.computed_at'
+    ) }}
     and not {{ reactivation_exclusion_in_force(
         ref('stg_lane_a__kill_switch'), 'appointment', 'ready.appointment_uid', lanes_query_time()
     ) }}

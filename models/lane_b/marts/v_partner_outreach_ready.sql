@@ -104,20 +104,11 @@ cross join
         limit 1  -- noqa: AM09
     ) as partner
 where
-    -- A message sent since this row was scored (recorded since, or dated since).
-    not coalesce((
-        select true
-        from {{ ref('stg_lane_b__partner_touches') }} as touch
-        where
-            touch.fractional_cfo_id = ready.fractional_cfo_id
-            and touch.touch_event = 'sent'
-            and (
-                touch.recorded_at > ready.computed_at
-                or touch.touched_at > ready.computed_at
-            )
-        -- Any one row answers "is there one".
-        limit 1  -- noqa: AM09
-    ), false)
+    -- A message sent since this row was scored.
+    not {{ sent_since_scored(
+        ref('stg_lane_b__partner_touches'), 'fractional_cfo_id',
+        'ready.fractional_cfo_id', 'ready.computed_at'
+    ) }}
     and not {{ partner_paused_now(
         ref('stg_lane_b__partner_pauses'), 'ready.fractional_cfo_id', lanes_query_time()
     ) }}
