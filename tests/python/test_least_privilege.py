@@ -4,12 +4,20 @@ switching a write guard off is caught (`loader db status`, the dbt guard tests).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
 from pathlib import Path
 
 import psycopg
 import pytest
 from cli_run import run_main
-from dbt_project_runner import copy_project, dbt_build, load_examples, run_dbt_captured
+from dbt_project_runner import (
+    PROJECT_ROOT,
+    copy_project,
+    dbt_build,
+    load_examples,
+    run_dbt_captured,
+)
 from psycopg.conninfo import make_conninfo
 
 from loader.audit import AuditContext
@@ -171,6 +179,16 @@ def test_no_password_reaches_output_errors_or_the_database(
     ):
         _, out, err = run_main(args, capsys, monkeypatch)
         printed.append(out + err)
+    # dbt gets the password through PGPASSWORD; neither its output nor its log file
+    # may repeat it.
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "dbt-logs"))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "dbt-target"))
+    code, out, err = run_main(["dbt", "debug"], capsys, monkeypatch)
+    assert code == 0, out + err
+    printed.append(out + err)
+    logged = "".join(f.read_text() for f in (tmp_path / "dbt-logs").glob("*.log"))
+    assert "Connection test: [OK" in logged or "All checks passed" in logged
+    assert secret not in logged
     assert any("inserted" in text for text in printed)  # the runs did happen
     assert all(secret not in text for text in printed)
     with psycopg.connect(migrated_db) as conn:
@@ -179,3 +197,23 @@ def test_no_password_reaches_output_errors_or_the_database(
             " || (select string_agg(to_jsonb(l)::text, '') from shq.load_ledger as l)"
         ).fetchone()[0]
     assert stored and secret not in stored
+
+
+# Credentials that appear in the repository on purpose: placeholders in docs and
+# messages, the CI service container's throwaway login, and the tests' fake ones.
+EXAMPLE_CREDENTIALS = {"user:password", "lanes:secret", "postgres:postgres"}
+
+
+def test_the_repository_holds_no_real_password() -> None:
+    """A URL with credentials in a tracked file is a known example, or a test's fake."""
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    with_credentials = re.compile(r"postgres(?:ql)?://([^:/\s\"'`@]+:[^@\s\"'`]+)@")
+    found = {
+        (name, match)
+        for name in tracked
+        if not name.startswith(("tests/", "bench/plans/")) and (PROJECT_ROOT / name).is_file()
+        for match in with_credentials.findall((PROJECT_ROOT / name).read_text(errors="ignore"))
+    }
+    assert {match for _, match in found} <= EXAMPLE_CREDENTIALS, found
