@@ -287,8 +287,8 @@ def parse_columns(frame: pl.DataFrame, columns: list[Column], today: dt.date) ->
             pl.when(pl.col(col.name).str.len_chars() > MAX_CELL_CHARS)
             .then(
                 pl.format(
-                    "{} holds {} characters; a cell holds at most 32,767 (Excel's own limit). "
-                    "Shorten it.",
+                    "{} holds {} characters; a cell holds at most "
+                    f"{MAX_CELL_CHARS:,} (Excel's own limit). Shorten it.",
                     pl.lit(col.name),
                     pl.col(col.name).str.len_chars(),
                 )

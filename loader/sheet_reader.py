@@ -4,11 +4,11 @@ The reader (calamine, in Rust) sizes what it allocates from what the workbook
 says: a 30 KB file whose sheet references one 4 MB shared string 2,000 times, or
 names a cell at the grid's far corner, makes it ask for gigabytes, and a failed
 allocation aborts the whole process with a Rust backtrace. So the sheet is read
-in a child process limited to 4 GB of address space
-(LANES_READER_MEMORY_GB): a hostile or
-broken workbook ends that child, never the loader (or the machine), and the
-person gets one line saying what to do. The child hands the sheet back as an
-Arrow file; the 0.2 s it costs to start is small beside reading any real sheet.
+in a child process limited to 4 GB of address space (LANES_READER_MEMORY_GB): a
+hostile or broken workbook ends that child, never the loader (or the machine),
+and the person gets one line saying what to do. The child hands the sheet back
+as an Arrow file; the 0.2 s it costs to start is small beside reading any real
+sheet.
 
     python -m loader.sheet_reader PATH SHEET OUT.arrow ID_COLUMNS
 """
