@@ -82,7 +82,8 @@ def db_stop() -> None:
 
 @db.command("status")
 def db_status() -> None:
-    """Show which database commands will use, and whether it answers."""
+    """Show which database commands will use, whether it answers, and whether every
+    write-once and audit trigger is on (exit 1, with the fix, when one is off)."""
     if _url_set():
         target = database.resolve()
         with database.connect(target) as conn:
