@@ -27,6 +27,9 @@ class AuditContext:
     actor: str = field(default_factory=default_actor)
     correlation_id: uuid.UUID = field(default_factory=uuid.uuid4)
     source_file: str | None = None
+    # True only for a loader run that writes its shq.load_ledger row in the same
+    # transaction: its audit rows of write-once tables are then thin (migration 0008).
+    ledgered: bool = False
 
     @classmethod
     def of(cls, actor: str | None, **fields: object) -> AuditContext:
@@ -40,9 +43,16 @@ class AuditContext:
             select set_config('lanes.actor', %s, true),
                    set_config('lanes.correlation_id', %s, true),
                    set_config('lanes.source_file', %s, true),
-                   set_config('lanes.loader_version', %s, true)
+                   set_config('lanes.loader_version', %s, true),
+                   set_config('lanes.ledgered_run', %s, true)
             """,
-            (self.actor, str(self.correlation_id), self.source_file or "", __version__),
+            (
+                self.actor,
+                str(self.correlation_id),
+                self.source_file or "",
+                __version__,
+                "on" if self.ledgered else "off",
+            ),
         )
 
 

@@ -304,6 +304,7 @@ def audit_context(report: IngestReport, options: IngestOptions) -> AuditContext:
         options.actor,
         correlation_id=uuid.UUID(report.correlation_id),
         source_file=report.file,
+        ledgered=True,  # run_ingest writes the ledger row before it commits
     )
 
 
@@ -381,8 +382,9 @@ def write_ledger(
         """
         insert into shq.load_ledger (correlation_id, lane, target, file_name, file_sha256,
             rows_read, inserted, updated, duplicates, rejected, actor, started_at, finished_at,
-            dry_run, loader_version)
-        values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, clock_timestamp(), false, %s)
+            dry_run, loader_version, db_user, application)
+        values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, clock_timestamp(), false, %s,
+            session_user, nullif(current_setting('application_name'), ''))
         """,
         (
             report.correlation_id,

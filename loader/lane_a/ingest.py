@@ -240,6 +240,8 @@ def _companies(rows: pl.DataFrame) -> pl.DataFrame:
 def _write(conn: psycopg.Connection, plan: Plan) -> Written:
     # Loaders of this lane are serialised by the lock, so the stored uids cannot
     # change under us: skip the anti-join when nothing in the file is stored yet.
+    # Key order: the primary key and the audit rows' record index then grow at
+    # their right edge (1M rows: 5 s instead of 13 s for this insert).
     # (A writer outside the loader racing us gets a unique violation: all rolls back.)
     skip_stored = ""
     if plan.state.skip_stored:
@@ -258,6 +260,7 @@ def _write(conn: psycopg.Connection, plan: Plan) -> Written:
                s.stalled_reason, s.source::sales.appointment_source_enum, s.source_record_id
         from {_STAGE} as s
         {skip_stored}
+        order by s.appointment_uid
         """
     )
     people_added, people_updated, companies_added, companies_updated = write_directory(
