@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo test lint sqlfluff pytest pytest-server dbt-build bench bench-views clean
+.PHONY: install demo test lint sqlfluff pytest pytest-server dbt-build bench bench-10m bench-views bench-ingest clean
 
 install: $(STAMP)
 
@@ -44,12 +44,22 @@ pytest-server: install
 
 LANES_SERVER_URL ?= postgresql://127.0.0.1:5432/test?connect_timeout=3
 
+# Lane A at 100k and 1M meetings: ingest vs the COPY floor, build, ready-view
+# queries; one table in bench/results.md, plans in bench/plans/.
 bench: install
-	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/lanes_bench.py
 
-# The ready views' dashboard queries at 1M meetings (plans kept in bench/plans/).
+# The same at 10M meetings (CSV only; about 1 GB generated into bench/out/).
+bench-10m: install
+	$(BIN)/python bench/lanes_bench.py --sizes 10000000 --no-xlsx --results bench/results_10m.md
+
+# Only the ready views' dashboard queries at 1M meetings.
 bench-views: install
 	$(BIN)/python bench/view_bench.py
+
+# The ingest against a row-by-row INSERT baseline, 10k to 1M rows.
+bench-ingest: install
+	$(BIN)/python bench/ingest_bench.py
 
 clean:
 	rm -rf $(VENV) target logs .pytest_cache .ruff_cache

@@ -11,6 +11,7 @@ with
 
 facts as (
     select
+        meeting_key,
         appointment_uid,
         meeting_type,
         meeting_outcome,
@@ -35,6 +36,7 @@ message_variants as (
 
 alternated as (
     select
+        meeting_key,
         appointment_uid,
         meeting_type,
         meeting_outcome,
@@ -52,6 +54,7 @@ alternated as (
 
 channels as (
     select
+        meeting_key,
         appointment_uid,
         meeting_type,
         meeting_outcome,
@@ -67,6 +70,7 @@ channels as (
 )
 
 select
+    channels.meeting_key,
     channels.appointment_uid,
     channels.recommended_channel,
     case

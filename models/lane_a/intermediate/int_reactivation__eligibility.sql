@@ -8,6 +8,7 @@ with
 
 facts as (
     select
+        meeting_key,
         appointment_uid,
         meeting_date,
         meeting_outcome,
@@ -23,6 +24,7 @@ facts as (
 
 rules as (
     select
+        meeting_key,
         appointment_uid,
         is_manually_excluded,
         case
@@ -55,6 +57,7 @@ rules as (
 
 statuses as (
     select
+        meeting_key,
         appointment_uid,
         is_manually_excluded,
         rule_exclusion_reason,
@@ -68,6 +71,7 @@ statuses as (
 )
 
 select
+    meeting_key,
     appointment_uid,
     case
         when is_manually_excluded then 'excluded'

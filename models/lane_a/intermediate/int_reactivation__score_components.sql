@@ -1,21 +1,25 @@
--- One row per scoring component that applies to a meeting, with its points
--- and reason code. The points live in the reactivation_score_weights and
+-- One row per scoring component that applies to a score profile (everything
+-- the score reads from a meeting: reactivation_score_profile), with its points
+-- and reason code. Meetings with the same profile score the same, and there
+-- are far fewer profiles than meetings (about 105k for 1M generated meetings),
+-- so each profile is scored once and reactivation_intent joins the result back
+-- to its meetings. The points live in the reactivation_score_weights and
 -- reactivation_reason_keywords seeds; component_order breaks ties between
 -- components of equal weight when the reason codes are listed.
 
 with
 
 facts as (
-    select
-        appointment_uid,
-        people_id,
-        meeting_type,
-        meeting_outcome,
-        stalled_reason,
-        days_since_meeting,
-        meetings_to_date,
-        touches_since_meeting
-    from {{ ref('int_reactivation__meeting_facts') }}
+    select distinct
+        {{ reactivation_score_profile('meeting_facts') }} as score_profile,
+        meeting_facts.people_id is not null as has_known_contact,
+        meeting_facts.meeting_type,
+        meeting_facts.meeting_outcome,
+        meeting_facts.stalled_reason,
+        meeting_facts.days_since_meeting,
+        meeting_facts.meetings_to_date,
+        meeting_facts.touches_since_meeting
+    from {{ ref('int_reactivation__meeting_facts') }} as meeting_facts
 ),
 
 -- Bounds are text in the seed: an empty cell is NULL in the loaded seed but ''
@@ -39,9 +43,27 @@ reason_keywords as (
     from {{ ref('reactivation_reason_keywords') }}
 ),
 
+-- Each distinct reason text is matched once, not each profile's copy of it
+-- (CRM picklists repeat). A keyword is a whole word or phrase, any case; each
+-- code counts once however many of its keywords match.
+reason_matches as (
+    select
+        reasons.stalled_reason,
+        reason_keywords.reason_code,
+        max(reason_keywords.points) as points
+    from (
+        select distinct stalled_reason
+        from facts
+        where stalled_reason is not null
+    ) as reasons
+    inner join reason_keywords
+        on reasons.stalled_reason ~* ('\m' || reason_keywords.keyword || '\M')
+    group by reasons.stalled_reason, reason_keywords.reason_code
+),
+
 components as (
     select
-        facts.appointment_uid,
+        facts.score_profile,
         score_weights.reason_code,
         score_weights.points,
         1 as component_order
@@ -54,7 +76,7 @@ components as (
     union all
 
     select
-        facts.appointment_uid,
+        facts.score_profile,
         score_weights.reason_code,
         score_weights.points,
         2 as component_order
@@ -67,7 +89,7 @@ components as (
     union all
 
     select
-        facts.appointment_uid,
+        facts.score_profile,
         score_weights.reason_code,
         score_weights.points,
         3 as component_order
@@ -83,21 +105,19 @@ components as (
 
     union all
 
-    -- A keyword is a whole word or phrase, any case; each code counts once.
     select
-        facts.appointment_uid,
-        reason_keywords.reason_code,
-        max(reason_keywords.points) as points,
+        facts.score_profile,
+        reason_matches.reason_code,
+        reason_matches.points,
         4 as component_order
     from facts
-    inner join reason_keywords
-        on facts.stalled_reason ~* ('\m' || reason_keywords.keyword || '\M')
-    group by facts.appointment_uid, reason_keywords.reason_code
+    inner join reason_matches
+        on facts.stalled_reason = reason_matches.stalled_reason
 
     union all
 
     select
-        facts.appointment_uid,
+        facts.score_profile,
         score_weights.reason_code,
         score_weights.points,
         5 as component_order
@@ -114,20 +134,20 @@ components as (
     union all
 
     select
-        facts.appointment_uid,
+        facts.score_profile,
         score_weights.reason_code,
         score_weights.points,
         6 as component_order
     from facts
     inner join score_weights
         on score_weights.component = 'known_contact'
-    where facts.people_id is not null
+    where facts.has_known_contact
 
     union all
 
     -- Per touch since the meeting; the code carries the count (PRIOR_TOUCHES_2).
     select
-        facts.appointment_uid,
+        facts.score_profile,
         score_weights.reason_code || '_' || facts.touches_since_meeting as reason_code,
         score_weights.points * facts.touches_since_meeting as points,
         7 as component_order
@@ -138,8 +158,8 @@ components as (
 )
 
 select
-    appointment_uid || ':' || reason_code as score_component_id,
-    appointment_uid,
+    score_profile || ':' || reason_code as score_component_id,
+    score_profile,
     reason_code,
     points,
     component_order

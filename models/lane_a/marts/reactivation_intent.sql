@@ -18,6 +18,7 @@ with
 
 facts as (
     select
+        meeting_key,
         appointment_uid,
         company_id,
         people_id,
@@ -30,13 +31,14 @@ facts as (
         appointment_source,
         last_touched_at,
         touches_since_meeting,
-        meetings_to_date
+        meetings_to_date,
+        days_since_meeting
     from {{ ref('int_reactivation__meeting_facts') }}
 ),
 
 score_components as (
     select
-        appointment_uid,
+        score_profile,
         reason_code,
         points,
         component_order
@@ -45,6 +47,7 @@ score_components as (
 
 eligibility as (
     select
+        meeting_key,
         appointment_uid,
         eligibility_status,
         exclusion_reason,
@@ -56,6 +59,7 @@ eligibility as (
 
 channel_and_message as (
     select
+        meeting_key,
         appointment_uid,
         recommended_channel,
         channel_reason_code,
@@ -65,13 +69,14 @@ channel_and_message as (
     from {{ ref('int_reactivation__channel_and_message') }}
 ),
 
+-- One score per profile; each meeting gets its profile's score below.
 scores as (
     select
-        appointment_uid,
+        score_profile,
         sum(points) as raw_points,
         {{ codes_largest_first('reason_code') }} as reason_codes
     from score_components
-    group by appointment_uid
+    group by score_profile
 )
 
 select
@@ -111,8 +116,8 @@ select
     facts.appointment_source
 from facts
 inner join eligibility
-    on facts.appointment_uid = eligibility.appointment_uid
+    on facts.meeting_key = eligibility.meeting_key
 inner join channel_and_message
-    on facts.appointment_uid = channel_and_message.appointment_uid
+    on facts.meeting_key = channel_and_message.meeting_key
 left join scores
-    on facts.appointment_uid = scores.appointment_uid
+    on {{ reactivation_score_profile('facts') }} = scores.score_profile
