@@ -2,9 +2,10 @@
 -- answers for an auditor.
 --
 -- 1. A loader run is recorded once, in shq.load_ledger, in the same transaction
---    as its rows. Its audit rows of a write-once table carry the key and the run
---    id only: the values are the row itself (it can never change while its
---    forbid_change guard is on) and the run's metadata is the ledger row. Every
+--    as its rows. Its audit rows of a write-once table carry the key, the run
+--    id and the database login only: the values are the row itself (it can
+--    never change while its forbid_change guard is on) and the rest of the
+--    run's metadata is the ledger row. Every
 --    other write (a touch, a kill-switch entry, a directory or partner update, a
 --    row typed in psql, any write to a table whose guard is off) keeps its full
 --    values and metadata as before.
@@ -73,10 +74,13 @@ begin
             'insert into shq.audit_log (audit_id, schema_name, table_name, operation,'
             ' record_id, performed_by, correlation_id, metadata)'
             ' select shq.time_ordered_uuid($1, $2, row_number() over ()), $3, $4, $5,'
-            ' n.%I::text, $6, $7, ''{"run": "shq.load_ledger"}''::jsonb from new_rows as n',
+            ' n.%I::text, $6, $7, $8 from new_rows as n',
             v_key
         )
-        using v_ms, v_salt, tg_table_schema, tg_table_name, tg_op, v_actor, v_correlation;
+        using v_ms, v_salt, tg_table_schema, tg_table_name, tg_op, v_actor, v_correlation,
+            -- The login stays on every row: the ledgered-run setting is the
+            -- session's word, session_user is the database's.
+            jsonb_build_object('run', 'shq.load_ledger', 'db_user', session_user::text);
     elsif tg_op = 'INSERT' then
         insert into shq.audit_log (
             audit_id, schema_name, table_name, operation, record_id, new_values,
@@ -139,7 +143,7 @@ select
     coalesce(ledger.file_name, audit.metadata ->> 'source_file') as source_file,
     ledger.file_sha256,
     coalesce(ledger.loader_version, audit.metadata ->> 'loader_version') as loader_version,
-    coalesce(ledger.db_user, audit.metadata ->> 'db_user') as db_user,
+    coalesce(audit.metadata ->> 'db_user', ledger.db_user) as db_user,
     coalesce(ledger.application, audit.metadata ->> 'application') as application,
     audit.new_values is null and audit.operation = 'INSERT' as values_are_the_stored_row
 from shq.audit_log as audit

@@ -65,6 +65,8 @@ def test_who_inserted_row_y_and_from_which_file(conn: psycopg.Connection, tmp_pa
     assert (actor, source_file, sha) == ("maria", "week48.csv", report.sha256)
     assert version and db_user and load_id is not None
     assert thin and new_values is None  # the values are the write-once row itself
+    login = conn.execute("select session_user").fetchone()[0]
+    assert db_user == login
 
 
 def test_updatable_and_hand_made_writes_keep_full_values(
