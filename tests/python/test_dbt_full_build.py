@@ -49,6 +49,63 @@ def test_example_data_builds_tests_and_documents_cleanly(migrated_db: str, tmp_p
         ).fetchone()
     assert ids_again == ids_first
 
+    # The contract's constraints are in the database, as the yml declares them
+    # (the tables get them after being filled: macros/materializations/create_table_as.sql).
+    with psycopg.connect(migrated_db) as conn:
+        for name, declared in _declared_constraints(project).items():
+            assert _database_constraints(conn, name) == declared, name
+
     docs = run_dbt_captured(migrated_db, project, ["docs", "generate"])
     assert docs.code == 0, docs.output
     assert (project / "target" / "catalog.json").exists()
+
+
+def _declared_constraints(project: Path) -> dict[str, set[tuple[str, str]]]:
+    """(kind, column or check name) per contracted table model of both lanes' marts."""
+    import yaml
+
+    found: dict[str, set[tuple[str, str]]] = {}
+    for path in sorted(project.glob("models/lane_*/marts/_*__models.yml")):
+        for model in yaml.safe_load(path.read_text())["models"]:
+            config = model.get("config", {})
+            if not config.get("contract", {}).get("enforced"):
+                continue
+            if "materialized='table'" not in (path.parent / f"{model['name']}.sql").read_text():
+                continue
+            kinds = {"not_null": "n", "primary_key": "p", "unique": "u"}
+            declared = {
+                (kinds[c["type"]], column["name"])
+                for column in model["columns"]
+                for c in column.get("constraints", [])
+                if c["type"] in kinds
+            }
+            declared |= {
+                ("c", c["name"])
+                for c in [
+                    *model.get("constraints", []),
+                    *(c for column in model["columns"] for c in column.get("constraints", [])),
+                ]
+                if c["type"] == "check"
+            }
+            # A primary key column is also not null.
+            declared |= {("n", column) for kind, column in declared if kind == "p"}
+            found[model["name"]] = declared
+    assert found, "no contracted tables found"
+    return found
+
+
+def _database_constraints(conn: psycopg.Connection, table: str) -> set[tuple[str, str]]:
+    rows = conn.execute(
+        """
+        select 'n', attname from pg_attribute
+        where attrelid = %(t)s::regclass and attnum > 0 and not attisdropped and attnotnull
+        union all
+        select contype::text, case when contype = 'c' then conname else attname end
+        from pg_constraint
+        left join pg_attribute
+            on attrelid = conrelid and attnum = conkey[1] and contype in ('p', 'u')
+        where conrelid = %(t)s::regclass and contype in ('p', 'u', 'c')
+        """,
+        {"t": f"bit.{table}"},
+    ).fetchall()
+    return {(kind, name) for kind, name in rows}
