@@ -97,20 +97,29 @@ def _read(path: Path):
     return read_table(path, known, required).frame.drop(ROW)
 
 
-def work_floor(conninfo: str, path: Path) -> dict:
+STORED = ["appointment_uid", "company_id", "people_id", "meeting_date", "meeting_type",
+          "meeting_outcome", "stalled_reason", "source", "source_record_id"]  # fmt: skip
+
+
+def stored_rows(path: Path):
+    """The file's rows as sales.appointment_history stores them: key computed, nothing checked."""
     import polars as pl
 
-    from loader.ingest_run import copy_frame
-
     frame = _read(path).with_columns(pl.col("meeting_date").str.slice(0, 10))
-    frame = frame.with_columns(
+    return frame.with_columns(
         pl.concat_str(
             pl.col("company_id").fill_null(""),
             pl.col("people_id").fill_null(""),
             pl.col("meeting_date"),
             separator="|",
         ).alias("appointment_uid")
-    )
+    ).select(STORED)
+
+
+def work_floor(conninfo: str, path: Path) -> dict:
+    from loader.ingest_run import copy_frame
+
+    frame = stored_rows(path)
     with psycopg.connect(conninfo) as conn:
         copy_frame(conn, "sales.appointment_history", frame)
     return {"rows": frame.height}

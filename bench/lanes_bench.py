@@ -98,24 +98,12 @@ def work_guarded_copy(url: str, path: str) -> dict:
     """Read the file and COPY its rows (key computed, in key order) straight into
     sales.appointment_history: the table's own guarantees (key, checks, thin audit
     rows) and nothing of the loader's (no validation, staging, compare, ledger)."""
-    import polars as pl
-    from ingest_bench import _read
+    from ingest_bench import stored_rows
 
     from loader.audit import AuditContext
     from loader.ingest_run import copy_frame
 
-    frame = _read(Path(path)).with_columns(pl.col("meeting_date").str.slice(0, 10))
-    frame = frame.with_columns(
-        pl.concat_str(
-            pl.col("company_id").fill_null(""),
-            pl.col("people_id").fill_null(""),
-            pl.col("meeting_date"),
-            separator="|",
-        ).alias("appointment_uid")
-    ).sort("appointment_uid")
-    stored = ["appointment_uid", "company_id", "people_id", "meeting_date", "meeting_type",
-              "meeting_outcome", "stalled_reason", "source", "source_record_id"]  # fmt: skip
-    frame = frame.select(stored)
+    frame = stored_rows(Path(path)).sort("appointment_uid")
     with psycopg.connect(url) as conn, conn.transaction():
         AuditContext(actor="bench", ledgered=True).apply(conn)
         copy_frame(conn, "sales.appointment_history", frame)

@@ -59,16 +59,20 @@ def _bundled_client(name: str) -> str | None:
     return str(candidate) if candidate else None
 
 
-def run_tool(target: Target, command: Sequence[str], cwd: Path | None = None) -> int:
+def run_tool(
+    target: Target,
+    command: Sequence[str],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> int:
     if not command:
         raise UsageError("no command given")
     argv = [_executable(command[0]), *command[1:]]
-    return subprocess.call(argv, env=tool_env(target), cwd=cwd or project_root())
+    return subprocess.call(argv, env=env or tool_env(target), cwd=cwd or project_root())
 
 
 def run_dbt(target: Target, args: Sequence[str]) -> int:
-    argv = [_executable("dbt"), *args]
-    return subprocess.call(argv, env=dbt_env(target), cwd=project_root())
+    return run_tool(target, ["dbt", *args], env=dbt_env(target))
 
 
 def dbt_env(target: Target) -> dict[str, str]:
