@@ -74,9 +74,11 @@ def ensure_roles(conn: psycopg.Connection) -> RolesResult:
             exists = conn.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone()
             if not exists:
                 # Roles are cluster-wide: another database may be migrating at the same time.
+                # A create racing ours fails as duplicate_object if it committed first,
+                # as unique_violation (the catalog's index) if it commits while we wait.
                 conn.execute(
                     f"do $$ begin create role {role} nologin; "
-                    "exception when duplicate_object then null; end $$"
+                    "exception when duplicate_object or unique_violation then null; end $$"
                 )
                 created.append(role)
         for grant in _GRANTS:
