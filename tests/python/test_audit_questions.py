@@ -143,3 +143,44 @@ def test_audit_ids_follow_time_and_never_collide(conn: psycopg.Connection) -> No
     assert stamps == sorted(stamps)
     first = dt.datetime.fromtimestamp(stamps[0] / 1000, dt.UTC)
     assert abs((dt.datetime.now(dt.UTC) - first).total_seconds()) < 600
+
+
+def _pages_read(conn: psycopg.Connection, query: str, value: str) -> tuple[int, int]:
+    """(shared pages the lookup read, rows it returned)."""
+    [[plan]] = conn.execute(f"explain (analyze, buffers, format json) {query}", (value,)).fetchone()
+    top = plan["Plan"]
+    return top["Shared Hit Blocks"] + top["Shared Read Blocks"], top["Actual Rows"]
+
+
+def test_both_questions_read_a_small_part_of_a_long_log(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    # Years of earlier runs in front of this one: 200,000 audit rows of other runs.
+    conn.execute(
+        "insert into shq.audit_log (schema_name, table_name, operation, record_id,"
+        " performed_by, correlation_id)"
+        " select 'sales', 'appointment_history', 'INSERT', 'older-' || g, 'bulk',"
+        " ('00000000-0000-4000-8000-' || lpad(to_hex(g / 1000), 12, '0'))::uuid"
+        " from generate_series(1, 200000) as g"
+    )
+    report = _load(conn, tmp_path / "week48.csv", "maria")
+    # What autovacuum does after a load (autosummarize, analyze); here it may not have run yet.
+    conn.execute("select brin_summarize_new_values('shq.audit_log_record_bloom')")
+    conn.execute("select brin_summarize_new_values('shq.audit_log_correlation_bloom')")
+    conn.execute("analyze shq.audit_log")
+    log_pages = conn.execute(
+        "select pg_relation_size('shq.audit_log') / current_setting('block_size')::int"
+    ).fetchone()[0]
+
+    by_row = _pages_read(
+        conn,
+        "select * from shq.audit_log where record_id = %s",
+        f"{CO}|{PEOPLE[7]}|2026-08-17",
+    )
+    by_run = _pages_read(
+        conn,
+        "select * from shq.audit_log where correlation_id = %s",
+        report.correlation_id,
+    )
+    assert by_row[1] == 1 and by_run[1] == 2 * len(PEOPLE)  # meetings and directory rows
+    assert by_row[0] < log_pages / 10 and by_run[0] < log_pages / 10, (by_row, by_run, log_pages)
