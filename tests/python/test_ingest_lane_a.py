@@ -167,6 +167,35 @@ def test_conflict_with_stored_row_is_rejected_not_overwritten(conn, tmp_path: Pa
     assert stored == "stalled"
 
 
+def test_a_reexport_inserts_only_new_meetings_and_names_changed_ones(conn, tmp_path: Path) -> None:
+    conn.execute("set datestyle = 'SQL, DMY'")  # a database set up for another country
+    run(conn, write_xlsx(tmp_path / "week1.xlsx", HEADERS, GOOD[:2]))
+    new = [CO, P2, "2026-10-20", "numbers", "ghosted", None, "crm"]
+    changed = [CO, P2, "2026-08-01", "systems", "lost", None, None]
+    week2 = write_xlsx(tmp_path / "week2.xlsx", HEADERS, [new, GOOD[0], changed])
+    report = run(conn, week2, skip_invalid=True)
+    assert (report.inserted, report.duplicates, report.rejected) == (1, 1, 1)
+    [error] = report.errors
+    assert (error.row, error.column, error.value) == (4, "meeting_outcome", "lost")
+    assert "'ghosted' in stored" in error.message
+    assert count(conn) == 3
+
+
+def test_a_stored_empty_text_is_not_the_same_as_a_missing_one(conn, tmp_path: Path) -> None:
+    # Typed in psql, not by the loader (which stores a blank cell as null).
+    conn.execute(
+        "insert into sales.appointment_history (appointment_uid, company_id, meeting_date,"
+        " meeting_type, meeting_outcome, source, source_record_id)"
+        " values (%s, %s, '2026-05-05', 'other', 'lost', 'manual', '')",
+        (f"{CO}||2026-05-05", CO),
+    )
+    row = [CO, None, "2026-05-05", "other", "lost", None, None]
+    report = run(conn, write_csv(tmp_path / "same.csv", HEADERS, [row]))
+    [error] = report.errors
+    assert error.column == "source_record_id"
+    assert "source_record_id (blank) in this file vs '' in stored" in error.message
+
+
 def test_csv_and_xlsx_give_the_same_rows(admin_conninfo, fresh_db, tmp_path: Path) -> None:
     from loader.migrations import migrate
 
