@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo test lint sqlfluff pytest pytest-server dbt-build bench bench-10m bench-views bench-ingest clean
+.PHONY: install demo test lint sqlfluff pytest pytest-server dbt-build bench bench-10m bench-lane-b bench-views bench-ingest clean
 
 install: $(STAMP)
 
@@ -52,6 +52,11 @@ bench: install
 # The same at 10M meetings (CSV only; about 1 GB generated into bench/out/).
 bench-10m: install
 	$(BIN)/python bench/lanes_bench.py --sizes 10000000 --no-xlsx --results bench/results_10m.md
+
+# Lane B at 1M partner meetings (100k partners): ingests, build, the partner
+# ready view's queries; bench/results_lane_b.md, plans in bench/plans/.
+bench-lane-b: install
+	$(BIN)/python bench/partner_bench.py
 
 # Only the ready views' dashboard queries at 1M meetings.
 bench-views: install
