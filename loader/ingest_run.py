@@ -370,6 +370,22 @@ def copy_frame(
                 progress("writing", done, total)
 
 
+def copy_query(
+    conn: psycopg.Connection, query: str, schema: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """A query's rows as a frame of `schema` (names and types, in the query's column order).
+
+    COPY out, not a fetch: a compare step may get a million rows back. PostgreSQL's
+    CSV quotes an empty string and leaves a null unquoted, and polars reads them back
+    as "" and null, so the two stay different."""
+    buffer = io.BytesIO()
+    with conn.cursor().copy(f"copy ({query}) to stdout (format csv)") as copy:
+        for block in copy:
+            buffer.write(block)
+    buffer.seek(0)
+    return pl.read_csv(buffer, has_header=False, schema=schema)
+
+
 def _chunks(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
     for offset in range(0, frame.height, COPY_CHUNK_ROWS):
         yield frame.slice(offset, COPY_CHUNK_ROWS)

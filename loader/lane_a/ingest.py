@@ -15,7 +15,6 @@ same people gives the same ids.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from loader.ingest_run import (
     RowError,
     Written,
     copy_frame,
+    copy_query,
     run_ingest,
 )
 from loader.lane_a.columns import (
@@ -291,27 +291,19 @@ def _dedupe_in_file(rows: pl.DataFrame) -> tuple[pl.DataFrame, int, list[RowErro
 
 
 def _stored_matches(conn: psycopg.Connection) -> pl.DataFrame:
-    """The stored meetings whose uid is staged: the file's row, the stored values as text.
-
-    COPY out rather than a fetch: re-ingesting a file of a million stored meetings
-    returns a million rows. PostgreSQL's CSV quotes an empty string and leaves a
-    null unquoted; polars reads them back as "" and null, so they stay different."""
+    """The stored meetings whose uid is staged: the file's row, the stored values as text."""
     stored_cols = ", ".join(_stored_as_text(c) for c in VALUE_COLUMNS)
-    query = f"""
-        copy (
-            select s.{ROW}, to_char(h.created_at, 'YYYY-MM-DD'), {stored_cols}
-            from {_STAGE} as s
-            inner join {TARGET} as h on s.appointment_uid = h.appointment_uid
-        ) to stdout (format csv)
-    """
-    buffer = io.BytesIO()
-    with conn.cursor().copy(query) as copy:
-        for block in copy:
-            buffer.write(block)
     schema = {ROW: pl.Int64, "stored_on": pl.String}
     schema.update({f"{c}{_STORED}": pl.String for c in VALUE_COLUMNS})
-    buffer.seek(0)
-    return pl.read_csv(buffer, has_header=False, schema=schema)
+    return copy_query(
+        conn,
+        f"""
+        select s.{ROW}, to_char(h.created_at, 'YYYY-MM-DD'), {stored_cols}
+        from {_STAGE} as s
+        inner join {TARGET} as h on s.appointment_uid = h.appointment_uid
+        """,
+        schema,
+    )
 
 
 def _stored_as_text(column: str) -> str:

@@ -26,6 +26,7 @@ from loader.ingest_run import (
     RowError,
     Written,
     copy_frame,
+    copy_query,
     keep_every_row,
     no_cross_column_rules,
     run_ingest,
@@ -152,96 +153,117 @@ def _check_meeting_rules(parsed: Parsed) -> None:
     )
 
 
+_RESOLVED = "stage_partner_appointments_partner"
+_DAY = ["partner", "day"]
+_CONTENT = ["meeting_type", "outcome", "notes"]
+
+
 def _compare_meetings(conn: psycopg.Connection, rows: pl.DataFrame) -> Plan:
-    partner_of = dict(
-        conn.execute(
-            f"""
-            select s.{ROW}, coalesce(
-                (select m.fractional_cfo_id from {MASTER} m
-                 where m.fractional_cfo_id = s.fractional_cfo_id),
-                case when s.fractional_cfo_id is null then
-                    coalesce(
-                        (select m.fractional_cfo_id from {MASTER} m
-                         where m.email = s.partner_email),
-                        (select m.fractional_cfo_id from {MASTER} m
-                         where lower(m.linkedin_url) = lower(s.linkedin_url)))
-                end)
-            from {_MEETING_STAGE} s order by s.{ROW}
-            """
-        ).fetchall()
+    """Number the file's meetings per partner and day, in file order, after the stored ones.
+
+    A meeting identical to a stored or an earlier one (same partner, day, type, outcome
+    and notes) is a duplicate; any other gets the next seq of its partner that day."""
+    _resolve_partners(conn)
+    partners = copy_query(
+        conn,
+        f"select {ROW}, partner::text from {_RESOLVED}",
+        {ROW: pl.Int64, "partner": pl.String},
     )
     stored = _stored_meetings(conn)
-    plan = Plan(state=[])
-    next_seq: dict[tuple, int] = {}
-    seen: dict[tuple, set] = {}
-    for row in rows.iter_rows(named=True):
-        partner = partner_of.get(row[ROW])
-        if partner is None:
-            plan.errors.append(_unknown_partner(row))
-            continue
-        key = (str(partner), row["meeting_date"])
-        content = (row["meeting_type"], row["outcome"], row["notes"])
-        known = seen.setdefault(key, set(stored.get(key, {}).values()))
-        if content in known:
-            plan.duplicates += 1
-            continue
-        seq = next_seq.get(key, max(stored.get(key, {}), default=0)) + 1
-        next_seq[key] = seq
-        known.add(content)
-        plan.state.append(
-            {
-                ROW: row[ROW],
-                "partner_appointment_uid": f"{key[0]}|{key[1]:%Y-%m-%d}|{seq}",
-                "fractional_cfo_id": key[0],
-                "meeting_date": row["meeting_date"],
-                "meeting_type": row["meeting_type"],
-                "outcome": row["outcome"],
-                "notes": row["notes"],
-            }
+    found = rows.join(partners, on=ROW, how="left")
+    errors = [
+        _unknown_partner(row)
+        for row in found.filter(pl.col("partner").is_null()).sort(ROW).iter_rows(named=True)
+    ]
+    candidates = (
+        found.filter(pl.col("partner").is_not_null())
+        .with_columns(pl.col("meeting_date").dt.strftime("%Y-%m-%d").alias("day"))
+        .sort(ROW)
+    )
+    stored_again = candidates.join(
+        stored.select(*_DAY, *_CONTENT), on=[*_DAY, *_CONTENT], how="semi", nulls_equal=True
+    ).get_column(ROW)
+    new = (
+        candidates.filter(
+            ~pl.col(ROW).is_in(stored_again.implode())
+            & (pl.int_range(pl.len()).over([*_DAY, *_CONTENT]) == 0)
         )
-    plan.inserted = len(plan.state)
-    return plan
+        .join(stored.group_by(_DAY).agg(pl.col("seq").max().alias("stored_seq")), on=_DAY,
+              how="left")
+        .sort(ROW)
+        .with_columns(
+            (pl.col("stored_seq").fill_null(0) + pl.int_range(1, pl.len() + 1).over(_DAY))
+            .alias("seq")
+        )
+    )  # fmt: skip
+    new = new.select(
+        pl.concat_str("partner", "day", pl.col("seq").cast(pl.String), separator="|").alias(
+            "partner_appointment_uid"
+        ),
+        pl.col("partner").alias("fractional_cfo_id"),
+        "meeting_date",
+        *_CONTENT,
+    )
+    return Plan(
+        inserted=new.height,
+        duplicates=candidates.height - new.height,
+        errors=errors,
+        state=new,
+    )
+
+
+def _resolve_partners(conn: psycopg.Connection) -> None:
+    """Each staged row's partner: by id, else by email, else by LinkedIn URL (null: none)."""
+    conn.execute(
+        f"""
+        create temp table {_RESOLVED} on commit drop as
+        select s.{ROW}, s.meeting_date, coalesce(
+            by_id.fractional_cfo_id,
+            by_email.fractional_cfo_id,
+            by_linkedin.fractional_cfo_id
+        ) as partner
+        from {_MEETING_STAGE} as s
+        -- Each key is unique in the master: a row finds at most one partner by each.
+        left join {MASTER} as by_id on by_id.fractional_cfo_id = s.fractional_cfo_id
+        left join {MASTER} as by_email
+            on s.fractional_cfo_id is null and by_email.email = s.partner_email
+        left join {MASTER} as by_linkedin
+            on s.fractional_cfo_id is null
+            and lower(by_linkedin.linkedin_url) = lower(s.linkedin_url)
+        """
+    )
 
 
 def _write_meetings(conn: psycopg.Connection, plan: Plan) -> Written:
-    if not plan.state:
-        return Written(0)
-    conn.execute(
-        f"""
-        create temp table {_MEETING_STAGE}_new (
-            {ROW} bigint, partner_appointment_uid text, fractional_cfo_id uuid,
-            meeting_date date, meeting_type text, outcome text, notes text
-        ) on commit drop
-        """
-    )
-    copy_frame(conn, f"{_MEETING_STAGE}_new", pl.DataFrame(plan.state))
-    inserted = conn.execute(
-        f"""
-        insert into {MEETINGS} (partner_appointment_uid, fractional_cfo_id, meeting_date,
-            meeting_type, outcome, notes)
-        select partner_appointment_uid, fractional_cfo_id, meeting_date,
-               meeting_type::partners.partner_meeting_type_enum,
-               outcome::partners.partner_meeting_outcome_enum, notes
-        from {_MEETING_STAGE}_new order by {ROW}
-        """
-    ).rowcount
-    return Written(inserted)
+    # Straight into the table, in key order (the primary key grows in runs, not at random).
+    new = plan.state.sort("partner_appointment_uid")
+    if new.height:
+        copy_frame(conn, MEETINGS, new)
+    return Written(new.height)
 
 
-def _stored_meetings(conn: psycopg.Connection) -> dict[tuple, dict[int, tuple]]:
-    """(partner, day) -> {seq: (type, outcome, notes)} for the days the file mentions."""
-    stored: dict[tuple, dict[int, tuple]] = {}
-    for partner, day, seq, meeting_type, outcome, notes in conn.execute(
+def _stored_meetings(conn: psycopg.Connection) -> pl.DataFrame:
+    """The stored meetings of the partners and days the file mentions, with their seq."""
+    return copy_query(
+        conn,
         f"""
-        select a.fractional_cfo_id::text, a.meeting_date,
+        select a.fractional_cfo_id::text, to_char(a.meeting_date, 'YYYY-MM-DD'),
                split_part(a.partner_appointment_uid, '|', 3)::int,
                a.meeting_type::text, a.outcome::text, a.notes
         from {MEETINGS} a
-        where a.meeting_date in (select distinct meeting_date from {_MEETING_STAGE})
-        """
-    ):
-        stored.setdefault((partner, day), {})[seq] = (meeting_type, outcome, notes)
-    return stored
+        where (a.fractional_cfo_id, a.meeting_date) in (
+            select partner, meeting_date from {_RESOLVED} where partner is not null
+        )
+        """,
+        {
+            "partner": pl.String,
+            "day": pl.String,
+            "seq": pl.Int64,
+            "meeting_type": pl.String,
+            "outcome": pl.String,
+            "notes": pl.String,
+        },
+    )
 
 
 def _unknown_partner(row: dict) -> RowError:

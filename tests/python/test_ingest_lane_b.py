@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import psycopg
+import pytest
 from sheets import write_csv, write_xlsx
 
 from loader.ingest_run import IngestOptions
@@ -127,7 +129,8 @@ def test_email_belonging_to_another_partner(conn, tmp_path: Path) -> None:
 
 
 def meetings(conn, tmp_path: Path, rows, name="m.xlsx", **kwargs):
-    path = write_xlsx(tmp_path / name, M_HEADERS, rows)
+    writer = write_csv if name.endswith(".csv") else write_xlsx
+    path = writer(tmp_path / name, M_HEADERS, rows)
     return ingest_meetings(conn, path, opts(**kwargs))
 
 
@@ -178,3 +181,57 @@ def test_partners_from_csv_match_xlsx(conn, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "p.csv", P_HEADERS, [DANA, SAM])
     report = ingest_partners(conn, path, opts())
     assert (report.inserted, report.updated, report.duplicates) == (0, 0, 2)
+
+
+def _reference_numbering(stored: dict, rows: list[list]) -> tuple[int, int]:
+    """The rule, one row at a time: a meeting identical to a stored or earlier one (same
+    partner, day, type, outcome, notes) is a duplicate; another gets the next seq that
+    day. Updates `stored` ((partner email, day) -> {seq: content}); returns the counts."""
+    inserted = duplicates = 0
+    for _, email, _, day, meeting_type, outcome, notes in rows:
+        that_day = stored.setdefault((email, day), {})
+        content = (meeting_type, outcome, notes)
+        if content in that_day.values():
+            duplicates += 1
+            continue
+        that_day[max(that_day, default=0) + 1] = content
+        inserted += 1
+    return inserted, duplicates
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_meeting_numbering_equals_the_row_by_row_rule(conn, tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    people = [f"p{i}@firm{i}.example" for i in range(5)]
+    load_partners(
+        conn,
+        tmp_path,
+        [[None, f"Firm {i}", f"Dana{i} Lee", None, email, None, None, "Referral", None]
+         for i, email in enumerate(people)],
+    )  # fmt: skip
+    ids = {email: str(partner(conn, email)["fractional_cfo_id"]) for email in people}
+    stored: dict = {}
+    for week in range(3):
+        rows = [
+            [None, rng.choice(people), None, f"2026-10-0{rng.randrange(1, 5)}",
+             rng.choice(["intro", "followup"]), rng.choice(["warm", "neutral", "cold"]),
+             rng.choice([None, "wants intros", "later"])]
+            for _ in range(60)
+        ]  # fmt: skip
+        unknown = [None, "nobody@nowhere.example", None, "2026-10-01", "intro", "warm", None]
+        rows.insert(rng.randrange(len(rows)), unknown)
+        report = meetings(conn, tmp_path, rows, name=f"w{week}.csv", skip_invalid=True)
+        expected = _reference_numbering(stored, [r for r in rows if r is not unknown])
+        assert (report.inserted, report.duplicates, report.rejected) == (*expected, 1)
+        in_db = {
+            uid: content
+            for uid, *content in conn.execute(
+                "select partner_appointment_uid, meeting_type::text, outcome::text, notes"
+                " from partners.partner_appointments"
+            ).fetchall()
+        }
+        assert in_db == {
+            f"{ids[email]}|{day}|{seq}": list(content)
+            for (email, day), that_day in stored.items()
+            for seq, content in that_day.items()
+        }
