@@ -2,9 +2,9 @@
 
 `run_ingest(conn, spec, path, options)` reads a spreadsheet, types and checks
 every cell, applies the lane's cross-column rules, drops in-file duplicates,
-stages the rows with COPY, compares them with what is stored, then - unless it
-is a dry run or a row was rejected - writes them, adds the load-ledger row and
-reports. A lane supplies an `IngestSpec`: its columns, rules, staging table and
+stages with COPY what the lane's compare needs (Lane A: the keys only), compares
+with what is stored, then - unless it is a dry run or a row was rejected -
+writes (new rows by COPY, in key order), adds the load-ledger row and reports. A lane supplies an `IngestSpec`: its columns, rules, staging table and
 its compare and write steps (see loader/lane_a/ingest.py, loader/lane_b/ingest.py).
 """
 
