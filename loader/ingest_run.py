@@ -4,8 +4,9 @@
 every cell, applies the lane's cross-column rules, drops in-file duplicates,
 stages with COPY what the lane's compare needs (Lane A: the keys only), compares
 with what is stored, then - unless it is a dry run or a row was rejected -
-writes (new rows by COPY, in key order), adds the load-ledger row and reports. A lane supplies an `IngestSpec`: its columns, rules, staging table and
-its compare and write steps (see loader/lane_a/ingest.py, loader/lane_b/ingest.py).
+writes (new rows by COPY, in key order), adds the load-ledger row and reports.
+A lane supplies an `IngestSpec`: its columns, rules, staging table and its
+compare and write steps (see loader/lane_a/ingest.py, loader/lane_b/ingest.py).
 """
 
 from __future__ import annotations
@@ -126,6 +127,8 @@ class Plan:
     duplicates: int = 0
     errors: list[RowError] = field(default_factory=list)
     state: object = None  # whatever the lane's write step needs
+    # The run's progress callback, for a write step that COPYs many rows.
+    progress: Callable[[str, int, int], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,7 @@ def run_ingest(
     errors.extend(prepared.errors)
     rows = prepared.rows
 
-    _progress(options, "writing", 0, rows.height)
+    _progress(options, "comparing", 0, rows.height)
     with conn.transaction() as tx:
         lock_lane(conn, spec.lane)
         context = audit_context(report, options)
@@ -228,8 +231,9 @@ def run_ingest(
             " on commit drop"
         )
         staged = [ROW, *(name for name, _ in spec.stage_columns if name in rows.columns)]
-        copy_frame(conn, spec.stage_table, rows.select(staged), options.progress)
+        copy_frame(conn, spec.stage_table, rows.select(staged), options.progress, "comparing")
         plan = spec.compare(conn, rows)
+        plan.progress = options.progress
         errors.extend(plan.errors)
         report.errors = sort_errors(errors)
         report.duplicates = prepared.duplicates + plan.duplicates
@@ -355,8 +359,10 @@ def copy_frame(
     table: str,
     frame: pl.DataFrame,
     progress: Callable[[str, int, int], None] | None = None,
+    stage: str = "writing",
 ) -> None:
-    """COPY a frame into `table` (same column names) in CSV chunks written by polars."""
+    """COPY a frame into `table` (same column names) in CSV chunks written by polars;
+    `progress(stage, rows done, total)` after each chunk."""
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     total = frame.height
     with conn.cursor().copy(f"copy {table} ({columns}) from stdin (format csv)") as copy:
@@ -367,7 +373,7 @@ def copy_frame(
             )
             done += chunk.height
             if progress:
-                progress("writing", done, total)
+                progress(stage, done, total)
 
 
 def copy_query(

@@ -240,7 +240,7 @@ def _write(conn: psycopg.Connection, plan: Plan) -> Written:
     # uid appeared since the compare; a writer outside the loader racing us gets
     # a unique violation and everything rolls back.
     new_rows = plan.state.new_rows
-    copy_frame(conn, TARGET, new_rows)
+    copy_frame(conn, TARGET, new_rows, plan.progress)
     people_added, people_updated, companies_added, companies_updated = write_directory(
         conn, plan.state.people, plan.state.companies
     )

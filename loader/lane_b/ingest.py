@@ -251,7 +251,7 @@ def _write_meetings(conn: psycopg.Connection, plan: Plan) -> Written:
     # Straight into the table, in key order (the primary key grows in runs, not at random).
     new = plan.state.sort("partner_appointment_uid")
     if new.height:
-        copy_frame(conn, MEETINGS, new)
+        copy_frame(conn, MEETINGS, new, plan.progress)
     return Written(new.height)
 
 

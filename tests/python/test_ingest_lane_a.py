@@ -66,6 +66,17 @@ def test_clean_file_loads_with_ledger_and_audit(conn, tmp_path: Path) -> None:
     assert audited == (3, "maria")
 
 
+def test_progress_follows_the_rows_to_the_table(conn, tmp_path: Path) -> None:
+    # The bar of a big file: what each step has done, up to the rows really written.
+    calls: list[tuple[str, int, int]] = []
+    path = write_xlsx(tmp_path / "a.xlsx", HEADERS, GOOD)
+    run(conn, path, progress=lambda *call: calls.append(call))
+    assert calls[0] == ("validating", 0, 3)
+    assert ("comparing", 3, 3) in calls
+    assert calls[-1] == ("writing", 3, 3)
+    assert [stage for stage, *_ in calls].index("writing") > calls.index(("comparing", 3, 3))
+
+
 def test_reingest_inserts_nothing(conn, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "a.xlsx", HEADERS, GOOD)
     run(conn, path)
