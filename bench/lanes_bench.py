@@ -164,7 +164,7 @@ def drop(admin: str, name: str) -> None:
 
 def measure_size(admin: str, rows: int, with_xlsx: bool) -> dict:
     from ingest_bench import scratch_database
-    from view_bench import activity_after_build, meetings_csv, run_queries, timed
+    from view_bench import activity_after_build, build_times, meetings_csv, run_queries
 
     from loader.roles import ensure_roles
 
@@ -197,10 +197,7 @@ def measure_size(admin: str, rows: int, with_xlsx: bool) -> dict:
             "select pg_total_relation_size('sales.appointment_history') / 1e6::float8"
         ).fetchone()[0]
 
-    models_only = ["dbt", "build", "--select", "lane_a", "--exclude-resource-type", "test",
-                   "unit_test", "--quiet"]  # fmt: skip
-    result["build_models_s"] = timed(models_only, url)
-    result["build_tests_s"] = timed(["dbt", "build", "--select", "lane_a", "--quiet"], url)
+    result["build_models_s"], result["build_tests_s"] = build_times(url, "lane_a")
     print(f"            build {result['build_models_s']:.1f} s models, "
           f"{result['build_tests_s']:.1f} s with tests", flush=True)  # fmt: skip
 

@@ -31,15 +31,12 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
-import time
 from pathlib import Path
 
 import psycopg
 
 ROOT = Path(__file__).resolve().parent
 OUT = ROOT / "out"
-PLANS = ROOT / "plans"
 
 QUERIES = {
     "top_100": "select * from bit.v_partner_outreach_ready order by leverage_score desc limit 100",
@@ -108,13 +105,13 @@ def activity_after_build(conn: psycopg.Connection, rng: random.Random) -> None:
     ]
     with conn.transaction():
         AuditContext(actor="bench").apply(conn)
-        for partner in rng.sample(ready, min(2000, len(ready))):
+        for partner in rng.sample(ready, min(2000, len(ready) // 10)):
             conn.execute(
                 "insert into partners.partner_touches (fractional_cfo_id, channel, actor)"
                 " values (%s, 'email', 'bench')",
                 (partner,),
             )
-        for partner in rng.sample(ready, min(500, len(ready))):
+        for partner in rng.sample(ready, min(500, len(ready) // 40)):
             conn.execute(
                 "insert into partners.partner_pauses (fractional_cfo_id, action, reason, actor)"
                 " values (%s, 'pause', 'bench', 'bench')",
@@ -125,32 +122,20 @@ def activity_after_build(conn: psycopg.Connection, rng: random.Random) -> None:
 
 
 def run_queries(conn: psycopg.Connection, rows: int) -> dict[str, float]:
+    from view_bench import time_queries
+
+    # One well down the queue (the 500th, or the middle of a short one).
     partner = conn.execute(
         "select fractional_cfo_id::text from bit.v_partner_outreach_ready"
-        " order by leverage_score desc offset 500 limit 1"
+        " order by leverage_score desc offset least(500, ("
+        "select count(*) / 2 from bit.v_partner_outreach_ready)) limit 1"
     ).fetchone()[0]
-    PLANS.mkdir(parents=True, exist_ok=True)
-    medians = {}
-    for name, query in QUERIES.items():
-        params = {"partner": partner}
-        runs = []
-        for _ in range(5):
-            started = time.perf_counter()
-            conn.execute(query, params).fetchall()
-            runs.append((time.perf_counter() - started) * 1000)
-        medians[name] = statistics.median(runs)
-        plan = conn.execute(f"explain (analyze, buffers) {query}", params).fetchall()
-        (PLANS / f"lane_b_{rows}_{name}.txt").write_text(
-            f"-- {query}\n-- median of 5: {medians[name]:.1f} ms\n"
-            + "\n".join(line for (line,) in plan)
-            + "\n"
-        )
-    return medians
+    return time_queries(conn, QUERIES, {"partner": partner}, f"lane_b_{rows}")
 
 
 def measure(admin: str, rows: int) -> dict:
     from ingest_bench import scratch_database
-    from view_bench import timed
+    from view_bench import build_times, timed
 
     from loader.roles import ensure_roles
 
@@ -169,10 +154,7 @@ def measure(admin: str, rows: int) -> dict:
     print(f"{rows:>11,} meetings: partners {result['ingest_partners_s']:.1f} s "
           f"(again {result['ingest_partners_again_s']:.1f} s), "
           f"meetings {result['ingest_meetings_s']:.1f} s", flush=True)  # fmt: skip
-    models_only = ["dbt", "build", "--select", "lane_b", "--exclude-resource-type", "test",
-                   "unit_test", "--quiet"]  # fmt: skip
-    result["build_models_s"] = timed(models_only, url)
-    result["build_tests_s"] = timed(["dbt", "build", "--select", "lane_b", "--quiet"], url)
+    result["build_models_s"], result["build_tests_s"] = build_times(url, "lane_b")
     print(f"            build {result['build_models_s']:.1f} s models, "
           f"{result['build_tests_s']:.1f} s with tests", flush=True)  # fmt: skip
     with psycopg.connect(url, autocommit=True) as conn:
