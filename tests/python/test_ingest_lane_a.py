@@ -207,6 +207,30 @@ def test_a_stored_empty_text_is_not_the_same_as_a_missing_one(conn, tmp_path: Pa
     assert "source_record_id (blank) in this file vs '' in stored" in error.message
 
 
+def test_ids_given_are_kept_and_the_rest_derived_once_per_key(conn, tmp_path: Path) -> None:
+    from loader.lane_a.ingest import derived_id
+
+    headers = ["people_id", "email", "company_domain", "meeting_date", "meeting_type",
+               "meeting_outcome"]  # fmt: skip
+    rows = [
+        [P1, "dana@northwind.com", "northwind.com", "2026-09-01", "numbers", "lost"],
+        [None, "Sam@Fabrikam.com", "fabrikam.com", "2026-09-02", "numbers", "lost"],
+        [None, "sam@fabrikam.com", None, "2026-09-03", "systems", "ghosted"],
+    ]
+    report = run(conn, write_csv(tmp_path / "mixed_ids.csv", headers, rows))
+    assert report.inserted == 3
+    stored = conn.execute(
+        "select meeting_date::text, people_id::text, company_id::text"
+        " from sales.appointment_history order by meeting_date"
+    ).fetchall()
+    sam = derived_id("email", "sam@fabrikam.com")
+    assert stored == [
+        ("2026-09-01", P1, derived_id("domain", "northwind.com")),
+        ("2026-09-02", sam, derived_id("domain", "fabrikam.com")),
+        ("2026-09-03", sam, None),
+    ]
+
+
 def test_csv_and_xlsx_give_the_same_rows(admin_conninfo, fresh_db, tmp_path: Path) -> None:
     from loader.migrations import migrate
 
