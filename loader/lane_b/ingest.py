@@ -193,22 +193,18 @@ def _compare_meetings(conn: psycopg.Connection, rows: pl.DataFrame) -> Plan:
         .with_columns(pl.col("meeting_date").dt.strftime("%Y-%m-%d").alias("day"))
         .sort(ROW)
     )
-    stored_again = candidates.join(
-        stored.select(*_DAY, *_CONTENT), on=[*_DAY, *_CONTENT], how="semi", nulls_equal=True
-    ).get_column(ROW)
-    new = (
-        candidates.filter(
-            ~pl.col(ROW).is_in(stored_again.implode())
-            & (pl.int_range(pl.len()).over([*_DAY, *_CONTENT]) == 0)
-        )
-        .join(stored.group_by(_DAY).agg(pl.col("seq").max().alias("stored_seq")), on=_DAY,
-              how="left")
-        .sort(ROW)
-        .with_columns(
-            (pl.col("stored_seq").fill_null(0) + pl.int_range(1, pl.len() + 1).over(_DAY))
-            .alias("seq")
-        )
-    )  # fmt: skip
+    # Not stored already, and the first of its kind in the file.
+    new = candidates.join(
+        stored.select(*_DAY, *_CONTENT),
+        on=[*_DAY, *_CONTENT],
+        how="anti",
+        nulls_equal=True,
+        maintain_order="left",
+    ).filter(pl.int_range(pl.len()).over([*_DAY, *_CONTENT]) == 0)
+    stored_seq = stored.group_by(_DAY).agg(pl.col("seq").max().alias("stored_seq"))
+    new = new.join(stored_seq, on=_DAY, how="left", maintain_order="left").with_columns(
+        (pl.col("stored_seq").fill_null(0) + pl.int_range(1, pl.len() + 1).over(_DAY)).alias("seq")
+    )
     new = new.select(
         pl.concat_str("partner", "day", pl.col("seq").cast(pl.String), separator="|").alias(
             "partner_appointment_uid"
