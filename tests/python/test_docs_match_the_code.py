@@ -1,7 +1,8 @@
-"""The README's scoring tables say what the weight seeds say.
+"""The docs say what the code and seeds do, and the README stays one screen.
 
-A team that changes a weight reads the README first; this keeps the two from
-drifting apart (a changed seed fails here until the README says the same).
+A team that changes a weight reads docs/scoring.md first; this keeps the two from
+drifting apart (a changed seed fails here until the docs say the same). The tool
+tables of docs/outreach-tools.md are checked against loader/outreach_tools.py.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+SCORING = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+TOOLS = (ROOT / "docs" / "outreach-tools.md").read_text(encoding="utf-8")
 
 
 def seed_points(name: str, code_column: str) -> dict[str, int]:
@@ -20,8 +23,8 @@ def seed_points(name: str, code_column: str) -> dict[str, int]:
         return {row[code_column]: int(row["points"]) for row in csv.DictReader(handle)}
 
 
-def readme_points(header: str, readme: str = README) -> dict[str, int]:
-    """{code: points} from the README table whose header row is `header`.
+def readme_points(header: str, readme: str = SCORING) -> dict[str, int]:
+    """{code: points} from the docs table whose header row is `header`.
 
     A row lists points and codes in the same order ("+35 / +25 | `A`, `B`");
     counted codes are written CODE_<n> and their points "per" item ("+5 each").
@@ -40,9 +43,9 @@ def readme_points(header: str, readme: str = README) -> dict[str, int]:
         ]
         if len(points) == 1 and len(codes) > 1:
             points = points * len(codes)
-        assert len(points) == len(codes), f"README row does not pair points and codes: {line}"
+        assert len(points) == len(codes), f"docs row does not pair points and codes: {line}"
         for code, value in zip(codes, points, strict=True):
-            assert code not in table, f"{code} appears twice in the README table"
+            assert code not in table, f"{code} appears twice in the docs table"
             table[code] = value
     return table
 
@@ -58,8 +61,8 @@ def test_lane_a_table_names_every_keyword() -> None:
     with (ROOT / "seeds/lane_a/reactivation_reason_keywords.csv").open() as handle:
         keywords = [(row["keyword"], row["reason_code"]) for row in csv.DictReader(handle)]
     for keyword, code in keywords:
-        row = next(line for line in README.splitlines() if f"`{code}`" in line and "|" in line)
-        assert keyword in row, f"README's {code} row does not name the keyword {keyword!r}"
+        row = next(line for line in SCORING.splitlines() if f"`{code}`" in line and "|" in line)
+        assert keyword in row, f"docs/scoring.md's {code} row does not name the keyword {keyword!r}"
 
 
 def test_lane_b_table_matches_the_weight_seed() -> None:
@@ -68,8 +71,8 @@ def test_lane_b_table_matches_the_weight_seed() -> None:
 
 
 def test_the_check_notices_a_changed_weight() -> None:
-    changed = README.replace("+35 / +25 / +10 / 0", "+30 / +25 / +10 / 0")
-    assert changed != README
+    changed = SCORING.replace("+35 / +25 / +10 / 0", "+30 / +25 / +10 / 0")
+    assert changed != SCORING
     table = readme_points("| what | points | reason code |", changed)
     assert table["OUTCOME_STALLED"] == 30
     assert (
@@ -80,12 +83,12 @@ def test_the_check_notices_a_changed_weight() -> None:
 def test_the_readme_lists_each_tool_format_as_the_code_writes_it() -> None:
     from loader.outreach_tools import CUSTOM_FIELDS, FORMATS
 
-    start = README.index("| `--format` | sends on |")
-    table = takewhile(lambda line: line.startswith("|"), README[start:].splitlines()[2:])
+    start = TOOLS.index("| `--format` | sends on |")
+    table = takewhile(lambda line: line.startswith("|"), TOOLS[start:].splitlines()[2:])
     rows = {line.split("|")[1].strip().strip("`"): line.split("|")[3] for line in table}
     for name, tool in FORMATS.items():
         assert re.findall(r"`([^`]+)`", rows[name]) == [column for column, _ in tool.columns], name
-    custom = README[README.index("Every tool format ends with our own fields") :][:400]
+    custom = TOOLS[TOOLS.index("Every tool format ends with our own fields") :][:400]
     assert re.findall(r"`(lanes_\w+)`", custom) == [name for name, _ in CUSTOM_FIELDS]
 
 
@@ -93,8 +96,8 @@ def test_the_readme_lists_each_tools_activity_columns_and_events() -> None:
     from loader.outreach_tools import ACTIVITY_FORMATS
     from loader.workbook import normalize_header
 
-    start = README.index("| `--tool` | columns read |")
-    table = takewhile(lambda line: line.startswith("|"), README[start:].splitlines()[2:])
+    start = TOOLS.index("| `--tool` | columns read |")
+    table = takewhile(lambda line: line.startswith("|"), TOOLS[start:].splitlines()[2:])
     rows = {line.split("|")[1].strip().strip("`"): line.split("|")[2:4] for line in table}
     for name, layout in ACTIVITY_FORMATS.items():
         columns, events = rows[name]
@@ -102,3 +105,14 @@ def test_the_readme_lists_each_tools_activity_columns_and_events() -> None:
             layout.columns
         ), name
         assert {e.lower() for e in re.findall(r"`([^`]+)`", events)} == set(layout.events), name
+
+
+def test_the_readme_fits_on_a_screen_and_every_doc_link_resolves() -> None:
+    assert len(README.splitlines()) <= 200, "the README grew past 200 lines: move detail to docs/"
+    first_screen = "\n".join(README.splitlines()[:60])
+    assert "loader ingest lane-a" in first_screen, "what to type for your own file, first screen"
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            if target.startswith("http"):
+                continue
+            assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
