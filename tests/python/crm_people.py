@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import psycopg
-import pytest
 from dbt_project_runner import dbt_build
 from sheets import write_xlsx
 
@@ -40,11 +39,11 @@ PEOPLE = [
 ]  # fmt: skip
 
 
-def load_and_build(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def load_and_build(database_url: str, scratch: Path) -> None:
+    """PEOPLE ingested and Lane A built (models only): a template (database_copy)."""
     with psycopg.connect(database_url) as conn:
         report = ingest(
-            conn, write_xlsx(tmp_path / "crm.xlsx", HEADERS, PEOPLE), IngestOptions(actor="test")
+            conn, write_xlsx(scratch / "crm.xlsx", HEADERS, PEOPLE), IngestOptions(actor="test")
         )
     assert report.inserted == len(PEOPLE), report.errors
-    dbt_build(database_url, "lane_a", tmp_path, monkeypatch, with_tests=False)
-    return database_url
+    dbt_build(database_url, "lane_a", with_tests=False)

@@ -164,6 +164,7 @@ def test_the_embedded_default_is_migrated_on_first_use(tmp_path: Path) -> None:
 
 
 @pytest.mark.embedded_only
+@pytest.mark.dbt
 def test_the_demo_keeps_to_its_own_database(fresh_db: str, tmp_path: Path) -> None:
     """`make demo` never writes into the database later commands use, nor into DATABASE_URL."""
     data = tmp_path / "pgdata"

@@ -54,14 +54,18 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def built_lane_a(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    workbook = write_xlsx(tmp_path / "meetings.xlsx", HEADERS, ROWS)
-    with psycopg.connect(migrated_db) as conn:
+def _load_and_build(database_url: str, scratch: Path) -> None:
+    workbook = write_xlsx(scratch / "meetings.xlsx", HEADERS, ROWS)
+    with psycopg.connect(database_url) as conn:
         report = ingest(conn, workbook, IngestOptions(actor="test"))
     assert report.inserted == len(ROWS)
-    dbt_build(migrated_db, "lane_a", tmp_path, monkeypatch)
-    return migrated_db
+    dbt_build(database_url, "lane_a")
+
+
+@pytest.fixture
+def built_lane_a(database_copy) -> str:
+    """ROWS ingested and Lane A built (with its dbt tests) once; a copy per test."""
+    return database_copy("lane_a_rows", _load_and_build)
 
 
 def ready_people(conn: psycopg.Connection) -> dict[str, tuple]:
@@ -166,16 +170,15 @@ def test_export_with_mark_touched_writes_the_file_and_empties_the_queue(
 def test_export_that_cannot_record_touches_writes_no_file(
     built_lane_a: str, tmp_path: Path
 ) -> None:
-    def refuse(conn: psycopg.Connection, rows: list[dict], actor: str) -> int:
-        raise RuntimeError("outreach tool down")
-
-    broken = dataclasses.replace(READY_QUEUE, record_touches=refuse)
+    # Recording the touches fails (a table that is not there): no file, no touch.
+    missing = dataclasses.replace(READY_QUEUE.touches, table="sales.no_such_touches")
+    broken = dataclasses.replace(READY_QUEUE, touches=missing)
     exports = tmp_path / "exports"
     exports.mkdir()
     out = exports / "queue.csv"
     with (
         psycopg.connect(built_lane_a, autocommit=True) as conn,
-        pytest.raises(RuntimeError, match="outreach tool down"),
+        pytest.raises(psycopg.errors.UndefinedTable, match="no_such_touches"),
     ):
         export_queue(conn, broken, out, mark_touched=True)
     assert list(exports.iterdir()) == []  # neither the file nor a temporary one
@@ -204,7 +207,7 @@ def test_an_include_after_the_build_brings_a_person_back_at_once(
         expiry = dt.datetime.combine(TODAY + dt.timedelta(days=10), dt.time(0), dt.UTC)
         conn.execute(entry, ["person", person(1), "exclude", None])
         conn.execute(entry, ["person", person(2), "exclude", expiry])
-    dbt_build(migrated_db, "lane_a", tmp_path, monkeypatch)
+    dbt_build(migrated_db, "lane_a")
     with psycopg.connect(migrated_db, autocommit=True) as conn:
         assert ready_people(conn) == {}
         conn.execute(entry, ["person", person(1), "include", None])

@@ -45,16 +45,20 @@ MEETINGS = [
 ]
 
 
-@pytest.fixture
-def built_lane_b(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    partner_file = write_xlsx(tmp_path / "partners.xlsx", PARTNER_HEADERS, PARTNERS)
-    meeting_file = write_xlsx(tmp_path / "meetings.xlsx", MEETING_HEADERS, MEETINGS)
-    with psycopg.connect(migrated_db) as conn:
+def _load_and_build(database_url: str, scratch: Path) -> None:
+    partner_file = write_xlsx(scratch / "partners.xlsx", PARTNER_HEADERS, PARTNERS)
+    meeting_file = write_xlsx(scratch / "meetings.xlsx", MEETING_HEADERS, MEETINGS)
+    with psycopg.connect(database_url) as conn:
         assert ingest_partners(conn, partner_file, IngestOptions(actor="t")).inserted == 4
-    with psycopg.connect(migrated_db) as conn:
+    with psycopg.connect(database_url) as conn:
         assert ingest_meetings(conn, meeting_file, IngestOptions(actor="t")).inserted == 4
-    dbt_build(migrated_db, "lane_b", tmp_path, monkeypatch)
-    return migrated_db
+    dbt_build(database_url, "lane_b")
+
+
+@pytest.fixture
+def built_lane_b(database_copy) -> str:
+    """PARTNERS and MEETINGS ingested, Lane B built (with its dbt tests) once; a copy per test."""
+    return database_copy("lane_b_rows", _load_and_build)
 
 
 def ready(conn: psycopg.Connection) -> dict[str, tuple]:

@@ -99,6 +99,7 @@ def test_a_libreoffice_ods_file_loads(
     assert '"inserted": 2' in out
 
 
+@pytest.mark.dbt
 def test_after_an_ingest_the_user_is_told_to_rescore_and_a_stale_export_says_so(
     database_url_env: str,
     tmp_path: Path,
@@ -109,7 +110,7 @@ def test_after_an_ingest_the_user_is_told_to_rescore_and_a_stale_export_says_so(
     first.write_text(f"{MEETING_HEADER}\n{MEETING_ROW}\n")
     code, out, _ = run_main(["ingest", "lane-a", str(first)], capsys, monkeypatch)
     assert code == 0 and "Run `loader dbt build --select lane_a` to rescore." in out
-    dbt_build(database_url_env, "lane_a", tmp_path, monkeypatch, with_tests=False)
+    dbt_build(database_url_env, "lane_a", with_tests=False)
     code, _, err = run_main(["export", "lane-a", str(tmp_path / "q.csv")], capsys, monkeypatch)
     assert code == 0 and "loaded after the last build" not in err
     later = tmp_path / "later.csv"
@@ -152,6 +153,7 @@ def test_ids_a_spreadsheet_turned_into_numbers_are_caught(
     assert code == 1 and "turned into a rounded number" in out
 
 
+@pytest.mark.dbt
 def test_an_empty_queue_says_why(
     migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,7 +161,7 @@ def test_an_empty_queue_says_why(
     with psycopg.connect(migrated_db) as conn:
         print_queue(conn, Console(file=screen, width=100), READY_QUEUES[0], top=10)
         assert "not built yet: run `loader dbt build`" in screen.getvalue()
-    dbt_build(migrated_db, "lane_a", tmp_path, monkeypatch, with_tests=False)
+    dbt_build(migrated_db, "lane_a", with_tests=False)
     with psycopg.connect(migrated_db) as conn:
         print_queue(conn, Console(file=screen, width=100), READY_QUEUES[0], top=10)
     assert "Lane A: who to contact now: nothing is ready now (nothing scored yet)" in (

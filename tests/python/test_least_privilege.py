@@ -55,11 +55,14 @@ def refused(conn: psycopg.Connection, role: str, statement: str) -> bool:
     return False
 
 
+def _load_and_build(database_url: str, scratch: Path) -> None:
+    load_examples(database_url, scratch / "examples")
+    dbt_build(database_url, "lane_a lane_b", with_tests=False)
+
+
 @pytest.fixture
-def built_db(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    load_examples(migrated_db, tmp_path / "examples")
-    dbt_build(migrated_db, "lane_a lane_b", tmp_path, monkeypatch, with_tests=False)
-    return migrated_db
+def built_db(database_copy) -> str:
+    return database_copy("examples_both_lanes", _load_and_build)
 
 
 @pytest.mark.dbt
@@ -123,6 +126,7 @@ def test_the_transformer_role_reads_sources_and_builds_in_bit_only(
     assert not refused(conn, "lanes_transformer", "create table bit.scratch (x int)")
 
 
+@pytest.mark.dbt
 def test_a_disabled_write_guard_fails_db_status_and_the_lane_test(
     database_url_env: str,
     tmp_path: Path,
@@ -156,6 +160,7 @@ def test_a_disabled_write_guard_fails_db_status_and_the_lane_test(
     assert both.code == 0, both.output
 
 
+@pytest.mark.dbt
 def test_no_password_reaches_output_errors_or_the_database(
     migrated_db: str,
     tmp_path: Path,

@@ -30,8 +30,8 @@ pytestmark = pytest.mark.dbt
 
 
 @pytest.fixture
-def built(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    return load_and_build(migrated_db, tmp_path, monkeypatch)
+def built(database_copy) -> str:
+    return database_copy("lane_a_crm_people", load_and_build)
 
 
 def _opts() -> IngestOptions:
@@ -191,7 +191,7 @@ def test_formula_payloads_in_every_text_column_come_out_inert(
     with psycopg.connect(migrated_db) as conn:
         report = ingest(conn, write_xlsx(tmp_path / "evil.xlsx", HEADERS, rows), _opts())
     assert report.inserted == len(FORMULAS), report.errors
-    dbt_build(migrated_db, "lane_a", tmp_path, monkeypatch, with_tests=False)
+    dbt_build(migrated_db, "lane_a", with_tests=False)
 
     csv_out, xlsx_out = tmp_path / "q.csv", tmp_path / "q.xlsx"
     with psycopg.connect(migrated_db, autocommit=True) as conn:

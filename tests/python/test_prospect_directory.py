@@ -189,12 +189,15 @@ def test_contact_cells_are_checked_and_normalised(migrated_db: str, tmp_path: Pa
         )
 
 
+def _load_and_build(database_url: str, scratch: Path) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        load(conn, write_xlsx(scratch / "crm.xlsx", CRM_HEADERS, WEEK_1))
+    dbt_build(database_url, "lane_a")
+
+
 @pytest.fixture
-def built_from_crm(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    with psycopg.connect(migrated_db, autocommit=True) as conn:
-        load(conn, write_xlsx(tmp_path / "crm.xlsx", CRM_HEADERS, WEEK_1))
-    dbt_build(migrated_db, "lane_a", tmp_path, monkeypatch)
-    return migrated_db
+def built_from_crm(database_copy) -> str:
+    return database_copy("lane_a_crm_week_1", _load_and_build)
 
 
 def test_the_ready_view_says_who_how_and_what_to_say(built_from_crm: str) -> None:

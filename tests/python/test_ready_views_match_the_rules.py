@@ -94,7 +94,7 @@ def test_the_lane_a_ready_view_is_exactly_its_rules(
     migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_examples(migrated_db, tmp_path / "examples", lanes=("a",))
-    dbt_build(migrated_db, "lane_a", tmp_path, monkeypatch, with_tests=False)
+    dbt_build(migrated_db, "lane_a", with_tests=False)
     rng = random.Random(20261129)
     with psycopg.connect(migrated_db, autocommit=True) as conn:
         for _ in range(3):
@@ -177,7 +177,7 @@ def test_the_lane_b_ready_view_is_exactly_its_rules(
     migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_examples(migrated_db, tmp_path / "examples", lanes=("b",))
-    dbt_build(migrated_db, "lane_b", tmp_path, monkeypatch, with_tests=False)
+    dbt_build(migrated_db, "lane_b", with_tests=False)
     rng = random.Random(20261130)
     with psycopg.connect(migrated_db, autocommit=True) as conn:
         for _ in range(3):

@@ -176,7 +176,7 @@ def test_the_build_equals_the_per_meeting_reference(
 ) -> None:
     with psycopg.connect(migrated_db, autocommit=True) as conn:
         _random_meetings(conn, random.Random(20261129), 3000)
-    dbt_build(migrated_db, "lane_a", tmp_path, monkeypatch, with_tests=False)
+    dbt_build(migrated_db, "lane_a", with_tests=False)
     with psycopg.connect(migrated_db) as conn:
         built = {r[0]: r[1:] for r in conn.execute(BUILT)}
         reference = {r[0]: r[1:] for r in conn.execute(PER_MEETING_REFERENCE)}

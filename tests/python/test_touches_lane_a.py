@@ -18,8 +18,9 @@ from sheets import write_csv
 from loader.ingest_run import IngestOptions
 from loader.lane_a.export import READY_QUEUE
 from loader.lane_a.ingest import ingest
-from loader.lane_a.touches import ingest_touches
+from loader.lane_a.touches import TOUCHES
 from loader.queue_export import export_queue
+from loader.touches import ingest_touches
 
 pytestmark = pytest.mark.dbt
 
@@ -28,8 +29,8 @@ EARLIER = NOW - dt.timedelta(hours=2)
 
 
 @pytest.fixture
-def built(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    return load_and_build(migrated_db, tmp_path, monkeypatch)
+def built(database_copy) -> str:
+    return database_copy("lane_a_crm_people", load_and_build)
 
 
 def queue(conn: psycopg.Connection) -> dict[str, tuple]:
@@ -42,7 +43,7 @@ def queue(conn: psycopg.Connection) -> dict[str, tuple]:
 
 
 def load(conn: psycopg.Connection, path: Path, tool: str = "generic", **options) -> dict:
-    report = ingest_touches(conn, path, IngestOptions(actor="test", **options), tool)
+    report = ingest_touches(conn, TOUCHES, path, IngestOptions(actor="test", **options), tool)
     return report.as_json()
 
 
@@ -131,7 +132,7 @@ def test_an_instantly_bounce_sends_the_next_message_to_linkedin(
     with psycopg.connect(built, autocommit=True) as conn:
         report = load(conn, activity, "instantly")
     assert (report["inserted"], report["duplicates"]) == (1, 1)
-    dbt_build(built, "lane_a", tmp_path, monkeypatch, with_tests=False)
+    dbt_build(built, "lane_a", with_tests=False)
     with psycopg.connect(built) as conn:
         _, channel, variant, codes = queue(conn)["Dana Whitfield"]
     assert channel == "linkedin" and variant.endswith("LINKEDIN-v1")
@@ -235,7 +236,7 @@ def test_the_performance_view_counts_meetings_that_came_back(
     )  # fmt: skip
     with psycopg.connect(built) as conn:
         assert ingest(conn, new_meetings, IngestOptions(actor="t")).inserted == 3
-    dbt_build(built, "lane_a", tmp_path, monkeypatch, with_tests=False)
+    dbt_build(built, "lane_a", with_tests=False)
     with psycopg.connect(built, autocommit=True) as conn:
         conn.execute("set role lanes_bi")  # what a BI tool sees
         overall = conn.execute(

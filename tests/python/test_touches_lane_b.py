@@ -17,28 +17,32 @@ from test_dbt_lane_b import MEETING_HEADERS, MEETINGS, PARTNER_HEADERS, PARTNERS
 from loader.ingest_run import IngestOptions
 from loader.lane_b.export import READY_QUEUE
 from loader.lane_b.ingest import ingest_meetings, ingest_partners
-from loader.lane_b.touches import ingest_touches
+from loader.lane_b.touches import TOUCHES
 from loader.queue_export import export_queue
+from loader.touches import ingest_touches
 
 pytestmark = pytest.mark.dbt
 
 EARLIER = dt.datetime.now(dt.UTC).replace(microsecond=0, second=0) - dt.timedelta(hours=3)
 
 
+def _load_and_build(database_url: str, scratch: Path) -> None:
+    with psycopg.connect(database_url) as conn:
+        ingest_partners(conn, write_xlsx(scratch / "p.xlsx", PARTNER_HEADERS, PARTNERS),
+                        IngestOptions(actor="t"))  # fmt: skip
+    with psycopg.connect(database_url) as conn:
+        ingest_meetings(conn, write_xlsx(scratch / "m.xlsx", MEETING_HEADERS, MEETINGS),
+                        IngestOptions(actor="t"))  # fmt: skip
+    dbt_build(database_url, "lane_b", with_tests=False)
+
+
 @pytest.fixture
-def partners_built(migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    with psycopg.connect(migrated_db) as conn:
-        ingest_partners(conn, write_xlsx(tmp_path / "p.xlsx", PARTNER_HEADERS, PARTNERS),
-                        IngestOptions(actor="t"))  # fmt: skip
-    with psycopg.connect(migrated_db) as conn:
-        ingest_meetings(conn, write_xlsx(tmp_path / "m.xlsx", MEETING_HEADERS, MEETINGS),
-                        IngestOptions(actor="t"))  # fmt: skip
-    dbt_build(migrated_db, "lane_b", tmp_path, monkeypatch, with_tests=False)
-    return migrated_db
+def partners_built(database_copy) -> str:
+    return database_copy("lane_b_touch_partners", _load_and_build)
 
 
 def load(conn: psycopg.Connection, path: Path, tool: str = "generic") -> dict:
-    return ingest_touches(conn, path, IngestOptions(actor="test"), tool).as_json()
+    return ingest_touches(conn, TOUCHES, path, IngestOptions(actor="test"), tool).as_json()
 
 
 def test_an_exported_partner_queue_comes_back_and_is_idempotent(
@@ -76,7 +80,9 @@ def test_unsubscribe_by_email_pauses_the_partner_at_once(
         assert (error["row"], error["column"]) == (3, "email")
         assert "no partner with this email" in error["message"]
         assert conn.execute("select count(*) from partners.partner_pauses").fetchone() == (0,)
-        ingest_touches(conn, path, IngestOptions(actor="t", skip_invalid=True), "instantly")
+        ingest_touches(
+            conn, TOUCHES, path, IngestOptions(actor="t", skip_invalid=True), "instantly"
+        )
         reason = conn.execute("select action, reason from partners.partner_pauses").fetchone()
         assert reason == ("pause", f"unsubscribed (instantly, {EARLIER:%Y-%m-%d})")
         assert "dana@ledgerline.com" not in ready(conn)
@@ -90,7 +96,7 @@ def test_a_bounce_sends_the_partner_to_linkedin(
     with psycopg.connect(partners_built, autocommit=True) as conn:
         assert load(conn, write_csv(tmp_path / "b.csv", headers, rows))["inserted"] == 1
         assert ready(conn)["dana@ledgerline.com"][3] == "email"  # a bounce is not a touch
-    dbt_build(partners_built, "lane_b", tmp_path, monkeypatch, with_tests=False)
+    dbt_build(partners_built, "lane_b", with_tests=False)
     with psycopg.connect(partners_built) as conn:
         assert ready(conn)["dana@ledgerline.com"][3] == "linkedin"
 

@@ -43,7 +43,7 @@ def test_the_ready_views_never_vanish_or_change_while_dbt_rebuilds(
     migrated_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_examples(migrated_db, tmp_path / "examples")
-    dbt_build(migrated_db, "lane_a lane_b", tmp_path, monkeypatch, with_tests=False)
+    dbt_build(migrated_db, "lane_a lane_b", with_tests=False)
     with psycopg.connect(migrated_db) as conn:
         before = {v: conn.execute(f"select count(*) from {v}").fetchone()[0] for v in VIEWS}
     assert all(before.values())
@@ -55,7 +55,7 @@ def test_the_ready_views_never_vanish_or_change_while_dbt_rebuilds(
     reader.start()
     try:
         for _ in range(2):
-            dbt_build(migrated_db, "lane_a lane_b", tmp_path, monkeypatch, with_tests=False)
+            dbt_build(migrated_db, "lane_a lane_b", with_tests=False)
     finally:
         stop.set()
         reader.join()
