@@ -19,23 +19,8 @@ import psycopg
 from loader.cells import Column, parse_columns
 from loader.errors import UsageError
 from loader.ingest_run import SourceFormat
-from loader.outreach_tools import ACTIVITY_FORMATS, EVENTS, GENERIC, TOOL_NAMES
+from loader.outreach_tools import ACTIVITY_FORMATS, CHANNELS, EVENTS, GENERIC, TOOL_NAMES
 from loader.workbook import ROW
-
-CHANNELS = ("email", "linkedin")
-
-# After the lane's own key columns, in every lane's touches template.
-ACTIVITY_COLUMNS = [
-    Column("channel", "enum", "email or linkedin.", "email", required=True, allowed=CHANNELS),
-    Column("touched_at", "timestamp",
-           "When it happened: a date (noon UTC) or a date-time (UTC unless it says otherwise).",
-           "2026-11-23 09:30", required=True, past_only=True),
-    Column("event", "enum",
-           "sent (default), replied, bounced or unsubscribed. Only sent counts as a touch; "
-           "unsubscribed stops outreach at once.", "sent", allowed=EVENTS, default="sent"),
-    Column("message_variant_id", "text", "The message variant sent, when known.", ""),
-    Column("note", "text", "Anything worth keeping.", ""),
-]  # fmt: skip
 
 
 def check_tool(tool: str) -> str:

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from loader.column import Column
 from loader.workbook import ROW
+
+__all__ = ["Column"]  # re-exported: the lanes' column lists import it from here too
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -37,19 +40,6 @@ TIMESTAMP_FORMS = (
 NOON = "12:00:00"
 # Clocks drift: a tool's export may be a few minutes ahead of this machine.
 _CLOCK_SKEW = dt.timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    kind: str  # text | id | uuid | date | timestamp | enum | email | linkedin | domain
-    description: str
-    example: str = ""
-    required: bool = False
-    allowed: tuple[str, ...] = ()
-    default: str | None = None
-    past_only: bool = False  # dates: reject the future (meetings have happened)
-    note: str = ""  # e.g. "required if meeting_outcome = stalled"
 
 
 @dataclass

@@ -1,30 +1,29 @@
-"""The `loader` command line: thin wrappers over plain functions.
+"""The `loader` command line: the group, the shared verbs and the error handler.
 
-Every failure the user can act on is a LanesError; `main` prints it as one line
-and exits with its code (tracebacks only with --debug).
+The commands live beside what they do: `loader db` in loader/db_commands.py,
+`loader dbt|exec|demo` in loader/tool_commands.py, each lane's in
+loader/lane_x/commands.py (made from the shapes in loader/cli_shared.py). Every
+failure the user can act on is a LanesError; `main` prints it as one line and
+exits with its code (tracebacks only with --debug). Heavy libraries are imported
+inside the commands, so `loader --help` answers at once.
 """
 
 from __future__ import annotations
 
-import os
-import shlex
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
 import click
-import psycopg
-from rich.console import Console
 
-from loader import database, embedded
-from loader.audit import write_guards
-from loader.dbt_runner import run_dbt, run_tool
-from loader.demo import run_demo
-from loader.errors import DatabaseError, LanesError, UsageError
+from loader.db_commands import db
+from loader.errors import DatabaseError, LanesError
 from loader.lane_a import commands as lane_a_commands
 from loader.lane_b import commands as lane_b_commands
-from loader.migrations import migrate
-from loader.paths import project_root
-from loader.roles import ensure_roles
+from loader.tool_commands import dbt_command, demo_command, exec_command
+
+if TYPE_CHECKING:
+    import psycopg
 
 _state = {"debug": False}
 
@@ -41,171 +40,8 @@ def cli(debug: bool) -> None:
     _state["debug"] = debug
 
 
-@cli.group(short_help="Start/stop the embedded server, migrate, show the URL.")
-def db() -> None:
-    """Manage the database: start/stop the embedded server, migrate, show the URL."""
-
-
-@db.command("start")
-@click.option(
-    "--listen",
-    metavar="HOST:PORT",
-    help="Also listen on TCP for BI tools (password logins, scram-sha-256), e.g. "
-    "127.0.0.1:5433; kept for later starts. `--listen off` goes back to the socket only.",
-)
-def db_start(listen: str | None) -> None:
-    """Start the embedded PostgreSQL (initialising it on first use)."""
-    if _url_set():
-        click.echo("DATABASE_URL is set: the embedded server is not used.")
-        return
-    if listen is not None:
-        embedded.set_listen(None if listen.strip().lower() == "off" else listen)
-    embedded.start()
-    current = embedded.status()
-    click.echo(f"embedded PostgreSQL running (pid {current.pid}), data in {current.data_dir}")
-    address = embedded.saved_listen()
-    if address:
-        click.echo(
-            f"listening on {address[0]}:{address[1]} for BI tools: log in with a role that has "
-            "a password and is granted lanes_bi (see README, BI tools)"
-        )
-
-
-@db.command("stop")
-def db_stop() -> None:
-    """Stop the embedded PostgreSQL (data is kept)."""
-    if embedded.stop():
-        click.echo("embedded PostgreSQL stopped")
-    else:
-        click.echo("embedded PostgreSQL was not running")
-
-
-@db.command("status")
-def db_status() -> None:
-    """Show which database commands will use, whether it answers, and whether every
-    write-once and audit trigger is on (exit 1, with the fix, when one is off)."""
-    if _url_set():
-        target = database.resolve()
-        with database.connect(target) as conn:
-            version = conn.execute("show server_version").fetchone()[0]
-            click.echo(f"using DATABASE_URL: {target.masked()} (PostgreSQL {version})")
-            _report_write_guards(conn)
-        return
-    current = embedded.status()
-    state = "running" if current.running else ("stopped" if current.initialised else "not created")
-    click.echo(f"using the embedded PostgreSQL: {state}; data in {current.data_dir}")
-    if current.running:
-        click.echo(f"pid {current.pid}, socket in {current.socket_dir}")
-        with database.connect(database.resolve(start_embedded=False)) as conn:
-            _report_write_guards(conn)
-
-
-def _report_write_guards(conn: psycopg.Connection) -> None:
-    """Exit 1 when a write-once or audit trigger is off: history could be changed unseen."""
-    checked, off = write_guards(conn)
-    if not checked:
-        return
-    if not off:
-        click.echo(f"write guards: all {checked} write-once and audit triggers enabled")
-        return
-    for guard in off:
-        click.echo(
-            f"write guard {guard.state}: {guard.trigger_name} on {guard.table_name}; "
-            f"fix: {guard.fix()}",
-            err=True,
-        )
-    click.echo(
-        f"{len(off)} of {checked} write guards are off: rows written meanwhile may be "
-        "unaudited or changed; compare shq.audit_log with the tables.",
-        err=True,
-    )
-    raise SystemExit(1)
-
-
-@db.command("url")
-def db_url() -> None:
-    """Print the connection URL in use (password masked)."""
-    click.echo(database.resolve().masked())
-
-
-@db.command("env")
-def db_env() -> None:
-    """Print `export PG...` lines for plain `dbt`/`psql` (eval "$(loader db env)").
-
-    The password is never printed: with a DATABASE_URL that has one, export
-    PGPASSWORD yourself or run dbt through `loader dbt`.
-    """
-    target = database.resolve()
-    env = database.libpq_env(target)
-    # So plain `dbt` finds the project and its profile from any folder, not only the root.
-    env["DBT_PROJECT_DIR"] = str(project_root())
-    env["DBT_PROFILES_DIR"] = str(project_root())
-    for key, value in env.items():
-        if key == "PGPASSWORD":
-            click.echo("# PGPASSWORD is not printed: export it yourself, or use `loader dbt ...`")
-            continue
-        click.echo(f"export {key}={_shell_quote(value)}")
-
-
-@db.command("reset")
-@click.option("--demo", is_flag=True, help="Drop the demo's database (`loader demo`).")
-def db_reset(demo: bool) -> None:
-    """Remove the demo's database. Real data is never deleted by the loader."""
-    if not demo:
-        raise UsageError(
-            "only the demo's data can be reset: `loader db reset --demo`. The loader never "
-            "deletes real data (its tables are write-once and audited)."
-        )
-    if _url_set():
-        click.echo("note: the demo lives on the embedded server, not on DATABASE_URL", err=True)
-    if embedded.drop_demo_database():
-        click.echo(f"dropped the demo database {embedded.DEMO_DATABASE_NAME}")
-    else:
-        click.echo("there was no demo database")
-
-
-@db.command("migrate")
-def db_migrate() -> None:
-    """Apply pending schema migrations and (re)create the roles. Safe to re-run."""
-
-    target = database.resolve()
-    with database.connect(target, autocommit=True) as conn:
-        applied_now = migrate(conn)
-        roles = ensure_roles(conn)
-    if applied_now:
-        for migration in applied_now:
-            click.echo(f"applied {migration.path.name}")
-    else:
-        click.echo("schema is up to date (nothing to apply)")
-    if roles.skipped_reason:
-        click.echo(f"notice: {roles.skipped_reason}", err=True)
-    elif roles.created:
-        click.echo(f"created roles: {', '.join(roles.created)}")
-
-
-@cli.command(
-    "dbt",
-    short_help="Run dbt on the loader's database (dbt build --select lane_a).",
-    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
-)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def dbt_command(args: tuple[str, ...]) -> None:
-    """Run dbt against the loader's database, e.g. `loader dbt build --select lane_a`."""
-
-    target = database.ready_target(notify=lambda line: click.echo(line, err=True))
-    sys.exit(run_dbt(target, list(args)))
-
-
-@cli.command(
-    "exec",
-    short_help="Run a tool (psql, sqlfluff) with the database's PG* variables.",
-    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
-)
-@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
-def exec_command(command: tuple[str, ...]) -> None:
-    """Run any command with PG* variables set for the loader's database (e.g. psql)."""
-
-    sys.exit(run_tool(database.resolve(), list(command)))
+for _command in (db, dbt_command, exec_command):
+    cli.add_command(_command)
 
 
 @cli.group(short_help="Load a spreadsheet (.xlsx, .xls, .ods, .csv) into a lane.")
@@ -252,25 +88,12 @@ VERBS = {"ingest": ingest, "template": template, "export": export, "touch": touc
          "status": status}  # fmt: skip
 lane_a_commands.register(cli, VERBS)
 lane_b_commands.register(cli, VERBS)
-
-
-@cli.command("demo", short_help="Load the examples, build both lanes, show both queues.")
-@click.option("--top", default=10, show_default=True, help="Rows of each queue to show.")
-def demo_command(top: int) -> None:
-    """Migrate, load the example workbooks, build both lanes, show both queues."""
-    # A person reads this: fit a 100-column terminal when the output is not one.
-    run_demo(Console(width=None if sys.stdout.isatty() else 100), top=top)
-
-
-def _url_set() -> bool:
-    return bool(os.environ.get("DATABASE_URL", "").strip())
-
-
-def _shell_quote(value: str) -> str:
-    return shlex.quote(value)
+cli.add_command(demo_command)
 
 
 def database_refusal(exc: psycopg.Error) -> str:
+    import psycopg
+
     detail = (exc.diag.message_primary or str(exc) or "no detail").strip().splitlines()[0]
     if isinstance(exc, psycopg.OperationalError):
         # The server stopped or cut the connection mid-command. Writes are one
@@ -302,9 +125,20 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except LanesError as exc:
         _fail(exc, exc.exit_code)
-    except psycopg.Error as exc:
-        # One mapping for every command: a database refusal is one line, exit 3.
-        _fail(DatabaseError(database_refusal(exc)), DatabaseError.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:
+        # One mapping for every command: a database refusal is one line, exit 3.
+        # psycopg is imported here, not at the top: `loader --help` never loads it.
+        if not _is_database_error(exc):
+            raise
+        _fail(DatabaseError(database_refusal(exc)), DatabaseError.exit_code)
+
+
+def _is_database_error(exc: Exception) -> bool:
+    if "psycopg" not in sys.modules:
+        return False  # no command that ran had loaded it, so it is not one of its errors
+    import psycopg
+
+    return isinstance(exc, psycopg.Error)

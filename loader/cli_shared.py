@@ -1,28 +1,31 @@
-"""What every lane's commands share: option groups, and running an ingest or an
-export the same way for every lane (progress, report, exit code).
+"""What every lane's commands share: option groups, and the commands both lanes
+have (touches, one typed touch, templates, export, status) made from the lane's
+specs, so each lane's commands.py states only its names and words.
 
-The commands themselves live with their lane (loader/lane_a/commands.py,
-loader/lane_b/commands.py); loader/cli.py assembles them.
+Heavy modules (polars, psycopg, rich, the lanes' ingest code) are imported inside
+the commands; the lanes' specs are plain data (loader/lane_specs.py): `loader
+--help` loads none of it.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import psycopg
-from rich.console import Console
 
-from loader import database
-from loader.ingest_run import IngestOptions, IngestReport
-from loader.outreach_tools import FORMAT_NAMES, GENERIC, TOOL_NAMES
-from loader.queue_export import CHANNELS, QueueSpec, export_queue
-from loader.report import print_report, progress_reporter
-from loader.status import StatusSpec, collect_status, print_status, status_json
+from loader.outreach_tools import CHANNELS, EVENTS, FORMAT_NAMES, GENERIC, TOOL_NAMES
 
-IngestFunction = Callable[[psycopg.Connection, Path, IngestOptions], IngestReport]
+if TYPE_CHECKING:
+    import psycopg
+
+    from loader.column import Column
+    from loader.ingest_run import IngestOptions, IngestReport
+    from loader.lane_specs import QueueSpec, StatusSpec, TouchSpec
+
+    IngestFunction = Callable[[psycopg.Connection, Path, IngestOptions], IngestReport]
 
 
 def with_options(command, options):
@@ -121,6 +124,11 @@ def entry_options(command):
 
 def run_ingest_command(run: IngestFunction, file: Path, as_json: bool, **options) -> None:
     """Run one ingest against the loader's database, print its report, exit 1 on rejects."""
+    from rich.console import Console
+
+    from loader.ingest_run import IngestOptions
+    from loader.report import print_report, progress_reporter
+
     console = Console(stderr=as_json, soft_wrap=True)
     with progress_reporter(console, enabled=not as_json) as progress:
         ingest_options = IngestOptions(progress=progress, **options)
@@ -132,19 +140,6 @@ def run_ingest_command(run: IngestFunction, file: Path, as_json: bool, **options
         print_report(report, console)
     if report.errors:
         sys.exit(1)
-
-
-def run_export_command(spec: QueueSpec, out: Path, **options) -> None:
-    with work_connection() as conn:
-        result = export_queue(conn, spec, out, **options)
-    touched = f", {result.touched} marked touched" if options.get("mark_touched") else ""
-    click.echo(
-        f"wrote {result.rows} row(s) to {result.path}{touched} (run {result.correlation_id})"
-    )
-    for reason, count in sorted(result.left_out.items()):
-        click.echo(f"left out {count} row(s): {reason} (not marked touched)")
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
 
 
 class DefaultCommandGroup(click.Group):
@@ -165,15 +160,126 @@ class DefaultCommandGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-def run_status_command(spec: StatusSpec, as_json: bool) -> None:
-    with work_connection() as conn:
-        status = collect_status(conn, spec)
-    if as_json:
-        click.echo(status_json(status))
-    else:
-        print_status(status, spec, Console(width=100 if not sys.stdout.isatty() else None))
-
-
 def work_connection() -> psycopg.Connection:
     """The database commands work on, its schema current (see database.ready_target)."""
+    from loader import database
+
     return database.connect_ready(notify=lambda line: click.echo(line, err=True))
+
+
+# ---- the commands both lanes have, made from the lane's specs ----
+
+
+def touches_ingest_command(touches: TouchSpec) -> click.Command:
+    """`loader ingest lane-x touches FILE [--tool T]`."""
+
+    @click.command("touches")
+    @ingest_options
+    @TOOL_OPTION
+    def command(file: Path, as_json: bool, tool: str, **options) -> None:
+        """Outreach activity (sent, replied, bounced, unsubscribed) -> the lane's touches."""
+        from loader.touches import ingest_touches
+
+        run_ingest_command(
+            lambda conn, path, ingest_options: ingest_touches(
+                conn, touches, path, ingest_options, tool
+            ),
+            file,
+            as_json,
+            **options,
+        )
+
+    return command
+
+
+def touch_command(
+    subject: str, help_text: str, touches: TouchSpec, finder: Callable
+) -> click.Command:
+    """`loader touch lane-x SUBJECT --channel …`: one event typed by a person.
+
+    `finder(subject)` returns the `find_subject` of loader.touches.record_touch.
+    """
+
+    @click.command("touch", help=help_text)
+    @click.argument(subject)
+    @click.option("--channel", type=click.Choice(list(CHANNELS)), required=True)
+    @click.option("--at", "at", metavar="WHEN", help="YYYY-MM-DD[ HH:MM] (UTC); default: now.")
+    @click.option("--event", type=click.Choice(list(EVENTS)), default="sent", show_default=True)
+    @click.option("--note", help="Anything worth keeping.")
+    @click.option("--actor", metavar="NAME", help="Who (default: the OS user).")
+    def command(channel: str, at, event: str, note, actor, **named) -> None:
+        from loader.touches import record_touch
+
+        with work_connection() as conn:
+            added, label = record_touch(
+                conn, touches, finder(named[subject].strip()), channel, at, event, actor, note
+            )
+        click.echo(
+            f"recorded {event} on {channel} for {label}"
+            if added
+            else f"already recorded: {event} on {channel} for {label} at that time"
+        )
+
+    return command
+
+
+def template_command(
+    name: str,
+    help_text: str,
+    columns: list[Column],
+    title: str,
+    notes: Sequence[str] = (),
+) -> click.Command:
+    """`loader template lane-x [NAME] OUT`: a workbook to fill, for one kind of file."""
+
+    @click.command(name, help=help_text)
+    @template_options
+    def command(out: Path, force: bool) -> None:
+        from loader.templates import write_template
+
+        write_template(out, columns, title, notes, force=force)
+        click.echo(f"wrote {out}")
+
+    return command
+
+
+def export_command(help_text: str, queue: QueueSpec) -> click.Command:
+    """`loader export lane-x OUT`: the ready queue, best first, for a person or a tool."""
+
+    @click.command(help=help_text)
+    @export_options
+    def command(out: Path, **options) -> None:
+        from loader.queue_export import export_queue
+
+        with work_connection() as conn:
+            result = export_queue(conn, queue, out, **options)
+        touched = f", {result.touched} marked touched" if options.get("mark_touched") else ""
+        click.echo(
+            f"wrote {result.rows} row(s) to {result.path}{touched} (run {result.correlation_id})"
+        )
+        for reason, count in sorted(result.left_out.items()):
+            click.echo(f"left out {count} row(s): {reason} (not marked touched)")
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+
+    return command
+
+
+def status_command(help_text: str, status: StatusSpec) -> click.Command:
+    """`loader status lane-x [--json]`: one screen on the lane."""
+
+    @click.command(help=help_text)
+    @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+    def command(as_json: bool) -> None:
+        from rich.console import Console
+
+        from loader.status import collect_status, print_status, status_json
+
+        with work_connection() as conn:
+            collected = collect_status(conn, status)
+        if as_json:
+            click.echo(status_json(collected))
+        else:
+            print_status(collected, status, Console(width=100 if not sys.stdout.isatty() else None))
+
+    return command

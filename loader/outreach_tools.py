@@ -22,6 +22,9 @@ from dataclasses import dataclass
 
 GENERIC = "generic"
 
+# The channels both lanes send on (each lane's channel enum has these labels).
+CHANNELS = ("email", "linkedin")
+
 
 @dataclass(frozen=True)
 class ToolFormat:

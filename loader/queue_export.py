@@ -11,7 +11,6 @@ in the file are marked.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,29 +19,16 @@ import psycopg
 from loader.audit import AuditContext
 from loader.errors import DatabaseError, UsageError
 from loader.export_file import check_destination, discard, publish, write_temporary
+from loader.lane_specs import QueueSpec
 from loader.outreach_tools import (
+    CHANNELS,
     FORMATS,
     GENERIC,
     left_out_reason,
     tool_columns,
     tool_row,
 )
-
-CHANNELS = ("email", "linkedin")
-
-
-@dataclass(frozen=True)
-class QueueSpec:
-    lane: str  # the dbt selector that builds the view
-    view: str
-    intent: str  # the table the view reads; its computed_at is the last build
-    columns: Sequence[str]  # the generic export's columns, in order
-    order_by: str
-    # Lead field (email, first_name, key, score, ...) -> the view's column; None when the
-    # lane has no such field. See loader/outreach_tools.py for the fields the tools read.
-    lead_fields: Mapping[str, str | None]
-    # Records the exported rows as touched; returns how many touches it wrote.
-    record_touches: Callable[[psycopg.Connection, list[dict], str], int]
+from loader.touches import record_exported_touches
 
 
 @dataclass(frozen=True)
@@ -103,7 +89,9 @@ def export_queue(
         try:
             touched = 0
             if mark_touched and exported:
-                touched = spec.record_touches(conn, exported, context.actor)
+                touched = record_exported_touches(
+                    conn, spec.touches, [_touch(spec, record) for record in exported], context.actor
+                )
         except BaseException:
             discard(temporary)
             raise
@@ -132,9 +120,22 @@ def _stale_build_notes(conn: psycopg.Connection, spec: QueueSpec) -> list[str]:
 def _lead(spec: QueueSpec, record: dict) -> dict[str, object]:
     lead: dict[str, object] = {"lane": spec.lane}
     for name, column in spec.lead_fields.items():
-        value = record[column] if column else None
+        value = record[column]
         lead[name] = str(value) if name == "channel" and value is not None else value
     return lead
+
+
+def _touch(spec: QueueSpec, record: dict) -> dict[str, object]:
+    """An exported row as the touch it becomes: what it left with."""
+    fields = spec.lead_fields
+    at_touch = record[fields[spec.at_touch_field]]
+    return {
+        "subject": record[fields["key"]],
+        "channel": str(record[fields["channel"]]),
+        "variant": record[fields["variant"]],
+        "score": record[fields["score"]],
+        "at_touch": None if at_touch is None else str(at_touch),
+    }
 
 
 def _for_tool(spec: QueueSpec, records: list[dict], tool: str) -> tuple[list[dict], dict]:

@@ -11,29 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 
 import psycopg
 from rich.console import Console
 from rich.table import Table as RichTable
 
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    needs: str  # the relation the query reads; missing -> "not built yet"
-    query: str
-    columns: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class StatusSpec:
-    lane: str  # as in the ledger and the dbt selector
-    title: str
-    loaded: tuple[tuple[str, str], ...]  # (label, table) counted
-    intent: str  # its max(computed_at) is the last build
-    sections: tuple[Section, ...]
+from loader.lane_specs import StatusSpec
 
 
 def collect_status(conn: psycopg.Connection, spec: StatusSpec) -> dict:

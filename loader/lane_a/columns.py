@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loader.cells import Column
+from loader.column import Column
 
 MEETING_TYPES = ("discovery", "systems", "numbers", "other")
 MEETING_OUTCOMES = ("progressed", "stalled", "ghosted", "lost")

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from loader.status import Section, StatusSpec
-
-_ACTIVITY = """
-    select event,
-           count(*) filter (where touched_at > now() - interval '7 days'),
-           count(*) filter (where touched_at > now() - interval '30 days')
-    from sales.reactivation_touches group by event order by event
-"""
+from loader.lane_specs import Section, StatusSpec, activity_section, performance_section
 
 STATUS = StatusSpec(
     lane="lane_a",
@@ -36,20 +29,11 @@ STATUS = StatusSpec(
             " group by 1, 2 order by 3 desc",
             ("status", "reason", "rows"),
         ),
-        Section(
-            "outreach activity",
-            "sales.reactivation_touches",
-            _ACTIVITY,
-            ("event", "last 7 days", "last 30 days"),
-        ),
-        Section(
+        activity_section("sales.reactivation_touches"),
+        performance_section(
             "does it work (sent touches -> meetings back, 95% interval)",
             "bit.v_reactivation_performance",
-            "select dimension, bucket, touches, replies, meetings, meeting_rate,"
-            " meeting_rate_low, meeting_rate_high from bit.v_reactivation_performance"
-            " where dimension in ('overall', 'tier', 'channel')"
-            " order by dimension <> 'overall', dimension, meeting_rate desc",
-            ("dimension", "bucket", "touches", "replies", "meetings", "rate", "low", "high"),
+            ("tier", "channel"),
         ),
     ),
 )

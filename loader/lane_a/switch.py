@@ -1,4 +1,7 @@
-"""Lane A kill switch: stop (or allow again) reactivation of a meeting, person or company."""
+"""Lane A kill switch: stop (or allow again) reactivation of a meeting, person or company.
+
+The mechanics are shared (loader/kill_switch.py); this says what may be named and how.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,16 @@ import uuid
 
 import psycopg
 
-from loader.audit import AuditContext
 from loader.errors import UsageError
+from loader.lane_specs import SwitchSpec
 
 SCOPES = ("appointment", "person", "company")
+
+KILL_SWITCH = SwitchSpec(
+    table="sales.reactivation_kill_switch",
+    actions=("exclude", "include"),
+    key_columns=("scope", "scope_key"),
+)
 
 
 def record_entry(
@@ -29,10 +38,6 @@ def record_entry(
     """
     if scope not in SCOPES:
         raise UsageError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}.")
-    if action not in ("exclude", "include"):
-        raise UsageError(f"action must be exclude or include, not {action!r}.")
-    if not reason.strip():
-        raise UsageError("--reason is required: say why, for whoever reads the queue next.")
     key = key.strip()
     if scope in ("person", "company"):
         try:
@@ -42,36 +47,35 @@ def record_entry(
                 f"{key!r} is not a {scope} id: give the UUID from the "
                 f"{'people' if scope == 'person' else 'company'} master."
             ) from None
-    context = AuditContext.of(actor)
-    with conn.transaction():
-        context.apply(conn)
-        if scope in ("person", "company") and not allow_unknown:
-            column = "people_id" if scope == "person" else "company_id"
-            known = conn.execute(
-                f"select 1 from sales.appointment_history where {column} = %s limit 1", (key,)
-            ).fetchone()
-            if not known:
-                raise UsageError(
-                    f"no stored meeting is with {scope} {key}: check the id (copy it from "
-                    "bit.v_reactivation_ready or an export), or add --allow-unknown to "
-                    f"{action} this {scope} before their first meeting is loaded."
-                )
+
+    def find(conn: psycopg.Connection) -> tuple[tuple[str, str], str]:
         if scope == "appointment":
-            known = conn.execute(
-                "select 1 from sales.appointment_history where appointment_uid = %s", (key,)
-            ).fetchone()
-            if not known:
-                raise UsageError(
-                    f"no stored meeting has appointment_uid {key!r}; "
-                    "copy it from bit.v_reactivation_ready or an export."
-                )
-        (entry_id,) = conn.execute(
-            """
-            insert into sales.reactivation_kill_switch
-                (scope, scope_key, action, reason, actor, expires_at)
-            values (%s, %s, %s, %s, %s, %s)
-            returning entry_id
-            """,
-            (scope, key, action, reason.strip(), context.actor, expires_at),
-        ).fetchone()
-    return entry_id, key
+            _require_stored(conn, "appointment_uid", key, f"has appointment_uid {key!r}", "")
+        elif not allow_unknown:
+            column = "people_id" if scope == "person" else "company_id"
+            _require_stored(
+                conn,
+                column,
+                key,
+                f"is with {scope} {key}",
+                f", or add --allow-unknown to {action} this {scope} before their first "
+                "meeting is loaded",
+            )
+        return (scope, key), key
+
+    from loader.kill_switch import record_switch_entry
+
+    return record_switch_entry(conn, KILL_SWITCH, find, action, reason, actor, expires_at)
+
+
+def _require_stored(
+    conn: psycopg.Connection, column: str, key: str, what: str, otherwise: str
+) -> None:
+    known = conn.execute(
+        f"select 1 from sales.appointment_history where {column} = %s limit 1", (key,)
+    ).fetchone()
+    if not known:
+        raise UsageError(
+            f"no stored meeting {what}: check it (copy it from bit.v_reactivation_ready or "
+            f"an export){otherwise}."
+        )

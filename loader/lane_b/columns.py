@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loader.cells import Column
+from loader.column import Column
 
 PARTNER_STATUSES = ("prospect", "contacted", "engaged", "partner")
 MEETING_TYPES = ("intro", "followup")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import psycopg
-
-from loader.queue_export import QueueSpec
+from loader.lane_b.touches import TOUCHES
+from loader.lane_specs import QueueSpec
 
 COLUMNS = [
     "primary_contact_name", "firm_name", "recommended_next_action", "recommended_channel",
@@ -15,48 +14,15 @@ COLUMNS = [
     "partner_bit_id", "fractional_cfo_id", "computed_at",
 ]  # fmt: skip
 
+# A partner has no tier, company domain or job title: tools get those columns empty.
 LEAD_FIELDS = {
-    "key": "fractional_cfo_id",
-    "bit_id": "partner_bit_id",
-    "score": "leverage_score",
-    "tier": None,
-    "variant": "message_variant_id",
-    "channel": "recommended_channel",
-    "email": "email",
-    "linkedin_url": "linkedin_url",
-    "first_name": "first_name",
-    "last_name": "last_name",
-    "full_name": "primary_contact_name",
-    "company_name": "firm_name",
-    "company_domain": None,
-    "job_title": None,
-    "subject": "message_subject",
-    "opening": "message_opening",
-}
-
-
-def _record_touches(conn: psycopg.Connection, rows: list[dict], actor: str) -> int:
-    # The score and variant the partner had when it left: what the outcomes measure.
-    cursor = conn.execute(
-        """
-        insert into partners.partner_touches (fractional_cfo_id, channel, actor, note, event,
-            message_variant_id, score_at_touch, next_action_at_touch, tool)
-        select partner, channel::partners.partner_channel_enum, %s,
-            'exported from the ready queue', 'sent', variant, score, next_action, 'export'
-        from unnest(%s::uuid[], %s::text[], %s::text[], %s::numeric[], %s::text[])
-            as exported (partner, channel, variant, score, next_action)
-        """,
-        (
-            actor,
-            [row["fractional_cfo_id"] for row in rows],
-            [str(row["recommended_channel"]) for row in rows],
-            [row["message_variant_id"] for row in rows],
-            [row["leverage_score"] for row in rows],
-            [str(row["recommended_next_action"]) for row in rows],
-        ),
-    )
-    return cursor.rowcount
-
+    "key": "fractional_cfo_id", "bit_id": "partner_bit_id", "score": "leverage_score",
+    "variant": "message_variant_id", "channel": "recommended_channel", "email": "email",
+    "linkedin_url": "linkedin_url", "first_name": "first_name", "last_name": "last_name",
+    "full_name": "primary_contact_name", "company_name": "firm_name",
+    "subject": "message_subject", "opening": "message_opening",
+    "next_action": "recommended_next_action",
+}  # fmt: skip
 
 READY_QUEUE = QueueSpec(
     lane="lane_b",
@@ -65,5 +31,7 @@ READY_QUEUE = QueueSpec(
     columns=COLUMNS,
     order_by="leverage_score desc, firm_name, fractional_cfo_id",
     lead_fields=LEAD_FIELDS,
-    record_touches=_record_touches,
+    # The next action the partner left with is what the outcomes compare.
+    touches=TOUCHES,
+    at_touch_field="next_action",
 )

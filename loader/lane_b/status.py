@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from loader.status import Section, StatusSpec
-
-_ACTIVITY = """
-    select event,
-           count(*) filter (where touched_at > now() - interval '7 days'),
-           count(*) filter (where touched_at > now() - interval '30 days')
-    from partners.partner_touches group by event order by event
-"""
+from loader.lane_specs import Section, StatusSpec, activity_section, performance_section
 
 STATUS = StatusSpec(
     lane="lane_b",
@@ -35,20 +28,11 @@ STATUS = StatusSpec(
             " group by 1 order by 2 desc",
             ("lifecycle status", "partners"),
         ),
-        Section(
-            "outreach activity",
-            "partners.partner_touches",
-            _ACTIVITY,
-            ("event", "last 7 days", "last 30 days"),
-        ),
-        Section(
+        activity_section("partners.partner_touches"),
+        performance_section(
             "does it work (sent touches -> meetings, 95% interval)",
             "bit.v_partner_performance",
-            "select dimension, bucket, touches, replies, meetings, meeting_rate,"
-            " meeting_rate_low, meeting_rate_high from bit.v_partner_performance"
-            " where dimension in ('overall', 'next_action', 'channel')"
-            " order by dimension <> 'overall', dimension, meeting_rate desc",
-            ("dimension", "bucket", "touches", "replies", "meetings", "rate", "low", "high"),
+            ("next_action", "channel"),
         ),
     ),
 )

@@ -1,4 +1,7 @@
-"""Lane B kill switch: pause outreach to a partner, or resume it."""
+"""Lane B kill switch: pause outreach to a partner, or resume it.
+
+The mechanics are shared (loader/kill_switch.py); this says how a partner is named.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,12 @@ import uuid
 
 import psycopg
 
-from loader.audit import AuditContext
 from loader.errors import UsageError
+from loader.lane_specs import SwitchSpec
+
+PAUSES = SwitchSpec(
+    table="partners.partner_pauses", actions=("pause", "resume"), key_columns=("fractional_cfo_id",)
+)
 
 
 def find_partner(conn: psycopg.Connection, partner: str) -> tuple[str, str]:
@@ -43,17 +50,13 @@ def record_pause(
     conn: psycopg.Connection, partner: str, action: str, reason: str, actor: str | None = None
 ) -> tuple[int, str, str]:
     """Append a pause/resume entry; returns (entry_id, partner id, firm name)."""
-    if action not in ("pause", "resume"):
-        raise UsageError(f"action must be pause or resume, not {action!r}.")
-    if not reason.strip():
-        raise UsageError("--reason is required: say why, for whoever reads the queue next.")
-    context = AuditContext.of(actor)
-    with conn.transaction():
-        context.apply(conn)
-        partner_id, firm = find_partner(conn, partner)
-        (entry_id,) = conn.execute(
-            "insert into partners.partner_pauses (fractional_cfo_id, action, reason, actor)"
-            " values (%s, %s, %s, %s) returning entry_id",
-            (partner_id, action, reason.strip(), context.actor),
-        ).fetchone()
-    return entry_id, partner_id, firm
+    found: dict[str, str] = {}
+
+    def find(conn: psycopg.Connection) -> tuple[tuple[str], str]:
+        found["id"], firm = find_partner(conn, partner)
+        return (found["id"],), firm
+
+    from loader.kill_switch import record_switch_entry
+
+    entry_id, firm = record_switch_entry(conn, PAUSES, find, action, reason, actor)
+    return entry_id, found["id"], firm

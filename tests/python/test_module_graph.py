@@ -1,8 +1,12 @@
-"""Lane A loader code never imports Lane B code, and the other way round."""
+"""The loader's module graph stays simple: Lane A code never imports Lane B code
+(and the other way round), shared mechanics never reach into a lane, no module
+imports itself back through another, and `loader --help` loads no heavy library."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 LOADER = Path(__file__).resolve().parents[2] / "loader"
@@ -48,7 +52,7 @@ def test_shared_modules_do_not_reach_into_a_lane() -> None:
     # only the entry points (cli, demo) wire the lanes up.
     offenders = []
     for path in sorted(LOADER.glob("*.py")):
-        if path.stem in {"cli", "demo"}:
+        if path.stem in {"cli", "demo"}:  # the entry points
             continue
         for module in imported_modules(path, "loader"):
             if module.startswith(("loader.lane_a", "loader.lane_b")):
@@ -73,3 +77,68 @@ def test_the_check_catches_each_import_form(tmp_path: Path) -> None:
         "loader/lane_a/relative.py imports loader.lane_b.columns",
         "loader/lane_a/relative.py imports loader.lane_b.columns.PARTNER_COLUMNS",
     ]
+
+
+def loader_imports(root: Path = LOADER) -> dict[str, set[str]]:
+    """module -> the loader modules it imports (anywhere in the file, lazily or not)."""
+    modules = {}
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = name if path.stem == "__init__" else name.rpartition(".")[0]
+        modules[name] = imported_modules(path, package)
+    return {
+        name: {m for m in imported if m in modules and m != name}
+        for name, imported in modules.items()
+    }
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every cycle, as the path that closes it (depth-first, each found once)."""
+    cycles, done = [], set()
+
+    def visit(node: str, path: list[str]) -> None:
+        for following in sorted(graph[node]):
+            if following in path:
+                cycles.append([*path[path.index(following) :], following])
+            elif following not in done:
+                visit(following, [*path, following])
+        done.add(node)
+
+    for start in sorted(graph):
+        if start not in done:
+            visit(start, [start])
+    return cycles
+
+
+def test_no_module_imports_itself_back() -> None:
+    assert import_cycles(loader_imports()) == []
+
+
+def test_the_cycle_check_finds_a_cycle_through_a_lazy_import(tmp_path: Path) -> None:
+    package = tmp_path / "loader"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "workbook.py").write_text("from loader.sheet_reader import read_sheet\n")
+    (package / "sheet_reader.py").write_text(
+        "def read_sheet():\n    from loader.workbook import normalize_header\n"
+    )
+    assert import_cycles(loader_imports(package)) == [
+        ["loader.sheet_reader", "loader.workbook", "loader.sheet_reader"]
+    ]
+
+
+def test_loader_help_loads_no_heavy_library() -> None:
+    # dlt's rule: `--help` must answer at once, so the CLI imports the libraries that
+    # read files and talk to the database inside the commands that use them.
+    probe = (
+        "import sys; from loader.cli import cli; "
+        "from click.testing import CliRunner; "
+        "assert CliRunner().invoke(cli, ['--help']).exit_code == 0; "
+        "assert CliRunner().invoke(cli, ['ingest', 'lane-a', '--help']).exit_code == 0; "
+        "print(sorted(m for m in ('polars', 'psycopg', 'rich', 'dbt', 'fastexcel') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

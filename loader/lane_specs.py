@@ -1,0 +1,124 @@
+"""What a lane states about itself, as plain data: the specs the shared mechanics
+take. Each lane declares its own (loader/lane_x/touches.py, switch.py, export.py,
+status.py); the mechanics that use them live once (loader/touches.py,
+loader/kill_switch.py, loader/queue_export.py, loader/status.py).
+
+Nothing here touches a database or a file, so the CLI can read every lane's specs
+without loading polars or psycopg.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from loader.column import Column
+from loader.outreach_tools import CHANNELS, EVENTS
+
+# After the lane's own key columns, in every lane's touches template.
+ACTIVITY_COLUMNS = [
+    Column("channel", "enum", "email or linkedin.", "email", required=True, allowed=CHANNELS),
+    Column("touched_at", "timestamp",
+           "When it happened: a date (noon UTC) or a date-time (UTC unless it says otherwise).",
+           "2026-11-23 09:30", required=True, past_only=True),
+    Column("event", "enum",
+           "sent (default), replied, bounced or unsubscribed. Only sent counts as a touch; "
+           "unsubscribed stops outreach at once.", "sent", allowed=EVENTS, default="sent"),
+    Column("message_variant_id", "text", "The message variant sent, when known.", ""),
+    Column("note", "text", "Anything worth keeping.", ""),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TouchSpec:
+    """One lane's touches: where they go, how a row names its subject, what words to use."""
+
+    lane: str  # the ingest lock and ledger's lane
+    table: str  # e.g. sales.reactivation_touches
+    subject_column: str  # the table's key to the meeting or partner
+    subject_type: str  # its SQL type (text, uuid)
+    channel_type: str  # the table's channel enum
+    at_touch_column: str  # what else an export keeps at the touch (tier, next action)
+    # The file's columns that may name the subject, (name, SQL type), in the order
+    # they are tried; the template's columns follow (see `columns`).
+    references: Sequence[tuple[str, str]]
+    columns: Sequence[Column]  # the touches template: references, then the activity columns
+    tool_fields: Mapping[str, str]  # activity field (key, bit_id, email, …) -> our column
+    # UPDATE of the staged rows: sets `subject` from the references (first that names a
+    # stored meeting or partner). `{stage}` is the staging table.
+    resolve_sql: str
+    which_message: str  # the row names no subject at all
+    unknown_message: Callable[[str], str]  # a reference column that names nothing stored
+    # A CTE body reading `inserted` (subject_column, event, touched_at) that stops
+    # outreach to whoever unsubscribed; `%(tool)s` is the tool's name.
+    opt_out_sql: str
+    opt_out_detail: str  # the report's key for how many were stopped
+    opt_out_note: str  # "{n} unsubscribed … stopped", for the report
+
+
+@dataclass(frozen=True)
+class SwitchSpec:
+    table: str  # the append-only entries, e.g. sales.reactivation_kill_switch
+    actions: tuple[str, str]  # (stop, allow again), e.g. ("exclude", "include")
+    key_columns: Sequence[str]  # what an entry is keyed by, as `find` returns it
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    lane: str  # the dbt selector that builds the view
+    view: str
+    intent: str  # the table the view reads; its computed_at is the last build
+    columns: Sequence[str]  # the generic export's columns, in order
+    order_by: str
+    # Lead field (email, first_name, key, score, ...) -> the view's column; a field the
+    # lane has not is left out. See loader/outreach_tools.py for the fields tools read.
+    lead_fields: Mapping[str, str]
+    # Where --mark-touched records the exported rows, and which lead field it keeps
+    # beside the score and variant (the touches table's `at_touch_column`).
+    touches: TouchSpec
+    at_touch_field: str
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    needs: str  # the relation the query reads; missing -> "not built yet"
+    query: str
+    columns: tuple[str, ...]
+
+
+def activity_section(touches: str) -> Section:
+    """What went out and came back in the last 7 and 30 days, from a touches table."""
+    return Section(
+        "outreach activity",
+        touches,
+        f"""
+        select event,
+               count(*) filter (where touched_at > now() - interval '7 days'),
+               count(*) filter (where touched_at > now() - interval '30 days')
+        from {touches} group by event order by event
+        """,
+        ("event", "last 7 days", "last 30 days"),
+    )
+
+
+def performance_section(title: str, view: str, dimensions: tuple[str, ...]) -> Section:
+    """The performance view's top lines: overall, then the given dimensions."""
+    return Section(
+        title,
+        view,
+        "select dimension, bucket, touches, replies, meetings, meeting_rate,"
+        f" meeting_rate_low, meeting_rate_high from {view}"
+        f" where dimension in ('overall', {', '.join(repr(d) for d in dimensions)})"
+        " order by dimension <> 'overall', dimension, meeting_rate desc",
+        ("dimension", "bucket", "touches", "replies", "meetings", "rate", "low", "high"),
+    )
+
+
+@dataclass(frozen=True)
+class StatusSpec:
+    lane: str  # as in the ledger and the dbt selector
+    title: str
+    loaded: tuple[tuple[str, str], ...]  # (label, table) counted
+    intent: str  # its max(computed_at) is the last build
+    sections: tuple[Section, ...]

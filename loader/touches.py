@@ -1,0 +1,226 @@
+"""Outreach events (touches) for either lane: a tool's activity file, one typed by a
+person, and the rows an export marks touched.
+
+The mechanics live here once; each lane states only its tables, keys and words in
+a `TouchSpec` (loader/lane_a/touches.py, loader/lane_b/touches.py). An event's
+natural key is (subject, channel, event, touched_at), the subject being the lane's
+meeting (Lane A) or partner (Lane B): importing the same file again inserts
+nothing. An `unsubscribed` event stops outreach to whoever it names in the same
+transaction (the lane's `opt_out_sql`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import polars as pl
+import psycopg
+
+from loader.activity_import import TypedTouch, activity_source, check_tool
+from loader.audit import AuditContext
+from loader.cells import Parsed, add_row_error
+from loader.ingest_run import (
+    IngestOptions,
+    IngestReport,
+    IngestSpec,
+    Plan,
+    Prepared,
+    RowError,
+    Written,
+    run_ingest,
+)
+from loader.lane_specs import TouchSpec
+from loader.workbook import ROW
+
+
+def ingest_touches(
+    conn: psycopg.Connection,
+    spec: TouchSpec,
+    path: Path,
+    options: IngestOptions,
+    tool: str = "generic",
+) -> IngestReport:
+    """Load outreach activity (`loader ingest lane-x touches FILE [--tool T]`)."""
+    return run_ingest(conn, touches_ingest_spec(spec, tool), path, options)
+
+
+def _stage_table(spec: TouchSpec) -> str:
+    return f"stage_{spec.table.split('.')[-1]}"
+
+
+def touches_ingest_spec(spec: TouchSpec, tool: str = "generic") -> IngestSpec:
+    tool = check_tool(tool)
+    stage = _stage_table(spec)
+    references = [name for name, _ in spec.references]
+    return IngestSpec(
+        lane=spec.lane,
+        target=spec.table,
+        columns=spec.columns,
+        stage_table=stage,
+        stage_columns=[
+            *spec.references,
+            ("channel", "text not null"),
+            ("touched_at", "timestamptz not null"),
+            ("event", "text not null"),
+            ("message_variant_id", "text"),
+            ("note", "text"),
+            ("subject", spec.subject_type),
+        ],
+        check_rows=lambda parsed: _check_rows(spec, parsed),
+        prepare=lambda rows: _drop_repeats(references, rows),
+        compare=lambda conn, rows: _compare(spec, conn, rows),
+        write=lambda conn, plan: _written(spec, *write_touches(conn, spec, stage, tool)),
+        source=activity_source(tool, spec.tool_fields, [c.name for c in spec.columns]),
+    )
+
+
+def _written(spec: TouchSpec, inserted: int, stopped: int) -> Written:
+    notes = [spec.opt_out_note.format(n=stopped)] if stopped else []
+    return Written(inserted, details={spec.opt_out_detail: stopped}, notes=notes)
+
+
+def _check_rows(spec: TouchSpec, parsed: Parsed) -> None:
+    first = spec.references[0][0]
+    add_row_error(
+        parsed,
+        first,
+        pl.all_horizontal(
+            pl.col(name).is_null() & pl.col(f"err:{name}").is_null() for name, _ in spec.references
+        ),
+        spec.which_message,
+    )
+
+
+def _drop_repeats(references: list[str], rows: pl.DataFrame) -> Prepared:
+    """The same event twice in one file (same subject, channel, event and time) is one event."""
+    kept = rows.unique(
+        subset=[*references, "channel", "event", "touched_at"], keep="first", maintain_order=True
+    )
+    return Prepared(kept, duplicates=rows.height - kept.height)
+
+
+def _compare(spec: TouchSpec, conn: psycopg.Connection, rows: pl.DataFrame) -> Plan:
+    stage = _stage_table(spec)
+    conn.execute(spec.resolve_sql.format(stage=stage))
+    names = [name for name, _ in spec.references]
+    unresolved = conn.execute(
+        f"select {ROW}, {', '.join(f'{n}::text' for n in names)} from {stage}"
+        f" where subject is null order by {ROW}"
+    ).fetchall()
+    errors = [_unknown(spec, names, record) for record in unresolved]
+    if errors:
+        conn.execute(f"delete from {stage} where subject is null")
+    (stored,) = conn.execute(
+        f"""
+        select count(*) from {stage} as s
+        where exists (select 1 from {spec.table} as t
+                      where (t.{spec.subject_column}, t.channel::text, t.event, t.touched_at)
+                          = (s.subject, s.channel, s.event, s.touched_at))
+           or exists (select 1 from {stage} as earlier
+                      where (earlier.subject, earlier.channel, earlier.event,
+                             earlier.touched_at)
+                          = (s.subject, s.channel, s.event, s.touched_at)
+                        and earlier.{ROW} < s.{ROW})
+        """
+    ).fetchone()
+    return Plan(inserted=rows.height - len(errors) - stored, duplicates=stored, errors=errors)
+
+
+def _unknown(spec: TouchSpec, names: list[str], record: tuple) -> RowError:
+    row, *values = record
+    column, value = next((c, v) for c, v in zip(names, values, strict=True) if v)
+    return RowError(row, column, value, spec.unknown_message(column))
+
+
+def write_touches(
+    conn: psycopg.Connection, spec: TouchSpec, stage: str, tool: str
+) -> tuple[int, int]:
+    """Insert the staged events (column `subject`) that are new, and stop whoever unsubscribed.
+
+    Returns (events inserted, opt-outs recorded).
+    """
+    key = spec.subject_column
+    inserted, stopped = conn.execute(
+        f"""
+        with new_events as (
+            select distinct on (s.subject, s.channel, s.event, s.touched_at)
+                s.subject, s.channel, s.touched_at, s.event, s.message_variant_id,
+                s.note, s.{ROW}
+            from {stage} as s
+            where not exists (
+                select 1 from {spec.table} as t
+                where (t.{key}, t.channel::text, t.event, t.touched_at)
+                    = (s.subject, s.channel, s.event, s.touched_at))
+            order by s.subject, s.channel, s.event, s.touched_at, s.{ROW}
+        ),
+
+        inserted as (
+            insert into {spec.table} ({key}, channel, touched_at, actor, note, event,
+                message_variant_id, tool)
+            select subject, channel::{spec.channel_type}, touched_at,
+                   current_setting('lanes.actor'), note, event, message_variant_id, %(tool)s
+            from new_events
+            order by {ROW}
+            returning {key}, event, touched_at
+        ),
+
+        opted_out as ({spec.opt_out_sql})
+
+        select (select count(*) from inserted), (select count(*) from opted_out)
+        """,
+        {"tool": tool},
+    ).fetchone()
+    return inserted, stopped
+
+
+def record_touch(
+    conn: psycopg.Connection,
+    spec: TouchSpec,
+    find_subject: Callable[[psycopg.Connection], tuple[str, str]],
+    channel: str,
+    at: str | None = None,
+    event: str = "sent",
+    actor: str | None = None,
+    note: str | None = None,
+) -> tuple[bool, str]:
+    """One touch typed by a person (`loader touch lane-x …`): (added?, who it was for).
+
+    `find_subject` returns the stored subject's key and how to name it to the user,
+    or raises a UsageError saying what is wrong. False: that event was stored already.
+    """
+    touch = TypedTouch.of(channel, at, event, note)
+    context = AuditContext.of(actor)
+    with conn.transaction():
+        context.apply(conn)
+        subject, label = find_subject(conn)
+        stage = touch.stage(conn, "subject", spec.subject_type, subject)
+        inserted, _ = write_touches(conn, spec, stage, "person")
+    return inserted == 1, label
+
+
+def record_exported_touches(
+    conn: psycopg.Connection, spec: TouchSpec, exported: Sequence[Mapping], actor: str
+) -> int:
+    """Each exported row as a `sent` touch, with the score, variant and `at_touch` value
+    it left with (what the outcomes measure). `exported` rows have subject, channel,
+    variant, score and at_touch."""
+    cursor = conn.execute(
+        f"""
+        insert into {spec.table} ({spec.subject_column}, channel, actor, note, event,
+            message_variant_id, score_at_touch, {spec.at_touch_column}, tool)
+        select subject, channel::{spec.channel_type}, %s, 'exported from the ready queue',
+               'sent', variant, score, at_touch, 'export'
+        from unnest(%s::{spec.subject_type}[], %s::text[], %s::text[], %s::numeric[], %s::text[])
+            as exported (subject, channel, variant, score, at_touch)
+        """,
+        (
+            actor,
+            [row["subject"] for row in exported],
+            [row["channel"] for row in exported],
+            [row["variant"] for row in exported],
+            [row["score"] for row in exported],
+            [row["at_touch"] for row in exported],
+        ),
+    )
+    return cursor.rowcount
