@@ -1,4 +1,7 @@
 {#-
+    Based on dbt-postgres' `postgres__get_columns_in_relation` (upstream sha256 b195300f13ddbe7c, checked by
+    tests/python/test_dbt_overrides.py: when an upgrade changes it, diff the two).
+
     dbt-postgres's version, except that enum and array columns report their real
     type ("bit".eligibility_status_enum, text[]) instead of information_schema's
     USER-DEFINED / ARRAY. dbt unit tests cast every fixture and expected value to

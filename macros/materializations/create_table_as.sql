@@ -1,4 +1,7 @@
 {#-
+    Based on dbt-postgres' `postgres__create_table_as` (upstream sha256 491b962a2a340ed3, checked by
+    tests/python/test_dbt_overrides.py: when an upgrade changes it, diff the two).
+
     dbt-postgres's create_table_as, except for a contracted table: dbt creates
     it with every constraint and then fills it with INSERT ... SELECT. Here it
     is filled by CREATE TABLE AS (whose select may run in parallel; an INSERT's

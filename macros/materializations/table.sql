@@ -1,4 +1,7 @@
 {#-
+    Based on dbt-adapters' `materialization table, default` (upstream sha256 a0085b4f4763e5b6, checked by
+    tests/python/test_dbt_overrides.py: when an upgrade changes it, diff the two).
+
     dbt's table materialization, plus one step: the views that read the old
     table are pointed at the new one inside the swap's transaction. dbt's own
     version drops the old table with cascade after the swap, which drops the

@@ -1,4 +1,7 @@
 {#-
+    Based on dbt-adapters' `materialization view, default` (upstream sha256 a68e1c6ed94acfe9, checked by
+    tests/python/test_dbt_overrides.py: when an upgrade changes it, diff the two).
+
     Views are replaced in place (`create or replace view`), not swapped: a BI
     tool reading a ready view during `dbt build` never finds it missing or
     without its grant, and the views built on top of it are left alone. dbt's

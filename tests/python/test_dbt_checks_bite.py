@@ -10,7 +10,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from dbt_project_runner import PROJECT_ROOT, copy_project, run_bouncer, run_dbt_captured
+from dbt_project_runner import (
+    DBT_SCORE_FLOOR,
+    PROJECT_ROOT,
+    copy_project,
+    run_bouncer,
+    run_dbt_captured,
+    run_dbt_score,
+)
 from sheets import write_xlsx
 
 from loader.ingest_run import IngestOptions
@@ -196,8 +203,23 @@ def test_reason_code_check_catches_an_undocumented_code(migrated_db: str, tmp_pa
 
 
 def test_conventions_pass_on_the_real_project(tmp_path: Path) -> None:
-    run = run_bouncer(copy_project(tmp_path / "project"))
+    project = copy_project(tmp_path / "project")
+    run = run_bouncer(project)
     assert run.code == 0, run.output
+    code, score, output = run_dbt_score(project)
+    assert code == 0 and score >= DBT_SCORE_FLOOR, output
+
+
+def test_dbt_score_notices_a_model_without_an_owner(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    settings = project / "dbt_project.yml"
+    text = settings.read_text()
+    unowned = text.replace("      owner: revenue-operations\n", "      team: revenue-operations\n")
+    assert unowned != text
+    settings.write_text(unowned)
+    assert run_bouncer(project).code == 0
+    _, score, output = run_dbt_score(project)
+    assert "Model lacks an owner" in output and score < 9.8
 
 
 def test_conventions_catch_an_undocumented_hard_coded_model(tmp_path: Path) -> None:
