@@ -41,10 +41,16 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not os.environ.get("LANES_TEST_SERVER"):
         return
-    skip = pytest.mark.skip(reason="runs only on the embedded server")
+    # The run against a real server is for what a server can change: a test that
+    # needs no database of the suite's (unit tests, files refused before any
+    # connection, the project's own conventions) ran already on the embedded run.
+    embedded = pytest.mark.skip(reason="runs only on the embedded server")
+    no_database = pytest.mark.skip(reason="needs no database: runs once, in the embedded run")
     for item in items:
         if "embedded_only" in item.keywords:
-            item.add_marker(skip)
+            item.add_marker(embedded)
+        elif "admin_conninfo" not in getattr(item, "fixturenames", ()):
+            item.add_marker(no_database)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -79,7 +80,11 @@ class DbtRun:
 
 
 def copy_project(destination: Path) -> Path:
-    """A throwaway copy of the dbt project to inject violations into."""
+    """A throwaway copy of the dbt project to inject violations into.
+
+    It starts from the worker's last parse (dbt re-parses only the files a test then
+    changes): a full parse costs ~2 s more per dbt run.
+    """
     for part in PROJECT_PARTS:
         source = PROJECT_ROOT / part
         if source.is_dir():
@@ -87,6 +92,10 @@ def copy_project(destination: Path) -> Path:
         else:
             (destination / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, destination / part)
+    parsed = Path(os.environ.get("DBT_TARGET_PATH", "/nonexistent")) / "partial_parse.msgpack"
+    if parsed.is_file():
+        (destination / "target").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(parsed, destination / "target" / parsed.name)
     return destination
 
 
