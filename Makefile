@@ -30,21 +30,21 @@ lint: install
 	$(BIN)/ruff format --check loader tests/python bench
 
 sqlfluff: install
-	$(BIN)/loader exec sqlfluff lint models macros tests/dbt
+	$(BIN)/loader exec sqlfluff lint --processes 0 models macros tests/dbt
 
 # The whole suite on a throwaway embedded PostgreSQL (one per worker).
 pytest: install
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadfile
 
 # Everything but the tests that run dbt or kill processes (markers `dbt`, `slow`).
 pytest-fast: install
-	$(BIN)/pytest -n auto -m "not dbt and not slow"
+	$(BIN)/pytest -n auto --dist loadfile -m "not dbt and not slow"
 
 # The database tests again on the machine's PostgreSQL service, when one answers.
 pytest-server: install
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(LANES_SERVER_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== database tests again, against the server at LANES_SERVER_URL =="; \
-		LANES_TEST_SERVER='$(LANES_SERVER_URL)' $(BIN)/pytest -n auto -m "not embedded_only"; \
+		LANES_TEST_SERVER='$(LANES_SERVER_URL)' $(BIN)/pytest -n auto --dist loadfile -m "not embedded_only"; \
 	else \
 		echo "== no PostgreSQL answers at $(LANES_SERVER_URL): server compatibility run skipped =="; \
 	fi

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loader.database import Target
-from loader.dbt_runner import run_dbt, tool_env
+from loader.dbt_runner import dbt_env
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROJECT_PARTS = [
@@ -59,8 +59,8 @@ def dbt_build(database_url: str, select: str, with_tests: bool = True) -> None:
     args = ["build", "--quiet", "--select", select]
     if not with_tests:
         args += ["--exclude-resource-type", "test", "unit_test"]
-    code = run_dbt(Target(database_url, "DATABASE_URL"), args)
-    assert code == 0, f"dbt build --select {select} failed (exit {code}); see the output above"
+    run = invoke_dbt(database_url, PROJECT_ROOT, args)
+    assert run.code == 0, f"dbt build --select {select} failed (exit {run.code}):\n{run.output}"
 
 
 @dataclass
@@ -100,18 +100,48 @@ def copy_project(destination: Path) -> Path:
 
 
 def run_dbt_captured(database_url: str, project: Path, args: list[str]) -> DbtRun:
-    env = tool_env(Target(database_url, "DATABASE_URL"))
-    env.update(
-        DBT_PROJECT_DIR=str(project),
-        DBT_PROFILES_DIR=str(project),
-        DBT_TARGET_PATH=str(project / "target"),
-        DBT_LOG_PATH=str(project / "logs"),
+    """dbt ARGS on a copy of the project, with its own target folder."""
+    return invoke_dbt(
+        database_url,
+        project,
+        args,
+        {"DBT_TARGET_PATH": str(project / "target"), "DBT_LOG_PATH": str(project / "logs")},
     )
-    dbt = Path(sys.executable).parent / "dbt"  # the project venv's dbt
-    done = subprocess.run(
-        [str(dbt), *args], env=env, cwd=project, capture_output=True, text=True, check=False
-    )
-    return DbtRun(done.returncode, done.stdout + done.stderr)
+
+
+def invoke_dbt(
+    database_url: str, project: Path, args: list[str], extra_env: dict[str, str] | None = None
+) -> DbtRun:
+    """dbt ARGS in this process (dbt's programmatic runner), as `loader dbt` runs it.
+
+    Starting dbt in a process of its own costs ~2.5 s of imports per run, more than
+    building a lane of test data; the tests run it here instead. The environment is
+    the one `loader dbt` gives dbt (loader/dbt_runner.py), set for the run only, and
+    the output is dbt's console lines. `loader dbt` itself (a subprocess) has tests of
+    its own (test_least_privilege, test_db_commands, test_first_hour).
+    """
+    from dbt.cli.main import dbtRunner
+
+    env = dbt_env(Target(database_url, "DATABASE_URL"))
+    env.update(DBT_PROJECT_DIR=str(project), DBT_PROFILES_DIR=str(project), **(extra_env or {}))
+    lines: list[str] = []
+
+    def keep(event) -> None:
+        if event.info.level != "debug" and event.info.msg:
+            lines.append(str(event.info.msg))
+
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        result = dbtRunner(callbacks=[keep]).invoke(list(args))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    code = 0 if result.success else (2 if result.exception is not None else 1)
+    if result.exception is not None:
+        lines.append(f"{type(result.exception).__name__}: {result.exception}")
+    return DbtRun(code, "\n".join(lines))
 
 
 def run_bouncer(project: Path) -> DbtRun:
