@@ -13,19 +13,7 @@ from pathlib import Path
 
 import click
 
-from loader.cli_shared import (
-    ENTRY_OPTIONS,
-    DefaultCommandGroup,
-    export_command,
-    ingest_options,
-    run_ingest_command,
-    status_command,
-    template_command,
-    touch_command,
-    touches_ingest_command,
-    with_options,
-    work_connection,
-)
+from loader import cli_shared as shared
 from loader.errors import UsageError
 from loader.lane_a.columns import IDENTIFICATION, MEETING_COLUMNS, SOURCES
 from loader.lane_a.export import READY_QUEUE
@@ -37,22 +25,22 @@ LANE = "lane-a"
 
 def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
     """Add Lane A's commands to the shared verbs, and its own kill-switch verbs."""
-    ingest_group = DefaultCommandGroup(
+    ingest_group = shared.DefaultCommandGroup(
         LANE,
         default_command="meetings",
         help="Past sales meetings (`loader ingest lane-a FILE`), and outreach activity "
         "(`loader ingest lane-a touches FILE`).",
     )
     ingest_group.add_command(ingest_meetings)
-    ingest_group.add_command(touches_ingest_command(TOUCHES))
-    template_group = DefaultCommandGroup(
+    ingest_group.add_command(shared.touches_ingest_command(TOUCHES))
+    template_group = shared.DefaultCommandGroup(
         LANE,
         default_command="meetings",
         help="Templates for past meetings (`loader template lane-a FILE`) and outreach "
         "activity (`loader template lane-a touches FILE`).",
     )
     template_group.add_command(
-        template_command(
+        shared.template_command(
             "meetings",
             "Template for past meetings (loader ingest lane-a).",
             MEETING_COLUMNS,
@@ -61,7 +49,7 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         )
     )
     template_group.add_command(
-        template_command(
+        shared.template_command(
             "touches",
             "Template for outreach activity (loader ingest lane-a touches).",
             TOUCH_COLUMNS,
@@ -71,11 +59,13 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
     verbs["ingest"].add_command(ingest_group)
     verbs["template"].add_command(template_group)
     verbs["export"].add_command(
-        export_command("bit.v_reactivation_ready -> OUT (.xlsx or .csv), best first.", READY_QUEUE),
+        shared.export_command(
+            "bit.v_reactivation_ready -> OUT (.xlsx or .csv), best first.", READY_QUEUE
+        ),
         LANE,
     )
     verbs["touch"].add_command(
-        touch_command(
+        shared.touch_command(
             "appointment_uid",
             "Record one touch typed by a person (e.g. a call or a message sent by hand).",
             TOUCHES,
@@ -84,7 +74,9 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         LANE,
     )
     verbs["status"].add_command(
-        status_command("One screen on Lane A: loads, build, queue, activity, what works.", STATUS),
+        shared.status_command(
+            "One screen on Lane A: loads, build, queue, activity, what works.", STATUS
+        ),
         LANE,
     )
     cli.add_command(exclude_group)
@@ -92,7 +84,7 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
 
 
 @click.command("meetings")
-@ingest_options
+@shared.ingest_options
 @click.option(
     "--source",
     type=click.Choice(list(SOURCES), case_sensitive=False),
@@ -102,8 +94,8 @@ def ingest_meetings(file: Path, as_json: bool, source: str | None, **options) ->
     """Past sales meetings -> sales.appointment_history (write-once)."""
     from loader.lane_a.ingest import ingest
 
-    run_ingest_command(
-        lambda conn, path, ingest_options: ingest(conn, path, ingest_options, source),
+    shared.run_ingest_command(
+        lambda conn, path, settings: ingest(conn, path, settings, source),
         file,
         as_json,
         **options,
@@ -116,7 +108,7 @@ def _scope_options(command):
         click.option("--person", metavar="UUID", help="Every meeting with this person."),
         click.option("--company", metavar="UUID", help="Every meeting with this company."),
     ]
-    return with_options(command, [*scopes, *ENTRY_OPTIONS])
+    return shared.with_options(command, [*scopes, *shared.ENTRY_OPTIONS])
 
 
 def _record(
@@ -129,7 +121,7 @@ def _record(
     if len(given) != 1:
         raise UsageError("give exactly one of --appointment, --person or --company.")
     scope, key = given[0]
-    with work_connection() as conn:
+    with shared.work_connection() as conn:
         entry, stored_key = record_entry(
             conn, scope, key, action, reason, actor, until, allow_unknown
         )

@@ -13,17 +13,7 @@ from pathlib import Path
 
 import click
 
-from loader.cli_shared import (
-    entry_options,
-    export_command,
-    ingest_options,
-    run_ingest_command,
-    status_command,
-    template_command,
-    touch_command,
-    touches_ingest_command,
-    work_connection,
-)
+from loader import cli_shared as shared
 from loader.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
 from loader.lane_b.export import READY_QUEUE
 from loader.lane_b.status import STATUS
@@ -37,7 +27,7 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
     ingest_group = click.Group(
         LANE, help="Fractional CFO partners: the partner master, then partner meetings."
     )
-    for command in (ingest_partners, ingest_appointments, touches_ingest_command(TOUCHES)):
+    for command in (ingest_partners, ingest_appointments, shared.touches_ingest_command(TOUCHES)):
         ingest_group.add_command(command)
     template_group = click.Group(
         LANE, help="Templates for the partner master and partner meetings."
@@ -48,17 +38,17 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         ("touches", TOUCH_COLUMNS, "Lane B: outreach activity (what was sent, what came back)"),
     ):
         help_text = f"Template for {title.split(': ')[1]} (loader ingest lane-b {name})."
-        template_group.add_command(template_command(name, help_text, columns, title))
+        template_group.add_command(shared.template_command(name, help_text, columns, title))
     verbs["ingest"].add_command(ingest_group)
     verbs["template"].add_command(template_group)
     verbs["export"].add_command(
-        export_command(
+        shared.export_command(
             "bit.v_partner_outreach_ready -> OUT (.xlsx or .csv), best first.", READY_QUEUE
         ),
         LANE,
     )
     verbs["touch"].add_command(
-        touch_command(
+        shared.touch_command(
             "partner",
             "Record one touch to a partner (fractional_cfo_id or email) typed by a person.",
             TOUCHES,
@@ -67,7 +57,9 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         LANE,
     )
     verbs["status"].add_command(
-        status_command("One screen on Lane B: loads, build, queue, activity, what works.", STATUS),
+        shared.status_command(
+            "One screen on Lane B: loads, build, queue, activity, what works.", STATUS
+        ),
         LANE,
     )
     cli.add_command(pause_group)
@@ -75,27 +67,27 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
 
 
 @click.command("partners")
-@ingest_options
+@shared.ingest_options
 def ingest_partners(file: Path, as_json: bool, **options) -> None:
     """Partners -> partners.fractional_cfo_master (matched partners are updated)."""
     from loader.lane_b import ingest
 
-    run_ingest_command(ingest.ingest_partners, file, as_json, **options)
+    shared.run_ingest_command(ingest.ingest_partners, file, as_json, **options)
 
 
 @click.command("appointments")
-@ingest_options
+@shared.ingest_options
 def ingest_appointments(file: Path, as_json: bool, **options) -> None:
     """Partner meetings -> partners.partner_appointments (write-once)."""
     from loader.lane_b import ingest
 
-    run_ingest_command(ingest.ingest_meetings, file, as_json, **options)
+    shared.run_ingest_command(ingest.ingest_meetings, file, as_json, **options)
 
 
 def _record(action: str, partner: str, reason: str, actor: str | None) -> None:
     from loader.lane_b.switch import record_pause
 
-    with work_connection() as conn:
+    with shared.work_connection() as conn:
         entry, partner_id, firm = record_pause(conn, partner, action, reason, actor)
     click.echo(f"{action}d {firm} ({partner_id}), entry {entry}; the ready view follows now")
 
@@ -107,7 +99,7 @@ def pause_group() -> None:
 
 @pause_group.command(LANE)
 @click.argument("partner")
-@entry_options
+@shared.entry_options
 def pause_lane_b(partner: str, reason: str, actor: str | None) -> None:
     """Pause PARTNER (fractional_cfo_id or email)."""
     _record("pause", partner, reason, actor)
@@ -120,7 +112,7 @@ def resume_group() -> None:
 
 @resume_group.command(LANE)
 @click.argument("partner")
-@entry_options
+@shared.entry_options
 def resume_lane_b(partner: str, reason: str, actor: str | None) -> None:
     """Resume PARTNER (fractional_cfo_id or email)."""
     _record("resume", partner, reason, actor)
