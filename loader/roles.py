@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import psycopg
 import psycopg.sql
 
+from loader.errors import UsageError
+
 ROLES = ("lanes_loader", "lanes_transformer", "lanes_bi")
 
 # The tables outreach appends to: facts, touches and kill switches.
@@ -94,3 +96,60 @@ def ensure_roles(conn: psycopg.Connection) -> RolesResult:
             ).format(quoted)
         )
     return RolesResult(created, None)
+
+
+@dataclass(frozen=True)
+class BiLogin:
+    name: str
+    created: bool  # False: an existing BI login got a new password
+
+
+def set_bi_login(conn: psycopg.Connection, name: str, password: str) -> BiLogin:
+    """Create a login in lanes_bi, or give an existing one a new password.
+
+    The password never reaches the server as text: libpq turns it into a SCRAM
+    verifier here, so no statement log or pg_stat_statements can hold it. Only a
+    login that is already a BI login (a member of lanes_bi, nothing more privileged)
+    is re-keyed: any other existing role is someone else's and is refused.
+    """
+    name = name.strip()
+    if not name or len(name) > 63:
+        raise UsageError("give the login a name of 1 to 63 characters, e.g. metabase.")
+    if not password:
+        raise UsageError("the password is empty: a BI login over TCP needs one.")
+    if name in ROLES or name.startswith("pg_"):
+        raise UsageError(f"{name!r} is a group or system role, not a login: choose another name.")
+    if not conn.execute("select 1 from pg_roles where rolname = 'lanes_bi'").fetchone():
+        raise UsageError("the lanes_bi role does not exist yet: run `loader db migrate` first.")
+    existing = conn.execute(
+        """
+        select rolsuper or rolcreaterole or rolcreatedb or rolreplication or rolbypassrls,
+               pg_has_role(oid, 'lanes_bi', 'member')
+        from pg_roles where rolname = %s
+        """,
+        (name,),
+    ).fetchone()
+    if existing and (existing[0] or not existing[1]):
+        raise UsageError(
+            f"a role {name!r} exists and is not a BI login (it is privileged, or not in "
+            "lanes_bi): it is not re-keyed. Choose another name for the BI login."
+        )
+    verifier = conn.pgconn.encrypt_password(
+        password.encode(), name.encode(), b"scram-sha-256"
+    ).decode()
+    role = psycopg.sql.Identifier(name)
+    with conn.transaction():
+        if existing:
+            conn.execute(
+                psycopg.sql.SQL("alter role {} with login password {}").format(
+                    role, psycopg.sql.Literal(verifier)
+                )
+            )
+        else:
+            conn.execute(
+                psycopg.sql.SQL("create role {} login password {}").format(
+                    role, psycopg.sql.Literal(verifier)
+                )
+            )
+        conn.execute(psycopg.sql.SQL("grant lanes_bi to {}").format(role))
+    return BiLogin(name, created=not existing)

@@ -10,6 +10,8 @@ Each test gets its own database: a copy of a template made once per worker
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -54,19 +56,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def admin_conninfo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def admin_conninfo() -> Iterator[str]:
     """A superuser connection to the server the tests use ('postgres' database)."""
     external = os.environ.get("LANES_TEST_SERVER")
     if external:
         yield external
         return
-    data_dir = tmp_path_factory.mktemp("pg") / "data"
+    # Not under pytest's basetemp: a second pytest session on the machine (`make check`
+    # while `make test` runs) prunes older basetemp folders, this server's with them.
+    folder = Path(tempfile.mkdtemp(prefix="lanes-test-pg-"))
+    data_dir = folder / "data"
     embedded.start(data_dir)
     current = embedded.status(data_dir)
     try:
         yield embedded.conninfo(current, "postgres")
     finally:
         embedded.stop(data_dir)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

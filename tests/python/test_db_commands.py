@@ -275,3 +275,122 @@ def test_listen_off_goes_back_to_the_socket_only(tmp_path: Path) -> None:
         assert run_loader("db", "migrate", env=env).returncode == 0  # the socket still works
     finally:
         run_loader("db", "stop", env=env)
+
+
+def one_line(err: str) -> bool:
+    return len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.embedded_only
+def test_listen_on_a_taken_port_changes_nothing_and_says_so_in_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "pgdata"
+    env = {"LANES_PGDATA": str(data)}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        try:
+            assert run_loader("db", "start", env=env).returncode == 0
+            pid = embedded.status(data).pid
+            refused = run_loader("db", "start", "--listen", f"127.0.0.1:{port}", env=env)
+            assert refused.returncode == 3
+            assert "another program listens there" in refused.stderr, refused.stderr
+            assert "Nothing was changed" in refused.stderr and one_line(refused.stderr)
+            assert not (data / embedded.LISTEN_FILE).exists()  # not kept
+            assert embedded.status(data).pid == pid  # the server was not touched
+            for args in (("db", "status"), ("db", "start"), ("db", "start", "--listen", "off")):
+                assert run_loader(*args, env=env).returncode == 0, args
+            bad = run_loader("db", "start", "--listen", "127.0.0.1:99999", env=env)
+            assert bad.returncode == 3 and "use HOST:PORT" in bad.stderr and one_line(bad.stderr)
+        finally:
+            run_loader("db", "stop", env=env)
+
+
+@pytest.mark.embedded_only
+def test_an_address_taken_since_it_was_kept_is_one_line_and_listen_off_recovers(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "pgdata"
+    env = {"LANES_PGDATA": str(data)}
+    port = _free_port()
+    try:
+        assert run_loader("db", "start", "--listen", f"127.0.0.1:{port}", env=env).returncode == 0
+        run_loader("db", "stop", env=env)
+        with socket.socket() as taken:  # another program took the port meanwhile
+            taken.bind(("127.0.0.1", port))
+            taken.listen()
+            again = run_loader("db", "start", env=env)
+            assert again.returncode == 3 and one_line(again.stderr), again.stderr
+            assert "--listen off" in again.stderr and "Failed postgres command" not in again.stderr
+            off = run_loader("db", "start", "--listen", "off", env=env)
+            assert off.returncode == 0, off.stderr
+            assert run_loader("db", "migrate", env=env).returncode == 0
+    finally:
+        run_loader("db", "stop", env=env)
+
+
+@pytest.mark.embedded_only
+def test_db_status_before_the_first_ingest_says_what_creates_the_database(
+    tmp_path: Path,
+) -> None:
+    """After `make demo` the server runs with only the demo's database in it."""
+    data = tmp_path / "pgdata"
+    env = {"LANES_PGDATA": str(data)}
+    try:
+        embedded.start(data, database=embedded.DEMO_DATABASE_NAME)
+        shown = run_loader("db", "status", env=env)
+        assert shown.returncode == 0, shown.stderr
+        assert "not created yet; `loader ingest …`" in shown.stdout
+        port = _free_port()
+        assert run_loader("db", "start", "--listen", f"127.0.0.1:{port}", env=env).returncode == 0
+        assert (
+            f"listening for BI tools on 127.0.0.1:{port}"
+            in run_loader("db", "status", env=env).stdout
+        )
+    finally:
+        run_loader("db", "stop", env=env)
+
+
+@pytest.mark.embedded_only
+def test_a_bi_login_in_one_command_with_the_password_never_shown(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from loader.cli import cli
+
+    data = tmp_path / "pgdata"
+    env = {"LANES_PGDATA": str(data)}
+    port = _free_port()
+    secret = "bi-Secret-7c1"
+    try:
+        assert run_loader("db", "start", "--listen", f"127.0.0.1:{port}", env=env).returncode == 0
+        runner = CliRunner()
+        result = runner.invoke(
+            cli, ["db", "bi-user", "metabase"], input=f"{secret}\n{secret}\n", env=env
+        )
+        assert result.exit_code == 0, result.output
+        assert secret not in result.output
+        assert "created BI login metabase" in result.output
+        for line in ("host: 127.0.0.1", f"port: {port}", "database: outreach_lanes",
+                     "user: metabase"):  # fmt: skip
+            assert line in result.output
+        tcp = f"host=127.0.0.1 port={port} dbname=outreach_lanes user=metabase"
+        with psycopg.connect(f"{tcp} password={secret}") as conn:
+            assert conn.execute("select pg_has_role('lanes_bi', 'member')").fetchone() == (True,)
+        # Again: a new password for the same login; the old one stops working.
+        again = runner.invoke(cli, ["db", "bi-user", "metabase"], input="n3w-pw\nn3w-pw\n", env=env)
+        assert again.exit_code == 0 and "new password for BI login metabase" in again.output
+        with pytest.raises(psycopg.OperationalError, match="password"):
+            psycopg.connect(f"{tcp} password={secret}").close()
+        psycopg.connect(f"{tcp} password=n3w-pw").close()
+        # Someone else's role is never re-keyed, nor is a mistyped confirmation taken.
+        other = runner.invoke(cli, ["db", "bi-user", "postgres"], input="x\nx\n", env=env)
+        assert "is not a BI login" in str(other.exception)  # main() prints it, exit 2
+        typo = runner.invoke(cli, ["db", "bi-user", "superset"], input="a1\nb2\na1\na1\n", env=env)
+        assert typo.exit_code == 0 and "do not match" in typo.output.lower()
+        with psycopg.connect(embedded.conninfo(embedded.status(data), "postgres")) as conn:
+            stored = conn.execute(
+                "select rolpassword from pg_authid where rolname = 'superset'"
+            ).fetchone()[0]
+        assert stored.startswith("SCRAM-SHA-256$") and "a1" not in stored
+    finally:
+        run_loader("db", "stop", env=env)
