@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from loader.errors import Interrupted
 from loader.outreach_tools import CHANNELS, EVENTS, FORMAT_NAMES, GENERIC, TOOL_NAMES
 
 if TYPE_CHECKING:
@@ -130,10 +131,16 @@ def run_ingest_command(run: IngestFunction, file: Path, as_json: bool, **options
     from loader.report import print_report, progress_reporter
 
     console = Console(stderr=as_json, soft_wrap=True)
-    with progress_reporter(console, enabled=not as_json) as progress:
-        ingest_options = IngestOptions(progress=progress, **options)
-        with work_connection() as conn:
-            report = run(conn, file, ingest_options)
+    try:
+        with progress_reporter(console, enabled=not as_json) as progress:
+            ingest_options = IngestOptions(progress=progress, **options)
+            with work_connection() as conn:
+                report = run(conn, file, ingest_options)
+    except KeyboardInterrupt:
+        # A load is one transaction: stopped anywhere, the database rolls all of it back.
+        raise Interrupted(
+            f"interrupted: nothing of {file.name} was written. Run the same command again."
+        ) from None
     if as_json:
         click.echo(report.to_json())
     else:

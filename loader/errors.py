@@ -39,3 +39,9 @@ class DatabaseError(LanesError):
 
 class MigrationError(DatabaseError):
     """A migration file failed; names the file and the statement."""
+
+
+class Interrupted(LanesError):
+    """The person stopped the command (Ctrl-C); says what was kept (exit 130)."""
+
+    exit_code = 130

@@ -4,6 +4,25 @@ from __future__ import annotations
 
 from loader.lane_specs import Section, StatusSpec, activity_section, performance_section
 
+# A pause entered since the build counts at once, as in the ready view; a pause the
+# touches import made for an `unsubscribed` event says so (its reason starts thus).
+_STATUS_NOW = """
+    select case
+               when latest.action = 'pause' and latest.reason like 'unsubscribed (%'
+                   then 'unsubscribed'
+               when latest.action = 'pause' then 'paused'
+               else intent.lifecycle_status
+           end,
+           count(*)
+    from bit.partner_intent as intent
+    left join (
+        select distinct on (fractional_cfo_id) fractional_cfo_id, action, reason
+        from partners.partner_pauses
+        order by fractional_cfo_id, created_at desc, entry_id desc
+    ) as latest using (fractional_cfo_id)
+    group by 1 order by 2 desc, 1
+"""
+
 STATUS = StatusSpec(
     lane="lane_b",
     title="Lane B: fractional CFO partners",
@@ -22,11 +41,10 @@ STATUS = StatusSpec(
             ("next action", "channel", "partners"),
         ),
         Section(
-            "partners by lifecycle status (at the last build)",
+            "partners by status (pauses and unsubscribes as of now, the rest at the last build)",
             "bit.partner_intent",
-            "select lifecycle_status::text, count(*) from bit.partner_intent"
-            " group by 1 order by 2 desc",
-            ("lifecycle status", "partners"),
+            _STATUS_NOW,
+            ("status", "partners"),
         ),
         activity_section("partners.partner_touches"),
         performance_section(

@@ -44,6 +44,9 @@ def start_loader(database_url: str, *args: str) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As from a terminal: a test runner's worker may ignore SIGINT, and a child
+        # inherits that (Python then never turns Ctrl-C into KeyboardInterrupt).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
@@ -82,6 +85,23 @@ def load_fully(database_url: str, path: Path) -> dict:
     out, err = done.communicate(timeout=300)
     assert done.returncode == 0, err
     return json.loads(out)
+
+
+def test_ctrl_c_during_the_copy_says_nothing_was_written_and_the_retry_loads_all(
+    conn: psycopg.Connection, migrated_db: str, tmp_path: Path
+) -> None:
+    path = meetings_csv(tmp_path / "big.csv", 0, 200_000)
+    loader = start_loader(migrated_db, "ingest", "lane-a", str(path))
+    pid = wait_for_backend(conn, "state = 'active' and query ilike 'copy %%'")
+    loader.send_signal(signal.SIGINT)
+    _, err = loader.communicate(timeout=120)
+    wait_until_gone(conn, pid)
+    assert loader.returncode == 130
+    assert err.strip().splitlines()[-1] == (
+        "error: interrupted: nothing of big.csv was written. Run the same command again."
+    )
+    assert stored(conn) == (0, 0, 0)
+    assert load_fully(migrated_db, path)["inserted"] == 200_000
 
 
 def test_sigkill_during_the_copy_leaves_nothing_and_the_retry_loads_all(

@@ -130,3 +130,32 @@ def test_lane_b_status_counts_partners_queue_and_activity(
     assert status["sections"]["outreach activity"] == [
         {"event": "sent", "last 7 days": 1, "last 30 days": 1}
     ]
+
+
+def test_lane_b_status_shows_paused_and_unsubscribed_partners_as_such(
+    partners_built: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """A pause or an unsubscribe since the build shows at once, not as the built status."""
+    monkeypatch.setenv("DATABASE_URL", partners_built)
+    section = "partners by status (pauses and unsubscribes as of now, the rest at the last build)"
+
+    def statuses() -> dict[str, int]:
+        code, out, _ = run_main(["status", "lane-b", "--json"], capsys, monkeypatch)
+        assert code == 0
+        return {row["status"]: row["partners"] for row in json.loads(out)["sections"][section]}
+
+    before = statuses()
+    assert before.get("pending") == 1 and "paused" not in before  # Alex met 3 days ago
+    args = ["pause", "lane-b", "sam@northwind.com", "--reason", "on holiday"]
+    assert run_main(args, capsys, monkeypatch)[0] == 0
+    headers = ["email", "channel", "touched_at", "event"]
+    rows = [["alex@keystone.com", "email", f"{EARLIER:%Y-%m-%d %H:%M}", "unsubscribed"]]
+    with psycopg.connect(partners_built, autocommit=True) as conn:
+        assert load(conn, write_csv(tmp_path / "u.csv", headers, rows))["inserted"] == 1
+    after = statuses()
+    assert after["paused"] == 1 and after["unsubscribed"] == 1
+    assert after.get("pending", 0) == 0
+    assert sum(after.values()) == sum(before.values()) == len(PARTNERS)
