@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo test check lint sqlfluff pytest pytest-fast pytest-server dbt-build bench bench-10m bench-lane-b bench-views bench-ingest bench-reader clean
+.PHONY: install demo test check lint sqlfluff pytest pytest-fast pytest-server dbt-build bench bench-10m bench-lane-b bench-views bench-ingest bench-reader bench-interrupted clean
 
 install: $(STAMP)
 
@@ -72,6 +72,10 @@ bench-views: install
 # A 1M-row workbook read under the reader's memory ceiling (loader + reader peak).
 bench-reader: install
 	$(BIN)/python bench/reader_memory_bench.py
+
+# 400k meetings: a load killed at each moment, then run again, against a fresh load.
+bench-interrupted: install
+	$(BIN)/python bench/interrupted_bench.py
 
 # The ingest against a row-by-row INSERT baseline, 10k to 1M rows.
 bench-ingest: install

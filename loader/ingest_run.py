@@ -232,6 +232,7 @@ def run_ingest(
         )
         staged = [ROW, *(name for name, _ in spec.stage_columns if name in rows.columns)]
         copy_frame(conn, spec.stage_table, rows.select(staged), options.progress, "comparing")
+        analyze_staged(conn, spec.stage_table)
         plan = spec.compare(conn, rows)
         plan.progress = options.progress
         errors.extend(plan.errors)
@@ -374,6 +375,14 @@ def copy_frame(
             done += chunk.height
             if progress:
                 progress(stage, done, total)
+
+
+def analyze_staged(conn: psycopg.Connection, table: str) -> None:
+    """Statistics for a staging table just filled. Autovacuum never analyzes temporary
+    tables, and without statistics the planner guesses their size from their pages; a
+    wrong guess beside a table an aborted load left analysed as empty is how a join
+    turns into a nested loop over hundreds of thousands of rows."""
+    conn.execute(f"analyze {table}")
 
 
 def copy_query(

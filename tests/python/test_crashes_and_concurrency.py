@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -194,3 +195,63 @@ def test_two_loaders_at_once_store_every_meeting_once(
         assert report["rows_read"] == report["inserted"] + report["duplicates"]
         assert report["rejected"] == 0
     assert stored(conn) == (distinct, 2, distinct)
+
+
+def crm_export_csv(path: Path, count: int) -> Path:
+    """A CRM export without UUIDs: names, emails and companies, so the prospect
+    directory is written in the same transaction as the meetings."""
+    lines = ["person_name,email,company_name,company_domain,meeting_date,meeting_type,"
+             "meeting_outcome,stalled_reason"]  # fmt: skip
+    for n in range(count):
+        company = n // 4
+        day = f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        lines.append(f"Person {n},person{n}@co{company}.com,Company {company},co{company}.com,"
+                     f"{day},numbers,stalled,Budget frozen #{n}")  # fmt: skip
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def everything_stored(conn: psycopg.Connection) -> tuple:
+    """What a load leaves, in an order that does not depend on when it ran."""
+    return conn.execute(
+        """
+        select
+            (select array_agg(appointment_uid order by appointment_uid)
+             from sales.appointment_history),
+            (select array_agg(people_id::text || email || person_name order by people_id)
+             from sales.prospect_people),
+            (select array_agg(company_id::text || company_domain order by company_id)
+             from sales.prospect_companies),
+            (select count(*) from shq.load_ledger)
+        """
+    ).fetchone()
+
+
+def test_an_ingest_killed_at_random_moments_then_run_again_stores_what_one_run_does(
+    conn: psycopg.Connection, migrated_db: str, fresh_db: str, tmp_path: Path
+) -> None:
+    from loader.migrations import migrate
+
+    path = crm_export_csv(tmp_path / "crm.csv", 20_000)
+    with psycopg.connect(fresh_db, autocommit=True) as reference:
+        migrate(reference)
+    started = time.monotonic()
+    load_fully(fresh_db, path)
+    one_run = time.monotonic() - started
+    rng = random.Random(20261202)
+    for _ in range(4):
+        loader = start_loader(migrated_db, "ingest", "lane-a", str(path))
+        time.sleep(rng.uniform(0.2, one_run))
+        loader.send_signal(signal.SIGKILL)
+        loader.wait()
+        # All of the file or none of it, whenever the kill came.
+        assert conn.execute("select count(*) from sales.appointment_history").fetchone()[0] in (
+            0,
+            20_000,
+        )
+    load_fully(migrated_db, path)
+    with psycopg.connect(fresh_db) as reference:
+        expected = everything_stored(reference)
+    stored_now = everything_stored(conn)
+    assert stored_now[:3] == expected[:3]
+    assert stored_now[3] >= 1  # every finished run is in the ledger, a killed one never
