@@ -62,19 +62,6 @@ def crm_export(rows: int) -> Path:
     return path
 
 
-def fresh_database(admin: str, name: str) -> str:
-    from loader.database import with_database
-    from loader.migrations import migrate
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
-        conn.execute(f'create database "{name}"')
-    url = with_database(admin, name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        migrate(conn)
-    return url
-
-
 def loader(url: str, path: Path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url}
     command = [sys.executable, "-m", "loader", "ingest", "lane-a", str(path), "--json"]
@@ -115,11 +102,13 @@ def kill_at(url: str, path: Path, pattern: str) -> None:
 
 
 def main() -> None:
+    from ingest_bench import scratch_database
+
     from loader.database import resolve, with_database
 
     admin = with_database(resolve().conninfo, "postgres")
     path = crm_export(ROWS)
-    fresh = timed_load(fresh_database(admin, "lanes_bench_fresh"), path)
+    fresh = timed_load(scratch_database(admin, "lanes_bench_fresh"), path)
     print(f"fresh load of {ROWS:,} meetings: {fresh:.1f} s", flush=True)
     lines = [
         "# An interrupted load costs no more than a first one",
@@ -133,7 +122,7 @@ def main() -> None:
         f"| (not killed: a fresh load) | {fresh:.1f} s | 1.00x |",
     ]
     for moment, pattern in KILL_POINTS.items():
-        url = fresh_database(admin, "lanes_bench_interrupted")
+        url = scratch_database(admin, "lanes_bench_interrupted")
         kill_at(url, path, pattern)
         again = timed_load(url, path)
         print(f"killed while {moment}: re-run {again:.1f} s ({again / fresh:.2f}x)", flush=True)

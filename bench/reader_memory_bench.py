@@ -21,7 +21,6 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
 
 READ = (
     "import sys; from pathlib import Path; from loader.sheet_reader import read_sheet; "
