@@ -9,6 +9,8 @@ the commands; the lanes' specs are plain data (loader/lane_specs.py): `loader
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -131,22 +133,44 @@ def run_ingest_command(run: IngestFunction, file: Path, as_json: bool, **options
     from loader.report import print_report, progress_reporter
 
     console = Console(stderr=as_json, soft_wrap=True)
+    committed = False
+
+    def stop(signum: int, frame: object) -> None:
+        # A load is one transaction: ended anywhere before its commit, the server
+        # rolls all of it back when the connection drops. Leaving at once is safer
+        # than unwinding: psycopg can wait forever rolling back a COPY cut mid-way.
+        if committed:
+            raise KeyboardInterrupt
+        console.show_cursor(True)
+        click.echo(f"error: {interrupted_message(file)}", err=True)
+        os._exit(Interrupted.exit_code)
+
+    previous = signal.signal(signal.SIGINT, stop)
     try:
         with progress_reporter(console, enabled=not as_json) as progress:
             ingest_options = IngestOptions(progress=progress, **options)
             with work_connection() as conn:
                 report = run(conn, file, ingest_options)
+                committed = True
     except KeyboardInterrupt:
-        # A load is one transaction: stopped anywhere, the database rolls all of it back.
-        raise Interrupted(
-            f"interrupted: nothing of {file.name} was written. Run the same command again."
-        ) from None
+        if committed:
+            raise Interrupted(
+                f"interrupted after {file.name} was loaded: it is stored (committed); "
+                "only the summary was not printed."
+            ) from None
+        raise Interrupted(interrupted_message(file)) from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
     if as_json:
         click.echo(report.to_json())
     else:
         print_report(report, console)
     if report.errors:
         sys.exit(1)
+
+
+def interrupted_message(file: Path) -> str:
+    return f"interrupted: nothing of {file.name} was written. Run the same command again."
 
 
 class DefaultCommandGroup(click.Group):
