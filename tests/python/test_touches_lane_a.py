@@ -332,3 +332,28 @@ def test_the_touches_templates_hold_the_activity_columns(
         headers = pl.read_excel(out).columns
         assert headers[0] == key
         assert headers[-5:] == ["channel", "touched_at", "event", "message_variant_id", "note"]
+
+
+def test_a_reply_and_a_dead_address_take_the_prospect_out_of_the_queue(
+    built: str, tmp_path: Path
+) -> None:
+    """Lee replied (a person answers now); Sam's only address bounced (never mailed again)."""
+    with psycopg.connect(built) as conn:
+        uids = {name: row[0] for name, row in queue(conn).items()}
+    headers = ["appointment_uid", "channel", "touched_at", "event"]
+    rows = [
+        [uids["Lee Kim"], "linkedin", f"{EARLIER:%Y-%m-%d %H:%M}", "replied"],
+        [uids["Sam Ortiz"], "email", f"{EARLIER:%Y-%m-%d %H:%M}", "bounced"],
+    ]
+    with psycopg.connect(built, autocommit=True) as conn:
+        assert load(conn, write_csv(tmp_path / "back.csv", headers, rows))["inserted"] == 2
+    dbt_build(built, "lane_a", with_tests=False)
+    with psycopg.connect(built) as conn:
+        assert set(queue(conn)) == {"Dana Whitfield", "Ana Lima"}
+        reasons = dict(
+            conn.execute(
+                "select appointment_uid, exclusion_reason from bit.reactivation_intent"
+                " where eligibility_status = 'excluded'"
+            ).fetchall()
+        )
+    assert reasons == {uids["Lee Kim"]: "replied", uids["Sam Ortiz"]: "unreachable"}

@@ -2,8 +2,9 @@
 -- (reactivation_outcome_rules), switched to the other one when the last touch
 -- already used it, and to the other one again when the person has no address
 -- on it but has one on the other (CHANNEL_FALLBACK_<channel> says so), and to
--- LinkedIn when an email to this meeting's prospect bounced
--- (CHANNEL_EMAIL_BOUNCED); the
+-- LinkedIn when an email to this prospect bounced (CHANNEL_EMAIL_BOUNCED;
+-- a bounced address is never the fallback, and with no LinkedIn URL either the
+-- prospect is excluded as unreachable); the
 -- message variant by outcome x meeting type x channel
 -- (reactivation_message_variants).
 
@@ -63,7 +64,10 @@ channels as (
         case
             when preferred_channel = 'email' and has_email_bounced then 'linkedin'
             when preferred_channel = 'email' and not has_email and has_linkedin then 'linkedin'
-            when preferred_channel = 'linkedin' and not has_linkedin and has_email then 'email'
+            when
+                preferred_channel = 'linkedin' and not has_linkedin and has_email
+                and not has_email_bounced
+                then 'email'
             else preferred_channel
         end as recommended_channel
     from alternated

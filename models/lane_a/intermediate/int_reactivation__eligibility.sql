@@ -1,8 +1,9 @@
 -- Whether each meeting may be contacted now, the first matching rule deciding
--- (README "Lane A scoring"): the kill switch, progressed, company_progressed,
--- superseded, stale, max_touches, then cooling-off after the meeting or the
--- last touch. The status without the kill switch is kept beside it: the ready
--- view applies the kill switch itself at query time.
+-- (docs/scoring.md): the kill switch, progressed, company_progressed,
+-- superseded, stale, max_touches, replied, unreachable (an email bounced and no
+-- LinkedIn URL), then cooling-off after the meeting or the last touch. The
+-- status without the kill switch is kept beside it: the ready view applies the
+-- kill switch itself at query time.
 
 with
 
@@ -18,6 +19,9 @@ facts as (
         cooling_off_days,
         touches_since_meeting,
         last_touched_at,
+        has_reply_on_hold,
+        has_email_bounced,
+        has_linkedin,
         is_manually_excluded
     from {{ ref('int_reactivation__meeting_facts') }}
 ),
@@ -35,6 +39,8 @@ rules as (
             when
                 touches_since_meeting >= {{ var('reactivation_max_touches') }}
                 then 'max_touches'
+            when has_reply_on_hold then 'replied'
+            when has_email_bounced and not has_linkedin then 'unreachable'
         end as rule_exclusion_reason,
         -- greatest() skips nulls: the later of the two waits wins.
         greatest(

@@ -58,9 +58,33 @@ touches as (
     where touch_event = 'sent'
 ),
 
-email_bounces as (
-    select distinct appointment_uid
+-- What came back belongs to the prospect (the person, else the company), not
+-- only to the meeting the tool's row named: a reply or a dead address holds for
+-- every meeting of theirs. Person and company ids are both uuids, never equal.
+prospect_events as (
+    select
+        coalesce(meetings.people_id, meetings.company_id) as prospect_id,
+        outreach_events.channel,
+        outreach_events.touch_event,
+        outreach_events.touched_at
     from outreach_events
+    inner join {{ ref('stg_lane_a__appointment_history') }} as meetings
+        on outreach_events.appointment_uid = meetings.appointment_uid
+    where outreach_events.touch_event in ('replied', 'bounced')
+),
+
+replies as (
+    select
+        prospect_id,
+        max(touched_at) as last_replied_at
+    from prospect_events
+    where touch_event = 'replied'
+    group by prospect_id
+),
+
+email_bounces as (
+    select distinct prospect_id
+    from prospect_events
     where touch_event = 'bounced' and channel = 'email'
 ),
 
@@ -191,7 +215,16 @@ select
     last_touch.last_touch_channel,
     people.email is not null as has_email,
     people.linkedin_url is not null as has_linkedin,
-    email_bounces.appointment_uid is not null as has_email_bounced,
+    email_bounces.prospect_id is not null as has_email_bounced,
+    -- A reply on or after this meeting's day holds the prospect for
+    -- reactivation_replied_hold_days; a meeting stored after it starts afresh.
+    coalesce(
+        replies.last_replied_at::date >= appointments_in_history.meeting_date
+        and replies.last_replied_at
+        > {{ lanes_as_of_timestamp() }}
+        - interval '{{ var("reactivation_replied_hold_days") }} days',
+        false
+    ) as has_reply_on_hold,
     (
         excluded_appointment.scope_key is not null
         or excluded_person.scope_key is not null
@@ -207,7 +240,13 @@ left join touch_summary
 left join last_touch
     on appointments_in_history.appointment_uid = last_touch.appointment_uid
 left join email_bounces
-    on appointments_in_history.appointment_uid = email_bounces.appointment_uid
+    on
+        email_bounces.prospect_id
+        = coalesce(appointments_in_history.people_id, appointments_in_history.company_id)
+left join replies
+    on
+        replies.prospect_id
+        = coalesce(appointments_in_history.people_id, appointments_in_history.company_id)
 left join active_exclusions as excluded_appointment
     on
         excluded_appointment.scope = 'appointment'
