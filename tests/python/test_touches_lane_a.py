@@ -104,7 +104,8 @@ def test_lemlist_activity_export(built: str, tmp_path: Path) -> None:
         assert (report["inserted"], report["rejected"]) == (3, 0), report["errors"]
         assert report["unsubscribed_excluded"] == 1
         assert any("emailsOpened: 1" in w for w in report["warnings"])
-        assert any("leademail" in w and "campaignid" in w for w in report["warnings"])
+        # leadEmail is read (it names the person when lanes_key is gone); campaignId is not.
+        assert any("campaignid" in w and "leademail" not in w for w in report["warnings"])
         assert events(conn) == [
             ("Dana Whitfield", "email", "replied", "lemlist", None),
             ("Dana Whitfield", "email", "sent", "lemlist", dana["lanes_variant"]),
@@ -357,3 +358,47 @@ def test_a_reply_and_a_dead_address_take_the_prospect_out_of_the_queue(
             ).fetchall()
         )
     assert reasons == {uids["Lee Kim"]: "replied", uids["Sam Ortiz"]: "unreachable"}
+
+
+def test_activity_without_our_custom_fields_is_matched_by_email_or_linkedin_url(
+    built: str, tmp_path: Path
+) -> None:
+    """Tools drop custom variables: the person's address names them, and the meeting is
+    the one last exported to them (else their latest)."""
+    out = tmp_path / "queue.csv"
+    with psycopg.connect(built, autocommit=True) as conn:
+        export_queue(conn, READY_QUEUE, out, mark_touched=True)
+        exported = dict(
+            conn.execute(
+                "select p.person_name, t.appointment_uid from sales.reactivation_touches t"
+                " join sales.appointment_history h using (appointment_uid)"
+                " join sales.prospect_people p using (people_id) where t.tool = 'export'"
+            ).fetchall()
+        )
+    lemlist = write_csv(
+        tmp_path / "lemlist.csv",
+        ["type", "createdAt", "leadEmail"],
+        [
+            ["emailsReplied", f"{NOW:%Y-%m-%dT%H:%M:%S}.000Z", "DANA@northwind.com"],
+            ["emailsSent", f"{EARLIER:%Y-%m-%dT%H:%M:%S}.000Z", "nobody@nowhere.example"],
+        ],
+    )
+    heyreach = write_csv(
+        tmp_path / "heyreach.csv",
+        ["eventType", "timestamp", "leadProfile.linkedInUrl"],
+        [["MESSAGE_SENT", f"{EARLIER:%Y-%m-%dT%H:%M:%S}Z", "https://linkedin.com/in/lee-k/"]],
+    )
+    with psycopg.connect(built, autocommit=True) as conn:
+        report = load(conn, lemlist, "lemlist", skip_invalid=True)
+        [error] = report["errors"]
+        assert (error["row"], error["column"]) == (3, "email")
+        assert "no prospect with a stored meeting has this email" in error["message"]
+        assert load(conn, heyreach, "heyreach")["inserted"] == 1
+        matched = conn.execute(
+            "select t.appointment_uid, t.event, t.tool from sales.reactivation_touches t"
+            " where t.tool <> 'export' order by t.event"
+        ).fetchall()
+    assert matched == [
+        (exported["Dana Whitfield"], "replied", "lemlist"),
+        (exported["Lee Kim"], "sent", "heyreach"),
+    ]
