@@ -43,7 +43,9 @@ class TouchSpec:
     # they are tried; the template's columns follow (see `columns`).
     references: Sequence[tuple[str, str]]
     columns: Sequence[Column]  # the touches template: references, then the activity columns
-    tool_fields: Mapping[str, str]  # activity field (key, bit_id, email, …) -> our column
+    # The tool's fields for our ids -> our columns (key, bit_id); a tool's email, LinkedIn
+    # URL and message variant go to the columns of those names when the lane has them.
+    tool_fields: Mapping[str, str]
     # UPDATE of the staged rows: sets `subject` from the references (first that names a
     # stored meeting or partner). `{stage}` is the staging table.
     resolve_sql: str

@@ -71,8 +71,16 @@ def touches_ingest_spec(spec: TouchSpec, tool: str = "generic") -> IngestSpec:
         prepare=lambda rows: _drop_repeats(references, rows),
         compare=lambda conn, rows: _compare(spec, conn, rows),
         write=lambda conn, plan: _written(spec, *write_touches(conn, spec, stage, tool)),
-        source=activity_source(tool, spec.tool_fields, [c.name for c in spec.columns]),
+        source=activity_source(tool, _tool_fields(spec), [c.name for c in spec.columns]),
     )
+
+
+def _tool_fields(spec: TouchSpec) -> dict[str, str]:
+    """What the lane reads from a tool's activity: its ids, and the fields both lanes
+    name alike (email, LinkedIn URL, message variant) where the lane has the column."""
+    columns = {c.name for c in spec.columns}
+    alike = {f: f for f in ("email", "linkedin_url", "message_variant_id") if f in columns}
+    return {**alike, **spec.tool_fields}
 
 
 def _written(spec: TouchSpec, inserted: int, stopped: int) -> Written:

@@ -77,13 +77,11 @@ TOUCHES = TouchSpec(
         ("linkedin_url", "text"),
     ],
     columns=TOUCH_COLUMNS,
-    # The activity fields (see loader/outreach_tools.py) this lane reads from a tool's export.
+    # Our ids as a tool gives them back (loader/outreach_tools.py); email, LinkedIn URL
+    # and message variant are read into the columns of those names.
     tool_fields={
         "key": "appointment_uid",
         "bit_id": "reactivation_bit_id",
-        "email": "email",
-        "linkedin_url": "linkedin_url",
-        "message_variant_id": "message_variant_id",
     },
     # A given appointment_uid must be stored; else a score row id names the meeting
     # (md5('reactivation:' || appointment_uid), see reactivation_intent); else the

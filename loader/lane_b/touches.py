@@ -39,13 +39,11 @@ TOUCHES = TouchSpec(
         ("linkedin_url", "text"),
     ],
     columns=TOUCH_COLUMNS,
-    # The activity fields (see loader/outreach_tools.py) this lane reads from a tool's export.
+    # Our ids as a tool gives them back (loader/outreach_tools.py); email, LinkedIn URL
+    # and message variant are read into the columns of those names.
     tool_fields={
         "key": "fractional_cfo_id",
         "bit_id": "partner_bit_id",
-        "email": "email",
-        "linkedin_url": "linkedin_url",
-        "message_variant_id": "message_variant_id",
     },
     # The first reference that names a stored partner wins, in the order above; a
     # partner's score row id is md5('partner:' || fractional_cfo_id) (see partner_intent).
