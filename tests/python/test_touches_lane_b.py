@@ -159,3 +159,22 @@ def test_lane_b_status_shows_paused_and_unsubscribed_partners_as_such(
     assert after["paused"] == 1 and after["unsubscribed"] == 1
     assert after.get("pending", 0) == 0
     assert sum(after.values()) == sum(before.values()) == len(PARTNERS)
+
+
+def test_a_partner_who_replied_waits_for_a_person_not_the_queue(
+    partners_built: str, tmp_path: Path
+) -> None:
+    headers = ["email", "channel", "touched_at", "event"]
+    rows = [["dana@ledgerline.com", "email", f"{EARLIER:%Y-%m-%d %H:%M}", "replied"]]
+    with psycopg.connect(partners_built, autocommit=True) as conn:
+        assert "dana@ledgerline.com" in ready(conn)
+        assert load(conn, write_csv(tmp_path / "r.csv", headers, rows))["inserted"] == 1
+    dbt_build(partners_built, "lane_b", with_tests=False)
+    with psycopg.connect(partners_built) as conn:
+        assert "dana@ledgerline.com" not in ready(conn)
+        status = conn.execute(
+            "select i.status, i.lifecycle_status from bit.partner_intent i"
+            " join partners.fractional_cfo_master m using (fractional_cfo_id)"
+            " where m.email = 'dana@ledgerline.com'"
+        ).fetchone()
+    assert status == ("awaiting_reply", "awaiting_reply")

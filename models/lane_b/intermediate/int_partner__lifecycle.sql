@@ -1,8 +1,9 @@
--- Where each partner stands, the first matching rule deciding (README "Lane B
--- scoring"): paused, completed (enough touches since the last meeting),
--- pending (touched or met too recently; cooling_off_until says when that
--- ends), else active. lifecycle_status is the status without the pause: the
--- ready view reads pauses itself at query time.
+-- Where each partner stands, the first matching rule deciding (docs/scoring.md):
+-- paused, awaiting_reply (the partner replied: a person answers now),
+-- completed (enough touches since the last meeting), pending (touched or met
+-- too recently; cooling_off_until says when that ends), else active.
+-- lifecycle_status is the status without the pause: the ready view reads pauses
+-- itself at query time.
 
 with
 
@@ -12,6 +13,7 @@ facts as (
         last_meeting_date,
         touches_since_last_meeting,
         last_touched_at,
+        has_reply_on_hold,
         is_paused
     from {{ ref('int_partner__partner_facts') }}
 ),
@@ -20,6 +22,7 @@ waits as (
     select
         fractional_cfo_id,
         is_paused,
+        coalesce(has_reply_on_hold, false) as is_awaiting_reply,
         touches_since_last_meeting
         >= {{ var('partner_completed_after_touches') }} as is_completed,
         -- greatest() skips nulls: the later of the two waits wins.
@@ -51,11 +54,13 @@ lifecycles as (
         fractional_cfo_id,
         is_paused,
         case
+            when is_awaiting_reply then 'awaiting_reply'
             when is_completed then 'completed'
             when wait_until is not null then 'pending'
             else 'active'
         end as lifecycle_status,
-        case when not is_completed then wait_until end as cooling_off_until
+        case when not is_completed and not is_awaiting_reply then wait_until end
+            as cooling_off_until
     from waits
 )
 

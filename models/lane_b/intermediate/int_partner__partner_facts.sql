@@ -58,6 +58,16 @@ email_bounces as (
     where touch_event = 'bounced' and channel = 'email'
 ),
 
+-- The partner answered: a person takes it from here (the latest reply).
+replies as (
+    select
+        fractional_cfo_id,
+        max(touched_at) as last_replied_at
+    from outreach_events
+    where touch_event = 'replied'
+    group by fractional_cfo_id
+),
+
 pauses as (
     select
         pause_entry_id,
@@ -147,6 +157,18 @@ select
     touch_summary.last_touched_at,
     last_touch.last_touch_channel,
     paused_partners.fractional_cfo_id is not null as is_paused,
+    -- A reply on or after the last meeting's day (any, when never met) holds the
+    -- partner for partner_replied_hold_days; a meeting stored after it starts afresh.
+    coalesce(
+        (
+            replies.last_replied_at::date >= meeting_summary.last_meeting_date
+            or meeting_summary.last_meeting_date is null
+        )
+        and replies.last_replied_at
+        > {{ lanes_as_of_timestamp() }}
+        - interval '{{ var("partner_replied_hold_days") }} days',
+        false
+    ) as has_reply_on_hold,
     target_niches.niche_key is not null as is_target_niche,
     target_regions.region_key is not null as is_target_region
 from partners
@@ -160,6 +182,8 @@ left join paused_partners
     on partners.fractional_cfo_id = paused_partners.fractional_cfo_id
 left join email_bounces
     on partners.fractional_cfo_id = email_bounces.fractional_cfo_id
+left join replies
+    on partners.fractional_cfo_id = replies.fractional_cfo_id
 left join target_niches
     on lower(btrim(partners.niche_focus)) = target_niches.niche_key
 left join target_regions
