@@ -385,12 +385,18 @@ def test_a_bi_login_in_one_command_with_the_password_never_shown(tmp_path: Path)
         # Someone else's role is never re-keyed, nor is a mistyped confirmation taken.
         other = runner.invoke(cli, ["db", "bi-user", "postgres"], input="x\nx\n", env=env)
         assert "is not a BI login" in str(other.exception)  # main() prints it, exit 2
-        typo = runner.invoke(cli, ["db", "bi-user", "superset"], input="a1\nb2\na1\na1\n", env=env)
+        chosen = "superset-Pw-7q2x"
+        typo = runner.invoke(
+            cli,
+            ["db", "bi-user", "superset"],
+            input=f"{chosen}\nmistyped\n{chosen}\n{chosen}\n",
+            env=env,
+        )
         assert typo.exit_code == 0 and "do not match" in typo.output.lower()
         with psycopg.connect(embedded.conninfo(embedded.status(data), "postgres")) as conn:
             stored = conn.execute(
                 "select rolpassword from pg_authid where rolname = 'superset'"
             ).fetchone()[0]
-        assert stored.startswith("SCRAM-SHA-256$") and "a1" not in stored
+        assert stored.startswith("SCRAM-SHA-256$") and chosen not in stored
     finally:
         run_loader("db", "stop", env=env)
