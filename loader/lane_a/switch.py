@@ -50,10 +50,10 @@ def record_entry(
 
     def find(conn: psycopg.Connection) -> tuple[tuple[str, str], str]:
         if scope == "appointment":
-            _require_stored(conn, "appointment_uid", key, f"has appointment_uid {key!r}", "")
+            require_stored(conn, "appointment_uid", key, f"has appointment_uid {key!r}", "")
         elif not allow_unknown:
             column = "people_id" if scope == "person" else "company_id"
-            _require_stored(
+            require_stored(
                 conn,
                 column,
                 key,
@@ -68,9 +68,10 @@ def record_entry(
     return record_switch_entry(conn, KILL_SWITCH, find, action, reason, actor, expires_at)
 
 
-def _require_stored(
+def require_stored(
     conn: psycopg.Connection, column: str, key: str, what: str, otherwise: str
 ) -> None:
+    """A UsageError naming `what` unless a stored meeting has `key` in `column`."""
     known = conn.execute(
         f"select 1 from sales.appointment_history where {column} = %s limit 1", (key,)
     ).fetchone()

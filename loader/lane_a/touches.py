@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from loader.column import Column
-from loader.errors import UsageError
 from loader.lane_specs import ACTIVITY_COLUMNS, TouchSpec
 
 if TYPE_CHECKING:
@@ -128,15 +127,11 @@ def find_meeting(appointment_uid: str):
     """For `loader touch lane-a UID`: the stored meeting, or a UsageError."""
 
     def find(conn: psycopg.Connection) -> tuple[str, str]:
-        known = conn.execute(
-            "select 1 from sales.appointment_history where appointment_uid = %s",
-            (appointment_uid,),
-        ).fetchone()
-        if not known:
-            raise UsageError(
-                f"no stored meeting has appointment_uid {appointment_uid!r}; "
-                "copy it from bit.v_reactivation_ready or an export."
-            )
+        from loader.lane_a.switch import require_stored
+
+        require_stored(
+            conn, "appointment_uid", appointment_uid, f"has appointment_uid {appointment_uid!r}", ""
+        )
         return appointment_uid, appointment_uid
 
     return find
