@@ -71,6 +71,7 @@ class IngestReport:
     correlation_id: str
     inserted: int = 0
     updated: int = 0
+    revised: int = 0  # stored meetings whose revisable fields the file changed
     duplicates: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -92,6 +93,7 @@ class IngestReport:
             "rows_read": self.rows_read,
             "inserted": self.inserted,
             "updated": self.updated,
+            "revised": self.revised,
             "duplicates": self.duplicates,
             "rejected": self.rejected,
             "dry_run": self.dry_run,
@@ -124,6 +126,7 @@ class Plan:
 
     inserted: int = 0
     updated: int = 0
+    revised: int = 0
     duplicates: int = 0
     errors: list[RowError] = field(default_factory=list)
     state: object = None  # whatever the lane's write step needs
@@ -135,6 +138,7 @@ class Plan:
 class Written:
     inserted: int
     updated: int = 0
+    revised: int = 0
     details: dict[str, object] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -238,11 +242,16 @@ def run_ingest(
         errors.extend(plan.errors)
         report.errors = sort_errors(errors)
         report.duplicates = prepared.duplicates + plan.duplicates
-        report.inserted, report.updated = plan.inserted, plan.updated
+        report.inserted, report.updated, report.revised = (
+            plan.inserted,
+            plan.updated,
+            plan.revised,
+        )
         if must_roll_back(report, options):
             raise psycopg.Rollback(tx)
         written = spec.write(conn, plan)
         report.inserted, report.updated = written.inserted, written.updated
+        report.revised = written.revised
         report.details, report.notes = written.details, written.notes
         write_ledger(conn, report, context.actor, started_at)
         report.written = True
@@ -346,7 +355,7 @@ def must_roll_back(report: IngestReport, options: IngestOptions) -> bool:
     if options.dry_run:
         return True
     # The counts stay what the load would have done (rows read = inserted + updated +
-    # duplicates + rejected always holds); `written` says whether it did.
+    # revised + duplicates + rejected always holds); `written` says whether it did.
     return bool(report.errors and not options.skip_invalid)
 
 
@@ -412,10 +421,10 @@ def write_ledger(
     conn.execute(
         """
         insert into shq.load_ledger (correlation_id, lane, target, file_name, file_sha256,
-            rows_read, inserted, updated, duplicates, rejected, actor, started_at, finished_at,
-            dry_run, loader_version, db_user, application)
-        values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, clock_timestamp(), false, %s,
-            session_user, nullif(current_setting('application_name'), ''))
+            rows_read, inserted, updated, revised, duplicates, rejected, actor, started_at,
+            finished_at, dry_run, loader_version, db_user, application)
+        values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, clock_timestamp(), false,
+            %s, session_user, nullif(current_setting('application_name'), ''))
         """,
         (
             report.correlation_id,
@@ -426,6 +435,7 @@ def write_ledger(
             report.rows_read,
             report.inserted,
             report.updated,
+            report.revised,
             report.duplicates,
             report.rejected,
             actor,

@@ -55,6 +55,7 @@ def print_report(report: IngestReport, console: Console, show_notes: bool = True
         ("rows read", report.rows_read),
         ("inserted" if done else "would insert", report.inserted),
         ("updated" if done else "would update", report.updated),
+        ("revised (outcome changed)" if done else "would revise", report.revised),
         ("duplicates (already loaded)", report.duplicates),
         ("rejected", report.rejected),
     ]:
@@ -108,7 +109,7 @@ def _outcome(report: IngestReport) -> str:
             "or load the valid rows with --skip-invalid."
         )
     rescore = ""
-    if report.inserted or report.updated:
+    if report.inserted or report.updated or report.revised:
         # The queue and the exports follow the data only after the next build.
         rescore = f" Run `loader dbt build --select {report.lane}` to rescore."
     if report.errors:

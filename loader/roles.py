@@ -19,9 +19,12 @@ ROLES = ("lanes_loader", "lanes_transformer", "lanes_bi")
 # The tables outreach appends to: facts, touches and kill switches.
 _APPEND_ONLY = (
     "sales.appointment_history",
+    "sales.appointment_revisions",
     "sales.reactivation_touches",
     "sales.reactivation_kill_switch",
+    "sales.reactivation_suppressions",
     "partners.partner_appointments",
+    "partners.partner_appointment_revisions",
     "partners.partner_touches",
     "partners.partner_pauses",
     "shq.load_ledger",

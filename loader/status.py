@@ -25,7 +25,8 @@ def collect_status(conn: psycopg.Connection, spec: StatusSpec) -> dict:
     loaded = {label: _count(conn, table) for label, table in spec.loaded}
     last_load = conn.execute(
         """
-        select file_name, target, finished_at, actor, inserted, updated, duplicates, rejected
+        select file_name, target, finished_at, actor, inserted, updated, revised, duplicates,
+               rejected
         from shq.load_ledger where lane = %s order by finished_at desc limit 1
         """,
         (spec.lane,),
@@ -54,6 +55,7 @@ def collect_status(conn: psycopg.Connection, spec: StatusSpec) -> dict:
                     "actor",
                     "inserted",
                     "updated",
+                    "revised",
                     "duplicates",
                     "rejected",
                 ),
@@ -79,6 +81,7 @@ def print_status(status: dict, spec: StatusSpec, console: Console) -> None:
         console.print(
             f"last load: {last['file']} -> {last['target']}, {_when(last['finished_at'])} by "
             f"{last['actor']} ({last['inserted']} inserted, {last['updated']} updated, "
+            f"{last['revised']} revised, "
             f"{last['duplicates']} duplicates, {last['rejected']} rejected)",
             markup=False,
         )

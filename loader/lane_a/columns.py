@@ -58,7 +58,8 @@ IDENTIFICATION = [
     "queue says who to contact and how.",
 ]
 
-# The columns that define a stored meeting; the same uid with other values is a conflict.
+# The columns that define a stored meeting; the same uid with other values is a conflict,
+# unless only REVISABLE_COLUMNS differ: then the file revises the stored meeting.
 VALUE_COLUMNS = [
     "company_id",
     "people_id",
@@ -70,3 +71,7 @@ VALUE_COLUMNS = [
     "source",
     "source_record_id",
 ]
+
+# What a CRM changes about a meeting after the fact: a re-export with other values here
+# records a revision (sales.appointment_revisions); the meeting row is never updated.
+REVISABLE_COLUMNS = ["meeting_type", "meeting_outcome", "stalled_reason"]

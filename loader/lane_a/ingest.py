@@ -2,8 +2,11 @@
 and who they were with into the prospect directory (updatable).
 
 appointment_uid = company_id|people_id|meeting_date. A uid already stored with
-the same values is a duplicate (re-ingesting changes nothing); with other
-values it is a conflict and the row is rejected: write-once data is never
+the same values is a duplicate (re-ingesting changes nothing). A CRM revises
+outcomes: when only the revisable fields differ (outcome, stalled reason, type)
+from the meeting as it stands (its latest revision), the row records a revision
+in sales.appointment_revisions, a write-once fact of its own. Any other
+difference is a conflict and the row is rejected: write-once data is never
 overwritten.
 
 A CRM export has its own ids, not UUIDs: people_id is derived from
@@ -40,6 +43,7 @@ from loader.lane_a.columns import (
     COMPANY_FIELDS,
     MEETING_COLUMNS,
     PERSON_FIELDS,
+    REVISABLE_COLUMNS,
     SOURCES,
     VALUE_COLUMNS,
 )
@@ -47,6 +51,7 @@ from loader.lane_a.directory import write_directory
 from loader.workbook import ROW
 
 TARGET = "sales.appointment_history"
+REVISIONS = "sales.appointment_revisions"
 # Fixed forever: changing it would give every derived prospect a new id.
 PROSPECT_NAMESPACE = uuid.UUID("5d0c6a2e-8b1f-4f6e-9a57-3c2d1e0f4b8a")
 _STAGE = "stage_appointment_history"
@@ -191,13 +196,15 @@ def _one_email_per_person(rows: pl.DataFrame) -> tuple[pl.DataFrame, list[RowErr
 
 def _compare(conn: psycopg.Connection, rows: pl.DataFrame) -> Plan:
     stored = _stored_matches(conn)
-    conflicts, duplicates = _compare_with_stored(rows, stored)
+    conflicts, duplicates, revisions = _compare_with_stored(rows, stored)
     new_rows = rows if stored.is_empty() else rows.join(stored.select(ROW), on=ROW, how="anti")
     return Plan(
         inserted=new_rows.height,
+        revised=revisions.height,
         duplicates=duplicates,
         errors=conflicts,
         state=_WriteInput(
+            revisions=revisions,
             # Key order: the primary key then grows at its right edge (1M rows: 10.4 s
             # for the whole ingest instead of 13.7 s).
             new_rows=new_rows.select(_STORED_COLUMNS).sort("appointment_uid"),
@@ -209,6 +216,7 @@ def _compare(conn: psycopg.Connection, rows: pl.DataFrame) -> Plan:
 
 @dataclass(frozen=True)
 class _WriteInput:
+    revisions: pl.DataFrame  # stored meetings the file revises: uid and the revisable fields
     new_rows: pl.DataFrame  # the meetings not stored yet, in key order, as the table stores them
     people: pl.DataFrame
     companies: pl.DataFrame
@@ -246,6 +254,7 @@ def _write(conn: psycopg.Connection, plan: Plan) -> Written:
     # loader racing us gets a unique violation and everything rolls back.
     new_rows = plan.state.new_rows
     copy_frame(conn, TARGET, new_rows, plan.progress)
+    revised = write_revisions(conn, plan.state.revisions)
     people_added, people_updated, companies_added, companies_updated = write_directory(
         conn, plan.state.people, plan.state.companies
     )
@@ -261,7 +270,29 @@ def _write(conn: psycopg.Connection, plan: Plan) -> Written:
             f"prospect directory: {people_added} people added, {people_updated} updated; "
             f"{companies_added} companies added, {companies_updated} updated"
         )
-    return Written(new_rows.height, details={"directory": directory}, notes=notes)
+    return Written(
+        new_rows.height, revised=revised, details={"directory": directory}, notes=notes
+    )
+
+
+def write_revisions(conn: psycopg.Connection, revisions: pl.DataFrame) -> int:
+    """One revision row per revised meeting, tagged with this run's correlation id."""
+    if revisions.is_empty():
+        return 0
+    conn.execute(
+        f"""
+        insert into {REVISIONS} (appointment_uid, meeting_type, meeting_outcome,
+            stalled_reason, correlation_id)
+        select uid, meeting_type::sales.meeting_type_enum,
+               meeting_outcome::sales.meeting_outcome_enum, stalled_reason,
+               current_setting('lanes.correlation_id')::uuid
+        from unnest(%s::text[], %s::text[], %s::text[], %s::text[])
+            as revised (uid, meeting_type, meeting_outcome, stalled_reason)
+        order by uid
+        """,
+        [revisions.get_column(c).to_list() for c in ("appointment_uid", *REVISABLE_COLUMNS)],
+    )
+    return revisions.height
 
 
 def _dedupe_in_file(rows: pl.DataFrame) -> tuple[pl.DataFrame, int, list[RowError]]:
@@ -296,7 +327,8 @@ def _dedupe_in_file(rows: pl.DataFrame) -> tuple[pl.DataFrame, int, list[RowErro
 
 
 def _stored_matches(conn: psycopg.Connection) -> pl.DataFrame:
-    """The stored meetings whose uid is staged: the file's row, the stored values as text."""
+    """The stored meetings whose uid is staged: the file's row, and the meeting as it
+    stands (its latest revision's revisable fields, if any) as text."""
     stored_cols = ", ".join(_stored_as_text(c) for c in VALUE_COLUMNS)
     schema = {ROW: pl.Int64, "stored_on": pl.String}
     schema.update({f"{c}{_STORED}": pl.String for c in VALUE_COLUMNS})
@@ -306,6 +338,13 @@ def _stored_matches(conn: psycopg.Connection) -> pl.DataFrame:
         select s.{ROW}, to_char(h.created_at, 'YYYY-MM-DD'), {stored_cols}
         from {_STAGE} as s
         inner join {TARGET} as h on s.appointment_uid = h.appointment_uid
+        left join (
+            select distinct on (appointment_uid)
+                appointment_uid, meeting_type, meeting_outcome, stalled_reason
+            from {REVISIONS}
+            where appointment_uid in (select appointment_uid from {_STAGE})
+            order by appointment_uid, revised_at desc, revision_id desc
+        ) as r on r.appointment_uid = h.appointment_uid
         """,
         schema,
     )
@@ -315,6 +354,8 @@ def _stored_as_text(column: str) -> str:
     # Not meeting_date::text: its form follows the session's DateStyle.
     if column == "meeting_date":
         return "to_char(h.meeting_date, 'YYYY-MM-DD')"
+    if column in REVISABLE_COLUMNS:
+        return f"case when r.appointment_uid is null then h.{column} else r.{column} end::text"
     return f"h.{column}::text"
 
 
@@ -329,22 +370,35 @@ def _as_text(column: str) -> pl.Expr:
     return pl.col(column)
 
 
-def _compare_with_stored(rows: pl.DataFrame, stored: pl.DataFrame) -> tuple[list[RowError], int]:
-    """Rows whose uid is stored: the same values are duplicates, other values conflicts."""
+def _compare_with_stored(
+    rows: pl.DataFrame, stored: pl.DataFrame
+) -> tuple[list[RowError], int, pl.DataFrame]:
+    """Rows whose uid is stored: the same values are duplicates; other values in the
+    revisable fields only are revisions; any other difference is a conflict.
+
+    Returns (conflicts, duplicates, revisions: uid and the revisable fields)."""
+    revisions = pl.DataFrame(
+        schema={"appointment_uid": pl.String, **{c: pl.String for c in REVISABLE_COLUMNS}}
+    )
     if stored.is_empty():
-        return [], 0
+        return [], 0, revisions
     mine = rows.select(ROW, "appointment_uid", *(_as_text(c) for c in VALUE_COLUMNS))
+    fixed = [c for c in VALUE_COLUMNS if c not in REVISABLE_COLUMNS]
     matched = mine.join(stored, on=ROW).with_columns(
         pl.any_horizontal(
-            pl.col(c).ne_missing(pl.col(f"{c}{_STORED}")) for c in VALUE_COLUMNS
-        ).alias("__differs")
+            pl.col(c).ne_missing(pl.col(f"{c}{_STORED}")) for c in fixed
+        ).alias("__conflicts"),
+        pl.any_horizontal(
+            pl.col(c).ne_missing(pl.col(f"{c}{_STORED}")) for c in REVISABLE_COLUMNS
+        ).alias("__revises"),
     )
-    conflicting = matched.filter("__differs").sort(ROW)
+    conflicting = matched.filter("__conflicts").sort(ROW)
+    revised = matched.filter(~pl.col("__conflicts") & pl.col("__revises"))
     errors = []
     for record in conflicting.iter_rows(named=True):
         mine_values = {c: record[c] for c in VALUE_COLUMNS}
         stored_values = {c: record[f"{c}{_STORED}"] for c in VALUE_COLUMNS}
-        diffs = [c for c in VALUE_COLUMNS if mine_values[c] != stored_values[c]]
+        diffs = [c for c in fixed if mine_values[c] != stored_values[c]]
         column = diffs[0]
         errors.append(
             RowError(
@@ -354,11 +408,15 @@ def _compare_with_stored(rows: pl.DataFrame, stored: pl.DataFrame) -> tuple[list
                 f"conflicts with the meeting already stored as {record['appointment_uid']} "
                 f"(loaded {record['stored_on']}): "
                 + _describe(diffs, mine_values, stored_values, "this file", "stored")
-                + ". Stored meetings are write-once and never overwritten; "
-                "if the file is right, add a kill-switch entry or ask an admin.",
+                + ". Stored meetings are write-once: only "
+                + ", ".join(REVISABLE_COLUMNS)
+                + " can be revised by a later file. If the file is right, the meeting is "
+                "another one: correct its date or ids; else correct the file.",
             )
         )
-    return errors, matched.height - conflicting.height
+    revisions = revised.select("appointment_uid", *REVISABLE_COLUMNS)
+    duplicates = matched.height - conflicting.height - revised.height
+    return errors, duplicates, revisions
 
 
 def _describe(diffs: list[str], mine: dict, other: dict, mine_label: str, other_label: str) -> str:

@@ -4,10 +4,14 @@ Partners: a row matches a stored partner (see partner_matching.py); a match
 updates only the cells the file fills, no match adds a partner with a new id.
 
 Meetings: the partner is found by fractional_cfo_id, else partner_email, else
-linkedin_url. partner_appointment_uid = fractional_cfo_id|meeting_date|seq: a
-row identical to a stored meeting (same partner, day, type, outcome and notes)
-is a duplicate; a different meeting with the same partner that day gets the
-next seq.
+linkedin_url. partner_appointment_uid = fractional_cfo_id|meeting_date|seq.
+A file is read as the list of its partners' meetings on the days it names (the
+weekly full re-export): per partner and day, a row identical to a stored meeting
+as it stands (same type, outcome and notes, its latest revision applied) is a
+duplicate; the other rows, in file order, revise the stored meetings of that day
+no row matched, in seq order (a revision row in
+partners.partner_appointment_revisions; the meeting row is never updated); rows
+left over are new meetings with the next seq.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from loader.lane_b.partner_matching import MASTER, match_partners
 from loader.workbook import ROW
 
 MEETINGS = "partners.partner_appointments"
+REVISIONS = "partners.partner_appointment_revisions"
 _PARTNER_STAGE = "stage_partner_master"
 _MEETING_STAGE = "stage_partner_appointments"
 _FIELDS = [c.name for c in PARTNER_COLUMNS if c.name != "fractional_cfo_id"]
@@ -128,7 +133,10 @@ def _write_partners(conn: psycopg.Connection, plan: Plan) -> Written:
         for new in new_partners
     ]
     return Written(
-        inserted, updated, {"new_partner_ids": new_partners} if new_partners else {}, notes
+        inserted,
+        updated,
+        details={"new_partner_ids": new_partners} if new_partners else {},
+        notes=notes,
     )
 
 
@@ -172,10 +180,8 @@ _CONTENT = ["meeting_type", "outcome", "notes"]
 
 
 def _compare_meetings(conn: psycopg.Connection, rows: pl.DataFrame) -> Plan:
-    """Number the file's meetings per partner and day, in file order, after the stored ones.
-
-    A meeting identical to a stored or an earlier one (same partner, day, type, outcome
-    and notes) is a duplicate; any other gets the next seq of its partner that day."""
+    """Per partner and day: duplicates, revisions of the stored meetings no row matched
+    (in seq order), and new meetings numbered after the stored ones (see the module doc)."""
     _resolve_partners(conn)
     partners = copy_query(
         conn,
@@ -193,31 +199,52 @@ def _compare_meetings(conn: psycopg.Connection, rows: pl.DataFrame) -> Plan:
         .with_columns(pl.col("meeting_date").dt.strftime("%Y-%m-%d").alias("day"))
         .sort(ROW)
     )
-    # Not stored already, and the first of its kind in the file.
-    new = candidates.join(
-        stored.select(*_DAY, *_CONTENT),
-        on=[*_DAY, *_CONTENT],
-        how="anti",
-        nulls_equal=True,
-        maintain_order="left",
-    ).filter(pl.int_range(pl.len()).over([*_DAY, *_CONTENT]) == 0)
-    stored_seq = stored.group_by(_DAY).agg(pl.col("seq").max().alias("stored_seq"))
-    new = new.join(stored_seq, on=_DAY, how="left", maintain_order="left").with_columns(
-        (pl.col("stored_seq").fill_null(0) + pl.int_range(1, pl.len() + 1).over(_DAY)).alias("seq")
+    # The first row of each kind; a repeat in the file is a duplicate.
+    firsts = candidates.filter(pl.int_range(pl.len()).over([*_DAY, *_CONTENT]) == 0)
+    current = stored.select(*_DAY, *_CONTENT)
+    unmatched = firsts.join(
+        current, on=[*_DAY, *_CONTENT], how="anti", nulls_equal=True, maintain_order="left"
+    ).with_columns(pl.int_range(pl.len()).over(_DAY).alias("__place"))
+    free = (
+        stored.join(
+            firsts.select(*_DAY, *_CONTENT), on=[*_DAY, *_CONTENT], how="anti", nulls_equal=True
+        )
+        .sort("seq")
+        .with_columns(pl.int_range(pl.len()).over(_DAY).alias("__place"))
+        .select(*_DAY, "__place", pl.col("seq").alias("revised_seq"))
     )
-    new = new.select(
-        pl.concat_str("partner", "day", pl.col("seq").cast(pl.String), separator="|").alias(
-            "partner_appointment_uid"
-        ),
-        pl.col("partner").alias("fractional_cfo_id"),
-        "meeting_date",
-        *_CONTENT,
+    paired = unmatched.join(free, on=[*_DAY, "__place"], how="left", maintain_order="left")
+    revisions = paired.filter(pl.col("revised_seq").is_not_null()).select(
+        _uid(pl.col("revised_seq")), *_CONTENT
+    )
+    stored_seq = stored.group_by(_DAY).agg(pl.col("seq").max().alias("stored_seq"))
+    new = (
+        paired.filter(pl.col("revised_seq").is_null())
+        .join(stored_seq, on=_DAY, how="left", maintain_order="left")
+        .with_columns(
+            (pl.col("stored_seq").fill_null(0) + pl.int_range(1, pl.len() + 1).over(_DAY)).alias(
+                "seq"
+            )
+        )
+        .select(
+            _uid(pl.col("seq")),
+            pl.col("partner").alias("fractional_cfo_id"),
+            "meeting_date",
+            *_CONTENT,
+        )
     )
     return Plan(
         inserted=new.height,
-        duplicates=candidates.height - new.height,
+        revised=revisions.height,
+        duplicates=candidates.height - new.height - revisions.height,
         errors=errors,
-        state=new,
+        state=(new, revisions),
+    )
+
+
+def _uid(seq: pl.Expr) -> pl.Expr:
+    return pl.concat_str("partner", "day", seq.cast(pl.String), separator="|").alias(
+        "partner_appointment_uid"
     )
 
 
@@ -244,22 +271,50 @@ def _resolve_partners(conn: psycopg.Connection) -> None:
 
 
 def _write_meetings(conn: psycopg.Connection, plan: Plan) -> Written:
+    new, revisions = plan.state
     # Straight into the table, in key order (the primary key grows in runs, not at random).
-    new = plan.state.sort("partner_appointment_uid")
+    new = new.sort("partner_appointment_uid")
     if new.height:
         copy_frame(conn, MEETINGS, new, plan.progress)
-    return Written(new.height)
+    if revisions.height:
+        conn.execute(
+            f"""
+            insert into {REVISIONS} (partner_appointment_uid, meeting_type, outcome, notes,
+                correlation_id)
+            select uid, meeting_type::partners.partner_meeting_type_enum,
+                   outcome::partners.partner_meeting_outcome_enum, notes,
+                   current_setting('lanes.correlation_id')::uuid
+            from unnest(%s::text[], %s::text[], %s::text[], %s::text[])
+                as revised (uid, meeting_type, outcome, notes)
+            order by uid
+            """,
+            [
+                revisions.get_column(c).to_list()
+                for c in ("partner_appointment_uid", *_CONTENT)
+            ],
+        )
+    return Written(new.height, revised=revisions.height)
 
 
 def _stored_meetings(conn: psycopg.Connection) -> pl.DataFrame:
-    """The stored meetings of the partners and days the file mentions, with their seq."""
+    """The stored meetings of the partners and days the file mentions, with their seq,
+    as they stand: the latest revision's type, outcome and notes, if any."""
     return copy_query(
         conn,
         f"""
         select a.fractional_cfo_id::text, to_char(a.meeting_date, 'YYYY-MM-DD'),
                split_part(a.partner_appointment_uid, '|', 3)::int,
-               a.meeting_type::text, a.outcome::text, a.notes
+               coalesce(r.meeting_type, a.meeting_type)::text,
+               coalesce(r.outcome, a.outcome)::text,
+               case when r.partner_appointment_uid is null then a.notes else r.notes end
         from {MEETINGS} a
+        left join lateral (
+            select partner_appointment_uid, meeting_type, outcome, notes
+            from {REVISIONS} as rev
+            where rev.partner_appointment_uid = a.partner_appointment_uid
+            order by rev.revised_at desc, rev.revision_id desc
+            limit 1
+        ) as r on true
         where (a.fractional_cfo_id, a.meeting_date) in (
             select partner, meeting_date from {_RESOLVED} where partner is not null
         )

@@ -163,32 +163,60 @@ def test_conflict_in_file_keeps_first_and_names_both_rows(conn, tmp_path: Path) 
     )
 
 
-def test_conflict_with_stored_row_is_rejected_not_overwritten(conn, tmp_path: Path) -> None:
+def test_a_changed_outcome_is_a_revision_and_the_meeting_row_stays(conn, tmp_path: Path) -> None:
     run(conn, write_xlsx(tmp_path / "first.xlsx", HEADERS, GOOD))
     changed = [CO, P1, "2026-09-15", "numbers", "lost", None, "crm"]
+    report = run(conn, write_xlsx(tmp_path / "second.xlsx", HEADERS, [changed]), actor="maria")
+    assert (report.errors, report.inserted, report.revised, report.duplicates) == ([], 0, 1, 0)
+    uid = f"{CO}|{P1}|2026-09-15"
+    assert conn.execute(
+        "select meeting_outcome::text, stalled_reason from sales.appointment_history"
+        " where appointment_uid = %s",
+        (uid,),
+    ).fetchone() == ("stalled", "budget next quarter")
+    assert conn.execute(
+        "select meeting_type::text, meeting_outcome::text, stalled_reason, correlation_id::text"
+        " from sales.appointment_revisions where appointment_uid = %s",
+        (uid,),
+    ).fetchall() == [("numbers", "lost", None, report.correlation_id)]
+    assert conn.execute(
+        "select revised from shq.load_ledger where correlation_id = %s", (report.correlation_id,)
+    ).fetchone() == (1,)
+    assert conn.execute(
+        "select count(*) from shq.audit_log where schema_name = 'sales'"
+        " and table_name = 'appointment_revisions'"
+        " and correlation_id = %s",
+        (report.correlation_id,),
+    ).fetchone() == (1,)
+    # The same file again changes nothing: the meeting as it stands is the revised one.
+    again = run(conn, write_xlsx(tmp_path / "again.xlsx", HEADERS, [changed]))
+    assert (again.inserted, again.revised, again.duplicates) == (0, 0, 1)
+    # Back to the first values: one more revision, the meeting row still untouched.
+    back = run(conn, write_xlsx(tmp_path / "back.xlsx", HEADERS, GOOD))
+    assert (back.inserted, back.revised, back.duplicates) == (0, 1, 2)
+    assert count(conn, "sales.appointment_revisions") == 2
+
+
+def test_a_change_outside_the_revisable_fields_is_a_conflict(conn, tmp_path: Path) -> None:
+    run(conn, write_xlsx(tmp_path / "first.xlsx", HEADERS, GOOD))
+    changed = [CO, P1, "2026-09-15", "numbers", "lost", None, "calendar"]
     report = run(conn, write_xlsx(tmp_path / "second.xlsx", HEADERS, [changed]))
     [error] = report.errors
-    assert error.column == "meeting_outcome"
-    assert "already stored" in error.message and "'stalled' in stored" in error.message
-    stored = conn.execute(
-        "select meeting_outcome::text from sales.appointment_history where people_id = %s"
-        " and meeting_date = '2026-09-15'",
-        (P1,),
-    ).fetchone()[0]
-    assert stored == "stalled"
+    assert (error.row, error.column, error.value) == (2, "source", "calendar")
+    assert "already stored" in error.message and "'crm' in stored" in error.message
+    assert "meeting_outcome" in error.message  # says what may change
+    assert count(conn, "sales.appointment_revisions") == 0 and not report.written
 
 
-def test_a_reexport_inserts_only_new_meetings_and_names_changed_ones(conn, tmp_path: Path) -> None:
+def test_a_reexport_inserts_new_meetings_and_revises_changed_ones(conn, tmp_path: Path) -> None:
     conn.execute("set datestyle = 'SQL, DMY'")  # a database set up for another country
     run(conn, write_xlsx(tmp_path / "week1.xlsx", HEADERS, GOOD[:2]))
     new = [CO, P2, "2026-10-20", "numbers", "ghosted", None, "crm"]
-    changed = [CO, P2, "2026-08-01", "systems", "lost", None, None]
+    changed = [CO, P2, "2026-08-01", "systems", "progressed", None, None]
     week2 = write_xlsx(tmp_path / "week2.xlsx", HEADERS, [new, GOOD[0], changed])
-    report = run(conn, week2, skip_invalid=True)
-    assert (report.inserted, report.duplicates, report.rejected) == (1, 1, 1)
-    [error] = report.errors
-    assert (error.row, error.column, error.value) == (4, "meeting_outcome", "lost")
-    assert "'ghosted' in stored" in error.message
+    report = run(conn, week2)
+    assert (report.inserted, report.duplicates, report.revised, report.rejected) == (1, 1, 1, 0)
+    assert report.rows_read == report.inserted + report.duplicates + report.revised
     assert count(conn) == 3
 
 

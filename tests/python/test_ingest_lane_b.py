@@ -158,6 +158,27 @@ def test_meetings_resolve_partner_and_number_same_day_meetings(conn, tmp_path: P
     ).fetchone() == ("neutral",)
 
 
+def test_a_reexport_with_a_changed_outcome_revises_the_meeting(conn, tmp_path: Path) -> None:
+    load_partners(conn, tmp_path, [DANA])
+    first = [None, "dana@ledgerline.com", None, "2026-10-01", "intro", "neutral", "call back"]
+    meetings(conn, tmp_path, [first])
+    changed = [*first[:5], "warm", "call back"]
+    report = meetings(conn, tmp_path, [changed], name="week2.xlsx")
+    assert (report.inserted, report.revised, report.duplicates) == (0, 1, 0)
+    assert conn.execute(
+        "select outcome::text from partners.partner_appointments"
+    ).fetchall() == [("neutral",)]  # the meeting row is never updated
+    assert conn.execute(
+        "select outcome::text, correlation_id::text from partners.partner_appointment_revisions"
+    ).fetchall() == [("warm", report.correlation_id)]
+    again = meetings(conn, tmp_path, [changed], name="week3.xlsx")
+    assert (again.inserted, again.revised, again.duplicates) == (0, 0, 1)
+    # A second meeting that day, beside the first: a new meeting, not a revision.
+    second = [*first[:4], "followup", "cold", None]
+    both = meetings(conn, tmp_path, [changed, second], name="week4.xlsx")
+    assert (both.inserted, both.revised, both.duplicates) == (1, 0, 1)
+
+
 def test_meeting_with_unknown_or_missing_partner_is_rejected(conn, tmp_path: Path) -> None:
     load_partners(conn, tmp_path, [DANA])
     rows = [
@@ -183,20 +204,30 @@ def test_partners_from_csv_match_xlsx(conn, tmp_path: Path) -> None:
     assert (report.inserted, report.updated, report.duplicates) == (0, 0, 2)
 
 
-def _reference_numbering(stored: dict, rows: list[list]) -> tuple[int, int]:
-    """The rule, one row at a time: a meeting identical to a stored or earlier one (same
-    partner, day, type, outcome, notes) is a duplicate; another gets the next seq that
-    day. Updates `stored` ((partner email, day) -> {seq: content}); returns the counts."""
-    inserted = duplicates = 0
+def _reference_numbering(stored: dict, rows: list[list]) -> tuple[int, int, int]:
+    """The rule, written plainly: per partner and day, a row identical to a stored meeting
+    as it stands (or to an earlier row) is a duplicate; the other rows, in file order,
+    revise the stored meetings of that day no row matched, in seq order; the rest get the
+    next seq. Updates `stored` ((partner email, day) -> {seq: content}); returns
+    (inserted, duplicates, revised)."""
+    inserted = duplicates = revised = 0
+    by_day: dict = {}
     for _, email, _, day, meeting_type, outcome, notes in rows:
-        that_day = stored.setdefault((email, day), {})
-        content = (meeting_type, outcome, notes)
-        if content in that_day.values():
-            duplicates += 1
-            continue
-        that_day[max(that_day, default=0) + 1] = content
-        inserted += 1
-    return inserted, duplicates
+        by_day.setdefault((email, day), []).append((meeting_type, outcome, notes))
+    for key, contents in by_day.items():
+        that_day = stored.setdefault(key, {})
+        kinds = list(dict.fromkeys(contents))
+        duplicates += len(contents) - len(kinds)
+        unmatched = [c for c in kinds if c not in that_day.values()]
+        duplicates += len(kinds) - len(unmatched)
+        free = [seq for seq in sorted(that_day) if that_day[seq] not in kinds]
+        for content, seq in zip(unmatched, free, strict=False):
+            that_day[seq] = content
+            revised += 1
+        for content in unmatched[len(free):]:
+            that_day[max(that_day, default=0) + 1] = content
+            inserted += 1
+    return inserted, duplicates, revised
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -222,12 +253,25 @@ def test_meeting_numbering_equals_the_row_by_row_rule(conn, tmp_path: Path, seed
         rows.insert(rng.randrange(len(rows)), unknown)
         report = meetings(conn, tmp_path, rows, name=f"w{week}.csv", skip_invalid=True)
         expected = _reference_numbering(stored, [r for r in rows if r is not unknown])
-        assert (report.inserted, report.duplicates, report.rejected) == (*expected, 1)
+        assert (report.inserted, report.duplicates, report.revised, report.rejected) == (
+            *expected,
+            1,
+        )
         in_db = {
             uid: content
             for uid, *content in conn.execute(
-                "select partner_appointment_uid, meeting_type::text, outcome::text, notes"
-                " from partners.partner_appointments"
+                """
+                select a.partner_appointment_uid,
+                       coalesce(r.meeting_type, a.meeting_type)::text,
+                       coalesce(r.outcome, a.outcome)::text,
+                       case when r.revision_id is null then a.notes else r.notes end
+                from partners.partner_appointments as a
+                left join lateral (
+                    select * from partners.partner_appointment_revisions as rev
+                    where rev.partner_appointment_uid = a.partner_appointment_uid
+                    order by rev.revision_id desc limit 1
+                ) as r on true
+                """
             ).fetchall()
         }
         assert in_db == {

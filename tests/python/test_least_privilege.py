@@ -25,12 +25,15 @@ from loader.examples import write_examples
 
 LANE_TABLES = [
     "sales.appointment_history",
+    "sales.appointment_revisions",
     "sales.reactivation_touches",
     "sales.reactivation_kill_switch",
+    "sales.reactivation_suppressions",
     "sales.prospect_people",
     "sales.prospect_companies",
     "partners.fractional_cfo_master",
     "partners.partner_appointments",
+    "partners.partner_appointment_revisions",
     "partners.partner_touches",
     "partners.partner_pauses",
     "shq.audit_log",
@@ -134,7 +137,7 @@ def test_a_disabled_write_guard_fails_db_status_and_the_lane_test(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     code, out, _ = run_main(["db", "status"], capsys, monkeypatch)
-    assert code == 0 and "write guards: all 23 write-once and audit triggers enabled" in out
+    assert code == 0 and "write guards: all 29 write-once and audit triggers enabled" in out
 
     with psycopg.connect(database_url_env, autocommit=True) as conn:
         conn.execute("alter table sales.appointment_history disable trigger forbid_change")
@@ -146,7 +149,7 @@ def test_a_disabled_write_guard_fails_db_status_and_the_lane_test(
         "sales.appointment_history enable always trigger forbid_change"
     ) in err
     assert "write guard not always: audit_insert on partners.partner_touches" in err
-    assert "2 of 23 write guards are off" in err
+    assert "2 of 29 write guards are off" in err
 
     project = copy_project(tmp_path / "project")
     lane_a = run_dbt_captured(

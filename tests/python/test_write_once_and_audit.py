@@ -11,9 +11,12 @@ from loader.audit import AuditContext
 
 WRITE_ONCE = [
     "sales.appointment_history",
+    "sales.appointment_revisions",
     "sales.reactivation_touches",
     "sales.reactivation_kill_switch",
+    "sales.reactivation_suppressions",
     "partners.partner_appointments",
+    "partners.partner_appointment_revisions",
     "partners.partner_touches",
     "partners.partner_pauses",
     "shq.audit_log",
@@ -40,6 +43,15 @@ def _seed_rows(conn: psycopg.Connection) -> None:
             (f"|{PERSON}|2026-03-01",),
         )
         conn.execute(
+            "insert into sales.appointment_revisions (appointment_uid, meeting_type,"
+            " meeting_outcome, correlation_id) values (%s, 'systems', 'lost', gen_random_uuid())",
+            (f"|{PERSON}|2026-03-01",),
+        )
+        conn.execute(
+            "insert into sales.reactivation_suppressions (email, tool, unsubscribed_at, actor)"
+            " values ('gone@example.com', 'lemlist', now(), 'seed')"
+        )
+        conn.execute(
             "insert into sales.reactivation_kill_switch (scope, scope_key, action, reason, actor)"
             " values ('person', %s, 'exclude', 'asked not to be contacted', 'seed')",
             (PERSON,),
@@ -53,6 +65,12 @@ def _seed_rows(conn: psycopg.Connection) -> None:
             " fractional_cfo_id, meeting_date, meeting_type, outcome)"
             " values (%s, %s, '2026-03-02', 'intro', 'warm')",
             (f"{partner}|2026-03-02|1", partner),
+        )
+        conn.execute(
+            "insert into partners.partner_appointment_revisions (partner_appointment_uid,"
+            " meeting_type, outcome, correlation_id) values (%s, 'intro', 'cold',"
+            " gen_random_uuid())",
+            (f"{partner}|2026-03-02|1",),
         )
         conn.execute(
             "insert into partners.partner_touches (fractional_cfo_id, channel, actor)"
@@ -83,7 +101,12 @@ def test_write_once_tables_refuse_changes(
     conn: psycopg.Connection, table: str, statement: str, replica: bool
 ) -> None:
     _seed_rows(conn)
-    column = {"shq.audit_log": "performed_at", "shq.load_ledger": "actor"}.get(table, "created_at")
+    column = {
+        "shq.audit_log": "performed_at",
+        "shq.load_ledger": "actor",
+        "sales.appointment_revisions": "revised_at",
+        "partners.partner_appointment_revisions": "revised_at",
+    }.get(table, "created_at")
     sql = statement.format(t=table).replace("created_at", column)
     with conn.transaction():
         if replica:
