@@ -270,9 +270,7 @@ def _write(conn: psycopg.Connection, plan: Plan) -> Written:
             f"prospect directory: {people_added} people added, {people_updated} updated; "
             f"{companies_added} companies added, {companies_updated} updated"
         )
-    return Written(
-        new_rows.height, revised=revised, details={"directory": directory}, notes=notes
-    )
+    return Written(new_rows.height, revised=revised, details={"directory": directory}, notes=notes)
 
 
 def write_revisions(conn: psycopg.Connection, revisions: pl.DataFrame) -> int:
@@ -385,9 +383,9 @@ def _compare_with_stored(
     mine = rows.select(ROW, "appointment_uid", *(_as_text(c) for c in VALUE_COLUMNS))
     fixed = [c for c in VALUE_COLUMNS if c not in REVISABLE_COLUMNS]
     matched = mine.join(stored, on=ROW).with_columns(
-        pl.any_horizontal(
-            pl.col(c).ne_missing(pl.col(f"{c}{_STORED}")) for c in fixed
-        ).alias("__conflicts"),
+        pl.any_horizontal(pl.col(c).ne_missing(pl.col(f"{c}{_STORED}")) for c in fixed).alias(
+            "__conflicts"
+        ),
         pl.any_horizontal(
             pl.col(c).ne_missing(pl.col(f"{c}{_STORED}")) for c in REVISABLE_COLUMNS
         ).alias("__revises"),

@@ -288,10 +288,7 @@ def _write_meetings(conn: psycopg.Connection, plan: Plan) -> Written:
                 as revised (uid, meeting_type, outcome, notes)
             order by uid
             """,
-            [
-                revisions.get_column(c).to_list()
-                for c in ("partner_appointment_uid", *_CONTENT)
-            ],
+            [revisions.get_column(c).to_list() for c in ("partner_appointment_uid", *_CONTENT)],
         )
     return Written(new.height, revised=revisions.height)
 

@@ -165,9 +165,9 @@ def test_a_reexport_with_a_changed_outcome_revises_the_meeting(conn, tmp_path: P
     changed = [*first[:5], "warm", "call back"]
     report = meetings(conn, tmp_path, [changed], name="week2.xlsx")
     assert (report.inserted, report.revised, report.duplicates) == (0, 1, 0)
-    assert conn.execute(
-        "select outcome::text from partners.partner_appointments"
-    ).fetchall() == [("neutral",)]  # the meeting row is never updated
+    assert conn.execute("select outcome::text from partners.partner_appointments").fetchall() == [
+        ("neutral",)
+    ]  # the meeting row is never updated
     assert conn.execute(
         "select outcome::text, correlation_id::text from partners.partner_appointment_revisions"
     ).fetchall() == [("warm", report.correlation_id)]
@@ -224,7 +224,7 @@ def _reference_numbering(stored: dict, rows: list[list]) -> tuple[int, int, int]
         for content, seq in zip(unmatched, free, strict=False):
             that_day[seq] = content
             revised += 1
-        for content in unmatched[len(free):]:
+        for content in unmatched[len(free) :]:
             that_day[max(that_day, default=0) + 1] = content
             inserted += 1
     return inserted, duplicates, revised
