@@ -1,5 +1,6 @@
 {#-
-    For the ready views, as a boolean: a message was sent to this key since its
+    For the ready views, as a boolean: a message was sent (or handed out by an
+    export: a planned touch) to this key since its
     row was scored (recorded since, or dated since), so a contacted row leaves
     the queue before the next build. A scalar subquery on purpose: one probe of
     the touches' key index per row the view returns, out of the join search.
@@ -10,7 +11,7 @@
         from {{ touches }} as touch
         where
             touch.{{ key_column }} = {{ key }}
-            and touch.touch_event = 'sent'
+            and touch.touch_event in ('planned', 'sent')
             and (
                 touch.recorded_at > {{ scored_at }}
                 or touch.touched_at > {{ scored_at }}

@@ -13,25 +13,46 @@
 -- meeting stands in the prospect's history, the touches since, the outcome's
 -- wait and channel, whether the person can be reached by email or LinkedIn,
 -- and whether the kill switch excludes it.
--- The as-of rule lives here and only here: meetings, touches and kill-switch
--- entries after the as-of moment do not exist for the score.
+-- The as-of rule lives here and only here: meetings, revisions, touches and
+-- kill-switch entries after the as-of moment do not exist for the score.
 
 with
 
-appointments as (
-    select
+-- A CRM re-export may revise a stored meeting's outcome, stalled reason or
+-- type: the latest revision loaded by the as-of moment is the meeting as it
+-- stands (the meeting row itself is write-once).
+latest_revisions as (
+    select distinct on (appointment_uid)
         appointment_uid,
-        company_id,
-        people_id,
-        meeting_date,
         meeting_type,
         meeting_outcome,
-        stalled_reason,
-        outreach_id,
-        source_record_id,
-        appointment_source
-    from {{ ref('stg_lane_a__appointment_history') }}
-    where meeting_date <= {{ lanes_as_of_date() }}
+        stalled_reason
+    from {{ ref('stg_lane_a__appointment_revisions') }}
+    where revised_at <= {{ lanes_as_of_timestamp() }}
+    order by appointment_uid asc, revised_at desc, revision_id desc
+),
+
+appointments as (
+    select
+        meetings.appointment_uid,
+        meetings.company_id,
+        meetings.people_id,
+        meetings.meeting_date,
+        coalesce(latest_revisions.meeting_type, meetings.meeting_type) as meeting_type,
+        coalesce(latest_revisions.meeting_outcome, meetings.meeting_outcome)
+            as meeting_outcome,
+        case
+            when latest_revisions.appointment_uid is null then meetings.stalled_reason
+            else latest_revisions.stalled_reason
+        end as stalled_reason,
+        latest_revisions.appointment_uid is not null as is_revised,
+        meetings.outreach_id,
+        meetings.source_record_id,
+        meetings.appointment_source
+    from {{ ref('stg_lane_a__appointment_history') }} as meetings
+    left join latest_revisions
+        on meetings.appointment_uid = latest_revisions.appointment_uid
+    where meetings.meeting_date <= {{ lanes_as_of_date() }}
 ),
 
 outreach_events as (
@@ -46,16 +67,16 @@ outreach_events as (
 ),
 
 -- Only a message that went out is a touch (cooling-off, max touches, the
--- per-touch penalty, channel alternation); replies, bounces and unsubscribes
--- are what came back.
+-- per-touch penalty, channel alternation), counted once: a planned touch and
+-- the tool's send that confirms it are one send (int_reactivation__sends).
+-- Replies, bounces and unsubscribes are what came back.
 touches as (
     select
-        touch_id,
+        send_id as touch_id,
         appointment_uid,
         channel,
-        touched_at
-    from outreach_events
-    where touch_event = 'sent'
+        sent_at as touched_at
+    from {{ ref('int_reactivation__sends') }}
 ),
 
 -- What came back belongs to the prospect (the person, else the company), not
@@ -131,6 +152,7 @@ appointments_in_history as (
         meeting_type,
         meeting_outcome,
         stalled_reason,
+        is_revised,
         outreach_id,
         source_record_id,
         appointment_source,
@@ -201,6 +223,7 @@ select
     appointments_in_history.meeting_type,
     appointments_in_history.meeting_outcome,
     appointments_in_history.stalled_reason,
+    appointments_in_history.is_revised,
     appointments_in_history.outreach_id,
     appointments_in_history.source_record_id,
     appointments_in_history.appointment_source,

@@ -28,6 +28,7 @@ facts as (
         meeting_type,
         meeting_outcome,
         stalled_reason,
+        is_revised,
         appointment_source,
         last_touched_at,
         touches_since_meeting,
@@ -83,8 +84,10 @@ select
     md5('reactivation:' || facts.appointment_uid)::uuid as reactivation_bit_id,
     facts.appointment_uid,
     {{ clamped_score('scores.raw_points') }} as bit_score,
-    -- The score's reasons, then why the channel is not the usual one, if it is not.
+    -- The score's reasons, OUTCOME_REVISED when a re-export changed the meeting,
+    -- then why the channel is not the usual one, if it is not.
     coalesce(scores.reason_codes, '{}'::text[])
+    || case when facts.is_revised then array['OUTCOME_REVISED'] else '{}'::text[] end
     || array_remove(array[channel_and_message.channel_reason_code], null)
         as bit_reason_codes,
     channel_and_message.recommended_channel::"bit".reactivation_channel_enum

@@ -5,7 +5,8 @@
     )
 }}
 
--- What happened after each message that went out: one row per sent touch.
+-- What happened after each message that went out: one row per send
+-- (int_reactivation__sends: a planned touch and its confirmation are one).
 -- replied: a reply on the same meeting after it and before the next sent
 -- touch. reactivated: the same prospect (the person, else the company) has a
 -- new meeting dated after the touch's day and within reactivation_window_days;
@@ -30,34 +31,33 @@ outreach_events as (
         appointment_uid,
         channel,
         touched_at,
-        touch_event,
-        message_variant_id,
-        score_at_touch,
-        tier_at_touch
+        touch_event
     from {{ ref('stg_lane_a__reactivation_touches') }}
     where touched_at <= {{ lanes_as_of_timestamp() }}
 ),
 
+-- Each real send once (a planned touch and the tool's send that confirms it
+-- are one), with the score, tier and variant it was handed out with.
 sent as (
     select
-        outreach_events.touch_id,
-        outreach_events.appointment_uid,
+        sends.send_id as touch_id,
+        sends.appointment_uid,
         appointments.people_id,
         appointments.company_id,
-        outreach_events.channel,
-        outreach_events.touched_at,
-        (outreach_events.touched_at at time zone 'utc')::date as touched_on,
-        outreach_events.message_variant_id,
-        outreach_events.score_at_touch,
-        outreach_events.tier_at_touch,
-        lead(outreach_events.touched_at) over (
-            partition by outreach_events.appointment_uid
-            order by outreach_events.touched_at, outreach_events.touch_id
+        sends.channel,
+        sends.sent_at as touched_at,
+        (sends.sent_at at time zone 'utc')::date as touched_on,
+        sends.send_status,
+        sends.message_variant_id,
+        sends.score_at_touch,
+        sends.tier_at_touch,
+        lead(sends.sent_at) over (
+            partition by sends.appointment_uid
+            order by sends.sent_at, sends.send_id
         ) as next_sent_at
-    from outreach_events
+    from {{ ref('int_reactivation__sends') }} as sends
     inner join appointments
-        on outreach_events.appointment_uid = appointments.appointment_uid
-    where outreach_events.touch_event = 'sent'
+        on sends.appointment_uid = appointments.appointment_uid
 ),
 
 replies as (
@@ -119,6 +119,7 @@ select
     sent.company_id,
     sent.touched_at,
     sent.channel,
+    sent.send_status,
     sent.message_variant_id,
     sent.score_at_touch,
     sent.tier_at_touch,

@@ -1,8 +1,8 @@
 -- One row per partner with everything Lane B's rules read: the partner's
 -- status and reachability, the meetings (last one, earlier warm ones), the
 -- touches since the last meeting, whether a pause is in force, and the niche
--- and region fit. The as-of rule lives here and only here: meetings, touches
--- and pause entries after the as-of moment do not exist for the score.
+-- and region fit. The as-of rule lives here and only here: meetings, revisions,
+-- touches and pause entries after the as-of moment do not exist for the score.
 
 with
 
@@ -17,14 +17,16 @@ partners as (
     from {{ ref('stg_lane_b__partners') }}
 ),
 
+-- Meetings as they stand (the latest revision of each, int_partner__meetings).
 meetings as (
     select
         fractional_cfo_id,
         meeting_date,
         meeting_seq_of_day,
         meeting_type,
-        meeting_outcome
-    from {{ ref('stg_lane_b__partner_appointments') }}
+        meeting_outcome,
+        is_revised
+    from {{ ref('int_partner__meetings') }}
     where meeting_date <= {{ lanes_as_of_date() }}
 ),
 
@@ -39,16 +41,16 @@ outreach_events as (
     where touched_at <= {{ lanes_as_of_timestamp() }}
 ),
 
--- Only a message that went out is a touch; replies, bounces and unsubscribes
--- are what came back.
+-- Only a message that went out is a touch, counted once: a planned touch and
+-- the tool's send that confirms it are one send (int_partner__sends). Replies,
+-- bounces and unsubscribes are what came back.
 touches as (
     select
-        touch_id,
+        send_id as touch_id,
         fractional_cfo_id,
         channel,
-        touched_at
-    from outreach_events
-    where touch_event = 'sent'
+        sent_at as touched_at
+    from {{ ref('int_partner__sends') }}
 ),
 
 -- An email that bounced is no address: the next action goes to LinkedIn.
@@ -95,6 +97,7 @@ ordered_meetings as (
         meeting_date,
         meeting_type,
         meeting_outcome,
+        is_revised,
         row_number() over (
             partition by fractional_cfo_id
             order by meeting_date desc, meeting_seq_of_day desc
@@ -110,7 +113,9 @@ meeting_summary as (
             as earlier_warm_meetings,
         max(meeting_date) filter (where recency_rank = 1) as last_meeting_date,
         max(meeting_type) filter (where recency_rank = 1) as last_meeting_type,
-        max(meeting_outcome) filter (where recency_rank = 1) as last_meeting_outcome
+        max(meeting_outcome) filter (where recency_rank = 1) as last_meeting_outcome,
+        coalesce(bool_or(is_revised) filter (where recency_rank = 1), false)
+            as is_last_meeting_revised
     from ordered_meetings
     group by fractional_cfo_id
 ),
@@ -150,6 +155,7 @@ select
     meeting_summary.last_meeting_date,
     meeting_summary.last_meeting_type,
     meeting_summary.last_meeting_outcome,
+    coalesce(meeting_summary.is_last_meeting_revised, false) as is_last_meeting_revised,
     {{ lanes_as_of_date() }} - meeting_summary.last_meeting_date as days_since_last_meeting,
     coalesce(meeting_summary.total_meetings, 0)::integer as total_meetings,
     coalesce(meeting_summary.earlier_warm_meetings, 0)::integer as earlier_warm_meetings,

@@ -23,6 +23,7 @@ facts as (
         last_meeting_date,
         last_meeting_type,
         last_meeting_outcome,
+        is_last_meeting_revised,
         total_meetings,
         earlier_warm_meetings,
         touches_since_last_meeting
@@ -71,7 +72,11 @@ select
     md5('partner:' || facts.fractional_cfo_id::text)::uuid as partner_bit_id,
     facts.fractional_cfo_id,
     {{ clamped_score('scores.raw_points') }} as leverage_score,
-    coalesce(scores.leverage_factors, '{}'::text[]) as leverage_factors,
+    -- The factors, then LAST_MEETING_REVISED when a re-export changed the last meeting.
+    coalesce(scores.leverage_factors, '{}'::text[])
+    || case
+        when facts.is_last_meeting_revised then array['LAST_MEETING_REVISED'] else '{}'::text[]
+    end as leverage_factors,
     next_action.recommended_next_action,
     next_action.recommended_channel::partners.partner_channel_enum as recommended_channel,
     next_action.message_variant_id,

@@ -5,7 +5,8 @@
     )
 }}
 
--- What happened after each message to a partner: one row per sent touch.
+-- What happened after each message to a partner: one row per send
+-- (int_partner__sends: a planned touch and its confirmation are one).
 -- replied: a reply from the partner after it and before the next sent touch.
 -- met_again: a new meeting with the partner dated after the touch's day and
 -- within partner_window_days, each meeting credited to the latest sent touch
@@ -20,7 +21,7 @@ meetings as (
         fractional_cfo_id,
         meeting_date,
         meeting_outcome
-    from {{ ref('stg_lane_b__partner_appointments') }}
+    from {{ ref('int_partner__meetings') }}
     where meeting_date <= {{ lanes_as_of_date() }}
 ),
 
@@ -30,30 +31,29 @@ outreach_events as (
         fractional_cfo_id,
         channel,
         touched_at,
-        touch_event,
-        message_variant_id,
-        score_at_touch,
-        next_action_at_touch
+        touch_event
     from {{ ref('stg_lane_b__partner_touches') }}
     where touched_at <= {{ lanes_as_of_timestamp() }}
 ),
 
+-- Each real send once (a planned touch and the tool's send that confirms it
+-- are one), with the score, next action and variant it was handed out with.
 sent as (
     select
-        touch_id,
+        send_id as touch_id,
         fractional_cfo_id,
         channel,
-        touched_at,
-        (touched_at at time zone 'utc')::date as touched_on,
+        sent_at as touched_at,
+        (sent_at at time zone 'utc')::date as touched_on,
+        send_status,
         message_variant_id,
         score_at_touch,
         next_action_at_touch,
-        lead(touched_at) over (
+        lead(sent_at) over (
             partition by fractional_cfo_id
-            order by touched_at, touch_id
+            order by sent_at, send_id
         ) as next_sent_at
-    from outreach_events
-    where touch_event = 'sent'
+    from {{ ref('int_partner__sends') }}
 ),
 
 replies as (
@@ -111,6 +111,7 @@ select
     sent.fractional_cfo_id,
     sent.touched_at,
     sent.channel,
+    sent.send_status,
     sent.message_variant_id,
     sent.score_at_touch,
     sent.next_action_at_touch,
