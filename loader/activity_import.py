@@ -43,12 +43,25 @@ def activity_source(
         return None
     layout = ACTIVITY_FORMATS[tool]
     wanted = {**fields, "event": "event", "touched_at": "touched_at"}
-    renames = {header: wanted[field] for header, field in layout.columns.items() if field in wanted}
+    # The tool's column -> ours, for the fields the lane reads.
+    header_columns = {h: wanted[f] for h, f in layout.columns.items() if f in wanted}
     event_header = next(h for h, f in layout.columns.items() if f == "event")
     time_header = next(h for h, f in layout.columns.items() if f == "touched_at")
 
     def to_columns(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
-        frame = frame.rename(renames)
+        sources: dict[str, list[str]] = {}
+        for header, column in header_columns.items():
+            if header in frame.columns:
+                sources.setdefault(column, []).append(header)
+        frame = frame.select(
+            ROW,
+            *(
+                pl.coalesce([pl.when(pl.col(h) != "").then(pl.col(h)) for h in headers]).alias(
+                    column
+                )
+                for column, headers in sources.items()
+            ),
+        )
         raw_event = pl.col("event").str.to_lowercase()
         mapping = layout.events
         frame = frame.with_columns(
@@ -76,7 +89,7 @@ def activity_source(
         return frame.select(ROW, *columns), warnings
 
     return SourceFormat(
-        known=list(renames), required=[event_header, time_header], to_columns=to_columns
+        known=list(header_columns), required=[event_header, time_header], to_columns=to_columns
     )
 
 

@@ -56,6 +56,10 @@ class TouchSpec:
     opt_out_sql: str
     opt_out_detail: str  # the report's key for how many were stopped
     opt_out_note: str  # "{n} unsubscribed … stopped", for the report
+    # Where an unsubscribe naming an address no stored subject has is kept (never an
+    # error): a table of (email, linkedin_url, tool, unsubscribed_at, actor). None: such
+    # a row is an error like any other.
+    suppressions: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,18 +93,36 @@ class Section:
     columns: tuple[str, ...]
 
 
-def activity_section(touches: str) -> Section:
-    """What went out and came back in the last 7 and 30 days, from a touches table."""
+def activity_section(touches: str, sends: str) -> Section:
+    """What went out and came back in the last 7 and 30 days and in all, each send once.
+
+    `sends` is the lane's dbt view that pairs a touch an export planned with the tool's
+    send confirming it (one send); what came back is read from the touches table."""
     return Section(
-        "outreach activity",
-        touches,
+        "outreach activity (each send counted once)",
+        sends,
         f"""
-        select event,
-               count(*) filter (where touched_at > now() - interval '7 days'),
-               count(*) filter (where touched_at > now() - interval '30 days')
-        from {touches} group by event order by event
+        with activity (what, place, at) as (
+            select case send_status
+                       when 'confirmed' then 'sent: exported and confirmed by the tool'
+                       when 'unplanned' then 'sent: not from an export'
+                       else 'exported, not confirmed by a tool yet'
+                   end,
+                   case send_status when 'confirmed' then 1 when 'unplanned' then 2 else 3 end,
+                   sent_at
+            from {sends}
+            union all
+            select event, 4, touched_at
+            from {touches}
+            where event in ('replied', 'bounced', 'unsubscribed')
+        )
+        select what,
+               count(*) filter (where at > now() - interval '7 days'),
+               count(*) filter (where at > now() - interval '30 days'),
+               count(*)
+        from activity group by what order by min(place), what
         """,
-        ("event", "last 7 days", "last 30 days"),
+        ("activity", "last 7 days", "last 30 days", "all"),
     )
 
 

@@ -124,8 +124,13 @@ def tool_columns(tool: ToolFormat) -> list[str]:
 # * lemlist — activities (GET /api/activities and the activity export): `type`
 #   (emailsSent, emailsReplied, emailsBounced, emailsUnsubscribed, linkedinSent,
 #   linkedinInviteDone, linkedinReplied, ...), `createdAt`, `leadEmail`, plus the
-#   lead's custom variables. help.lemlist.com "Use the API to list activity types";
-#   developer.lemlist.com webhooks (event types).
+#   lead's custom variables at the top level (help.lemlist.com "Use the API to list
+#   activity types": "Plus all custom variables from your lead"). The current API
+#   also nests the lead: `lead.variables.{email, linkedinUrl, <custom>}`
+#   (developer.lemlist.com/api-reference/endpoints/activities/get-many-activities;
+#   linkedinUrl is one of a lead's default variables, developer.lemlist.com
+#   .../leads/add-lead-variables). Flattened as a spreadsheet writes them; the first
+#   filled of a field's columns wins.
 # * Instantly — webhook / event fields: `timestamp`, `event_type` (email_sent,
 #   reply_received, email_bounced, lead_unsubscribed, ...), `lead_email`, plus the
 #   lead's data. developer.instantly.ai/webhook-events.
@@ -148,14 +153,25 @@ _OUR_FIELDS_BACK = {
 @dataclass(frozen=True)
 class ActivityFormat:
     name: str
-    columns: dict[str, str]  # the tool's column, as read -> our activity field
+    # The tool's column, as read -> our activity field. Several columns may give one
+    # field (a nested and a flat form): the first filled one, in this order, wins.
+    columns: dict[str, str]
     events: dict[str, tuple[str, str]]  # the tool's event (lower-case) -> (event, channel)
 
 
 ACTIVITY_FORMATS = {
     "lemlist": ActivityFormat(
         "lemlist",
-        {"type": "event", "createdat": "touched_at", "leademail": "email", **_OUR_FIELDS_BACK},
+        {
+            "type": "event",
+            "createdat": "touched_at",
+            **_OUR_FIELDS_BACK,
+            **{f"lead.variables.{name}": field for name, field in _OUR_FIELDS_BACK.items()},
+            "leademail": "email",
+            "lead.variables.email": "email",
+            "linkedinurl": "linkedin_url",
+            "lead.variables.linkedinurl": "linkedin_url",
+        },
         {
             "emailssent": ("sent", "email"),
             "emailsreplied": ("replied", "email"),

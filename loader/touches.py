@@ -70,7 +70,7 @@ def touches_ingest_spec(spec: TouchSpec, tool: str = "generic") -> IngestSpec:
         check_rows=lambda parsed: _check_rows(spec, parsed),
         prepare=lambda rows: _drop_repeats(references, rows),
         compare=lambda conn, rows: _compare(spec, conn, rows),
-        write=lambda conn, plan: _written(spec, *write_touches(conn, spec, stage, tool)),
+        write=lambda conn, plan: _write(spec, conn, plan, stage, tool),
         source=activity_source(tool, _tool_fields(spec), [c.name for c in spec.columns]),
     )
 
@@ -83,9 +83,20 @@ def _tool_fields(spec: TouchSpec) -> dict[str, str]:
     return {**alike, **spec.tool_fields}
 
 
-def _written(spec: TouchSpec, inserted: int, stopped: int) -> Written:
+def _write(spec: TouchSpec, conn: psycopg.Connection, plan: Plan, stage: str, tool: str) -> Written:
+    inserted, stopped = write_touches(conn, spec, stage, tool)
     notes = [spec.opt_out_note.format(n=stopped)] if stopped else []
-    return Written(inserted, details={spec.opt_out_detail: stopped}, notes=notes)
+    details: dict[str, object] = {spec.opt_out_detail: stopped}
+    if spec.suppressions:
+        kept = _write_suppressions(conn, spec, tool)
+        details["unsubscribes_kept_for_unknown_addresses"] = kept
+        if kept:
+            notes.append(
+                f"{kept} unsubscribe(s) from addresses no stored meeting has yet: kept; "
+                "each stops that person as soon as a meeting of theirs is loaded"
+            )
+        inserted += kept
+    return Written(inserted, details=details, notes=notes)
 
 
 def _check_rows(spec: TouchSpec, parsed: Parsed) -> None:
@@ -112,6 +123,21 @@ def _compare(spec: TouchSpec, conn: psycopg.Connection, rows: pl.DataFrame) -> P
     stage = _stage_table(spec)
     conn.execute(spec.resolve_sql.format(stage=stage))
     names = [name for name, _ in spec.references]
+    kept_before = 0
+    if spec.suppressions:
+        # An opt-out is honoured whoever it names: one naming an address no stored
+        # meeting has is kept apart and written as a suppression.
+        unknown = _unknown_table(spec)
+        conn.execute(
+            f"create temp table {unknown} on commit drop as"
+            f" select * from {stage} where subject is null and event = 'unsubscribed'"
+            " and (email is not null or linkedin_url is not null)"
+        )
+        conn.execute(f"delete from {stage} as s using {unknown} as u where s.{ROW} = u.{ROW}")
+        same = _SAME_SUPPRESSION.format(spec.suppressions)
+        (kept_before,) = conn.execute(
+            f"select count(*) from {unknown} as u where {same}"
+        ).fetchone()
     unresolved = conn.execute(
         f"select {ROW}, {', '.join(f'{n}::text' for n in names)} from {stage}"
         f" where subject is null order by {ROW}"
@@ -132,7 +158,37 @@ def _compare(spec: TouchSpec, conn: psycopg.Connection, rows: pl.DataFrame) -> P
                         and earlier.{ROW} < s.{ROW})
         """
     ).fetchone()
-    return Plan(inserted=rows.height - len(errors) - stored, duplicates=stored, errors=errors)
+    # A kept opt-out is inserted (as a suppression) unless the same one was kept before.
+    duplicates = stored + kept_before
+    return Plan(
+        inserted=rows.height - len(errors) - duplicates, duplicates=duplicates, errors=errors
+    )
+
+
+def _unknown_table(spec: TouchSpec) -> str:
+    return f"{_stage_table(spec)}_unknown_opt_outs"
+
+
+# The same suppression: same address (either may be missing) and moment. {} is the table.
+_SAME_SUPPRESSION = """exists (
+    select 1 from {} as kept
+    where kept.email is not distinct from u.email
+      and lower(kept.linkedin_url) is not distinct from lower(u.linkedin_url)
+      and kept.unsubscribed_at = u.touched_at)"""
+
+
+def _write_suppressions(conn: psycopg.Connection, spec: TouchSpec, tool: str) -> int:
+    cursor = conn.execute(
+        f"""
+        insert into {spec.suppressions} (email, linkedin_url, tool, unsubscribed_at, actor)
+        select u.email, u.linkedin_url, %(tool)s, u.touched_at, current_setting('lanes.actor')
+        from {_unknown_table(spec)} as u
+        where not {_SAME_SUPPRESSION.format(spec.suppressions)}
+        order by u.{ROW}
+        """,
+        {"tool": tool},
+    )
+    return cursor.rowcount
 
 
 def _unknown(spec: TouchSpec, names: list[str], record: tuple) -> RowError:

@@ -264,13 +264,64 @@ def _write(conn: psycopg.Connection, plan: Plan) -> Written:
         "companies_added": companies_added,
         "companies_updated": companies_updated,
     }
+    excluded = exclude_suppressed_people(conn)
     notes = []
+    if excluded:
+        notes.append(
+            f"{excluded} person(s) had unsubscribed before their meetings were loaded: "
+            "excluded from outreach (kill switch)"
+        )
     if any(directory.values()):
         notes.append(
             f"prospect directory: {people_added} people added, {people_updated} updated; "
             f"{companies_added} companies added, {companies_updated} updated"
         )
-    return Written(new_rows.height, revised=revised, details={"directory": directory}, notes=notes)
+    return Written(
+        new_rows.height,
+        revised=revised,
+        details={"directory": directory, "unsubscribed_before_loaded": excluded},
+        notes=notes,
+    )
+
+
+def exclude_suppressed_people(conn: psycopg.Connection) -> int:
+    """Exclude (kill switch, person) everyone in the directory whose email or LinkedIn URL
+    unsubscribed before any meeting of theirs was stored (sales.reactivation_suppressions),
+    once: a person already excluded for an unsubscribe is left as is."""
+    if conn.execute("select not exists (select 1 from sales.reactivation_suppressions)").fetchone()[
+        0
+    ]:
+        return 0
+    # Two equi-joins, not one join on "email or LinkedIn": each hashes the few
+    # suppressions and scans the directory once.
+    cursor = conn.execute(
+        """
+        with matched as (
+            select people.people_id, kept.tool, kept.unsubscribed_at
+            from sales.reactivation_suppressions as kept
+            inner join sales.prospect_people as people on people.email = kept.email
+            union all
+            select people.people_id, kept.tool, kept.unsubscribed_at
+            from sales.reactivation_suppressions as kept
+            inner join sales.prospect_people as people
+                on lower(people.linkedin_url) = lower(kept.linkedin_url)
+        )
+        insert into sales.reactivation_kill_switch (scope, scope_key, action, reason, actor)
+        select distinct on (matched.people_id)
+               'person', matched.people_id::text, 'exclude',
+               format('unsubscribed (%s, %s) before their meetings were loaded', matched.tool,
+                      to_char(matched.unsubscribed_at at time zone 'UTC', 'YYYY-MM-DD')),
+               current_setting('lanes.actor')
+        from matched
+        where not exists (
+            select 1 from sales.reactivation_kill_switch as entry
+            where entry.scope = 'person' and entry.scope_key = matched.people_id::text
+              and entry.reason like 'unsubscribed%'
+        )
+        order by matched.people_id, matched.unsubscribed_at desc
+        """
+    )
+    return cursor.rowcount
 
 
 def write_revisions(conn: psycopg.Connection, revisions: pl.DataFrame) -> int:

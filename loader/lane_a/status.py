@@ -29,7 +29,7 @@ STATUS = StatusSpec(
             " group by 1, 2 order by 3 desc",
             ("status", "reason", "rows"),
         ),
-        activity_section("sales.reactivation_touches"),
+        activity_section("sales.reactivation_touches", "lane_a.int_reactivation__sends"),
         performance_section(
             "does it work (sent touches -> meetings back, 95% interval)",
             "bit.v_reactivation_performance",

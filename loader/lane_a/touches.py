@@ -120,6 +120,9 @@ TOUCHES = TouchSpec(
     """,
     opt_out_detail="unsubscribed_excluded",
     opt_out_note="{n} unsubscribed prospect(s) excluded from outreach",
+    # An unsubscribe from an address no stored meeting has is kept; the meetings ingest
+    # excludes that person as their meetings arrive (loader/lane_a/ingest.py).
+    suppressions="sales.reactivation_suppressions",
 )
 
 

@@ -46,7 +46,7 @@ STATUS = StatusSpec(
             _STATUS_NOW,
             ("status", "partners"),
         ),
-        activity_section("partners.partner_touches"),
+        activity_section("partners.partner_touches", "lane_b.int_partner__sends"),
         performance_section(
             "does it work (sent touches -> meetings, 95% interval)",
             "bit.v_partner_performance",

@@ -211,7 +211,7 @@ def test_mark_touched_keeps_the_score_tier_and_variant_the_row_left_with(
         export_queue(conn, READY_QUEUE, tmp_path / "q.xlsx", mark_touched=True)
         after = conn.execute(
             "select appointment_uid, score_at_touch, tier_at_touch, message_variant_id"
-            " from sales.reactivation_touches where tool = 'export' and event = 'sent' order by 1"
+            " from sales.reactivation_touches where tool = 'export' and event = 'planned' order by 1"
         ).fetchall()
     assert after == before
 
@@ -315,8 +315,10 @@ def test_status_shows_the_week_on_one_screen(
     assert status["last_load"]["file"] == "week.csv"
     ready = status["sections"]["ready now, by tier and channel"]
     assert sum(row["rows"] for row in ready) == 3  # Dana was touched since the build
-    activity = status["sections"]["outreach activity"]
-    assert activity == [{"event": "sent", "last 7 days": 1, "last 30 days": 2}]
+    activity = status["sections"]["outreach activity (each send counted once)"]
+    assert activity == [
+        {"activity": "sent: not from an export", "last 7 days": 1, "last 30 days": 2, "all": 2}
+    ]
     assert status["sections"]["does it work (sent touches -> meetings back, 95% interval)"] == []
     code, out, _ = run_main(["status", "lane-a"], capsys, monkeypatch)
     assert code == 0 and "last load: week.csv -> sales.reactivation_touches" in out

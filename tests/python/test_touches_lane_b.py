@@ -127,8 +127,8 @@ def test_lane_b_status_counts_partners_queue_and_activity(
     assert status["loaded"] == {"partners": 4, "partner meetings": 4, "touch events": 1}
     ready = status["sections"]["ready now, by next action and channel"]
     assert sum(row["partners"] for row in ready) == 1  # Dana was touched since the build
-    assert status["sections"]["outreach activity"] == [
-        {"event": "sent", "last 7 days": 1, "last 30 days": 1}
+    assert status["sections"]["outreach activity (each send counted once)"] == [
+        {"activity": "sent: not from an export", "last 7 days": 1, "last 30 days": 1, "all": 1}
     ]
 
 

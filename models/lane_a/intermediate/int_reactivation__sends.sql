@@ -25,7 +25,10 @@ events as (
         touches.channel,
         touches.touched_at,
         touches.touch_event = 'planned'
-        or (touches.touch_event = 'sent' and touches.touch_source = 'export') as is_plan,
+        or (
+            touches.touch_event = 'sent'
+            and touches.touch_source is not distinct from 'export'
+        ) as is_plan,
         touches.message_variant_id,
         touches.score_at_touch,
         touches.tier_at_touch

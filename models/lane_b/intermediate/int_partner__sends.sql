@@ -23,7 +23,7 @@ events as (
         channel,
         touched_at,
         touch_event = 'planned'
-        or (touch_event = 'sent' and touch_source = 'export') as is_plan,
+        or (touch_event = 'sent' and touch_source is not distinct from 'export') as is_plan,
         message_variant_id,
         score_at_touch,
         next_action_at_touch
