@@ -211,7 +211,8 @@ def test_mark_touched_keeps_the_score_tier_and_variant_the_row_left_with(
         export_queue(conn, READY_QUEUE, tmp_path / "q.xlsx", mark_touched=True)
         after = conn.execute(
             "select appointment_uid, score_at_touch, tier_at_touch, message_variant_id"
-            " from sales.reactivation_touches where tool = 'export' and event = 'planned' order by 1"
+            " from sales.reactivation_touches where tool = 'export' and event = 'planned'"
+            " order by 1"
         ).fetchall()
     assert after == before
 
