@@ -159,3 +159,26 @@ left join pg_trigger as guard
     on
         guard.tgrelid = to_regclass(expected.table_name)
         and guard.tgname = expected.trigger_name;
+
+-- 5. A new email lifts a bounce. The directory keeps one email per person (the
+--    latest file wins); a bounce recorded before the email last changed was for
+--    the old address. Set by a trigger on updates only: a bulk load's inserts
+--    pay nothing, and null means "unchanged since first stored".
+alter table sales.prospect_people add column email_changed_at timestamptz;
+
+comment on column sales.prospect_people.email_changed_at is 'When a later file last changed the email (null: unchanged since first stored). A bounce before it was for an older address.';
+
+create function sales.track_email_change() returns trigger
+language plpgsql
+as $$
+begin
+    if new.email is distinct from old.email then
+        new.email_changed_at := clock_timestamp();
+    end if;
+    return new;
+end;
+$$;
+
+create trigger track_email_change before update of email on sales.prospect_people
+for each row execute function sales.track_email_change();
+alter table sales.prospect_people enable always trigger track_email_change;

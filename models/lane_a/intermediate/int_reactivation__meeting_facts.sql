@@ -103,10 +103,20 @@ replies as (
     group by prospect_id
 ),
 
+-- A bounce holds until a later file brings the person a new email: a bounce
+-- recorded before the email last changed was for the old address.
 email_bounces as (
-    select distinct prospect_id
+    select distinct prospect_events.prospect_id
     from prospect_events
-    where touch_event = 'bounced' and channel = 'email'
+    left join {{ ref('stg_lane_a__prospect_people') }} as bounced_people
+        on prospect_events.prospect_id = bounced_people.people_id
+    where
+        prospect_events.touch_event = 'bounced'
+        and prospect_events.channel = 'email'
+        and (
+            bounced_people.email_changed_at is null
+            or prospect_events.touched_at >= bounced_people.email_changed_at
+        )
 ),
 
 kill_switch as (

@@ -9,6 +9,7 @@ with source as (
         job_title,
         crm_person_id,
         company_id,
+        email_changed_at,
         updated_at
     from {{ source('sales', 'prospect_people') }}
 )
@@ -23,5 +24,6 @@ select
     job_title,
     crm_person_id,
     company_id as last_company_id,
+    email_changed_at,
     updated_at
 from source

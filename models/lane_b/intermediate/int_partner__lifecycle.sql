@@ -1,5 +1,6 @@
 -- Where each partner stands, the first matching rule deciding (docs/scoring.md):
 -- paused, awaiting_reply (the partner replied: a person answers now),
+-- unreachable (no address left: no email, or it bounced, and no LinkedIn),
 -- completed (enough touches since the last meeting), pending (touched or met
 -- too recently; cooling_off_until says when that ends), else active.
 -- lifecycle_status is the status without the pause: the ready view reads pauses
@@ -14,6 +15,8 @@ facts as (
         touches_since_last_meeting,
         last_touched_at,
         has_reply_on_hold,
+        has_email,
+        has_linkedin,
         is_paused
     from {{ ref('int_partner__partner_facts') }}
 ),
@@ -23,6 +26,7 @@ waits as (
         fractional_cfo_id,
         is_paused,
         coalesce(has_reply_on_hold, false) as is_awaiting_reply,
+        has_email is false and has_linkedin is false as is_unreachable,
         touches_since_last_meeting
         >= {{ var('partner_completed_after_touches') }} as is_completed,
         -- greatest() skips nulls: the later of the two waits wins.
@@ -55,11 +59,15 @@ lifecycles as (
         is_paused,
         case
             when is_awaiting_reply then 'awaiting_reply'
+            when is_unreachable then 'unreachable'
             when is_completed then 'completed'
             when wait_until is not null then 'pending'
             else 'active'
         end as lifecycle_status,
-        case when not is_completed and not is_awaiting_reply then wait_until end
+        case
+            when not is_completed and not is_awaiting_reply and not is_unreachable
+                then wait_until
+        end
             as cooling_off_until
     from waits
 )
