@@ -22,7 +22,10 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 LINKEDIN_PATTERN = r"(?i)^(https?://)?([a-z0-9-]+\.)*linkedin\.com/\S+$"
 LINKEDIN_PATH = r"(?i)^(?:https?://)?(?:[a-z0-9-]+\.)*linkedin\.com(/[^?#\s]*)"
 DOMAIN_PATTERN = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$"
-_ISO_DATE = r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+# A date-time (as CRMs export them, e.g. 2026-11-28T09:30:00.000Z) is read as its date.
+_ISO_DATE = (
+    r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
 _SERIAL = r"^(\d{1,7}(?:\.\d+)?)$"
 # Excel's day 0 is 1899-12-30 once its 1900 leap-year bug is accounted for.
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -58,19 +61,41 @@ def _quoted(col: str) -> pl.Expr:
     return pl.format("'{}'", pl.col(col))
 
 
+# A UUID column holding a CRM's own numbers is a header that looks like ours: say which.
+_CRM_ID_COLUMN = {"company_id": "crm_company_id", "people_id": "crm_person_id"}
+
+
 def _uuid(col: Column) -> tuple[pl.Expr, pl.Expr]:
     text = pl.col(col.name).str.to_lowercase().str.strip_chars("{}")
     ok = text.str.contains(UUID_PATTERN)
     value = pl.when(ok).then(text)
-    error = pl.when(pl.col(col.name).is_not_null() & ~ok).then(
-        pl.format(
-            "{} is not a UUID (expected 8-4-4-4-12 hex digits, e.g. "
-            "3f2b8c1e-9d4a-4b7e-8f00-2a1c5e6d7b90). If Excel turned the id into a number, "
-            "format the column as Text and paste the id again.",
-            _quoted(col.name),
+    error = pl.when(pl.col(col.name).is_not_null() & ~ok)
+    if col.name in _CRM_ID_COLUMN:
+        error = error.then(
+            pl.when(pl.col(col.name).str.contains(r"^\d+(\.0)?$"))
+            .then(
+                pl.format(
+                    "{} is a number, not a UUID: this column probably holds your CRM's own "
+                    "id. Rename its header to {} (the loader derives our ids from it), or "
+                    "map it there with --from.",
+                    _quoted(col.name),
+                    pl.lit(_CRM_ID_COLUMN[col.name]),
+                )
+            )
+            .otherwise(_not_a_uuid(col))
         )
-    )
+        return value, error
+    error = error.then(_not_a_uuid(col))
     return value, error
+
+
+def _not_a_uuid(col: Column) -> pl.Expr:
+    return pl.format(
+        "{} is not a UUID (expected 8-4-4-4-12 hex digits, e.g. "
+        "3f2b8c1e-9d4a-4b7e-8f00-2a1c5e6d7b90). If Excel turned the id into a number, "
+        "format the column as Text and paste the id again.",
+        _quoted(col.name),
+    )
 
 
 def _date(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:

@@ -20,6 +20,7 @@ from loader.db_commands import db
 from loader.errors import DatabaseError, LanesError
 from loader.lane_a import commands as lane_a_commands
 from loader.lane_b import commands as lane_b_commands
+from loader.mapping_commands import mapping
 from loader.tool_commands import dbt_command, demo_command, exec_command
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def cli(debug: bool) -> None:
     _state["debug"] = debug
 
 
-for _command in (db, dbt_command, exec_command):
+for _command in (db, dbt_command, exec_command, mapping):
     cli.add_command(_command)
 
 

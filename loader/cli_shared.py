@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import psycopg
 
     from loader.column import Column
+    from loader.crm_mapping import CrmMapping
     from loader.ingest_run import IngestOptions, IngestReport
     from loader.lane_specs import QueueSpec, StatusSpec, TouchSpec
 
@@ -314,3 +315,31 @@ def status_command(help_text: str, status: StatusSpec) -> click.Command:
             print_status(collected, status, Console(width=100 if not sys.stdout.isatty() else None))
 
     return command
+
+
+# The files `--from` can read, and our columns of each: filled by each lane's register()
+# (`loader mapping check --for KIND` reads it).
+MAPPABLE: dict[str, Sequence[Column]] = {}
+
+
+def from_option(kind: str):
+    """`--from` for an ingest command reading `kind` (see crm_mapping.KINDS)."""
+    from loader.crm_mapping import PRESETS
+
+    return click.option(
+        "--from",
+        "from_",
+        metavar="CRM|MAPPING.toml",
+        help=f"Read another program's export as it is, through a mapping: a preset "
+        f"({', '.join(PRESETS)}) or a TOML file (see `loader mapping show hubspot`). "
+        f"For {kind} files.",
+    )
+
+
+def load_from(source: str | None, kind: str, columns: Sequence[Column]) -> CrmMapping | None:
+    """The mapping `--from` names, checked against the lane's columns (None without --from)."""
+    if source is None:
+        return None
+    from loader.crm_mapping import load_mapping
+
+    return load_mapping(source, kind, columns)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import json
 import re
@@ -160,6 +161,9 @@ class SourceFormat:
     required: Sequence[str]
     # Its rows -> our columns (as text, ROW kept); returns warnings for the report.
     to_columns: Callable[[pl.DataFrame], tuple[pl.DataFrame, list[str]]]
+    # Where to fix a refused value of our column in this layout (e.g. the mapping's
+    # [values] table), added to the cell's message; None: no such place.
+    hint: Callable[[str], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -219,7 +223,7 @@ def run_ingest(
     parsed = parse_columns(frame, list(spec.columns), options.today or dt.date.today())
     _check_numeric_ids(parsed, table, report)
     spec.check_rows(parsed)
-    errors = collect_errors(parsed, frame)
+    errors = explained(collect_errors(parsed, frame), spec)
     prepared = spec.prepare(valid_rows(parsed))
     errors.extend(prepared.errors)
     rows = prepared.rows
@@ -310,7 +314,22 @@ def new_report(lane: str, target: str, table: Table, options: IngestOptions) -> 
     )
     if table.unknown_columns:
         report.warnings.append(f"ignored unknown column(s): {', '.join(table.unknown_columns)}")
+    lock = open_elsewhere(table.path)
+    if lock:
+        report.warnings.append(
+            f"{table.path.name} is open in {lock} (its lock file is beside it): save and close "
+            "it first; unsaved edits are not in the file."
+        )
     return report
+
+
+def open_elsewhere(path: Path) -> str | None:
+    """The program that has the workbook open, by the lock file it leaves beside it."""
+    if path.with_name(f"~${path.name}").exists():
+        return "Excel"
+    if path.with_name(f".~lock.{path.name}#").exists():
+        return "LibreOffice"
+    return None
 
 
 def audit_context(report: IngestReport, options: IngestOptions) -> AuditContext:
@@ -337,6 +356,31 @@ def collect_errors(parsed: Parsed, raw: pl.DataFrame) -> list[RowError]:
         for row, message, value in hits.select(ROW, name, "__value").iter_rows():
             records.append(RowError(row, column, value, message))
     return records
+
+
+def explained(errors: list[RowError], spec: IngestSpec) -> list[RowError]:
+    """A refused cell's message, with a close allowed value ("did you mean") and, for a
+    file read through a mapping, where in the mapping to fix it."""
+    allowed = {c.name: c.allowed for c in spec.columns if c.allowed}
+    dated = {c.name for c in spec.columns if c.kind in ("date", "timestamp")}
+    hint = spec.source.hint if spec.source else None
+    out = []
+    for error in errors:
+        message = error.message
+        if error.column in allowed and error.value:
+            close = difflib.get_close_matches(
+                error.value.strip().lower(), allowed[error.column], n=1, cutoff=0.7
+            )
+            if close:
+                message += f" Did you mean {close[0]!r}?"
+        refused_value = error.column in allowed or (
+            error.column in dated and "read safely" in message
+        )
+        fix = hint(error.column) if hint and refused_value else None
+        if fix:
+            message += f" Or {fix}."
+        out.append(RowError(error.row, error.column, error.value, message))
+    return out
 
 
 def sort_errors(errors: list[RowError]) -> list[RowError]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table as RichTable
 
-from loader.ingest_run import IngestReport
+from loader.ingest_run import IngestReport, RowError
 
 MAX_ERRORS_SHOWN = 50
 PROGRESS_MIN_ROWS = 10_000
@@ -76,7 +77,71 @@ def _rows(table: RichTable) -> list[tuple[str, str]]:
     return list(zip(labels, values, strict=True))
 
 
+@dataclass(frozen=True)
+class _Problem:
+    """One refused value of one column, on every row that has it, with one message."""
+
+    column: str
+    values: list[tuple[str | None, list[int]]]  # (value, rows), most rows first
+    message: str  # with "the value" where the message quoted it
+
+    @property
+    def rows(self) -> list[int]:
+        return sorted(row for _, rows in self.values for row in rows)
+
+
+def _problems(errors: list[RowError]) -> list[_Problem]:
+    """Errors grouped by column and message: a CRM export that writes "No show" on 57 rows
+    gets one line naming the value and its 57 rows, not 57 lines."""
+    groups: dict[tuple[str, str], dict[str | None, list[int]]] = {}
+    for e in errors:
+        template = e.message.replace(f"'{e.value}'", "the value") if e.value else e.message
+        groups.setdefault((e.column, template), {}).setdefault(e.value, []).append(e.row)
+    problems = [
+        _Problem(column, sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[1][0])), message)
+        for (column, message), values in groups.items()
+    ]
+    return sorted(problems, key=lambda p: p.rows[0])
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:5])
+    return f"rows {shown}, …" if len(rows) > 5 else f"row{'s' if len(rows) > 1 else ''} {shown}"
+
+
+def _values_text(problem: _Problem) -> str:
+    return ", ".join(
+        f"{'(empty)' if value is None else repr(value)} × {len(rows)}"
+        for value, rows in problem.values
+    )
+
+
 def _print_errors(report: IngestReport, console: Console) -> None:
+    problems = _problems(report.errors)
+    if all(len(p.rows) == 1 for p in problems):
+        _print_each_error(report, console)
+        return
+    shown = problems[:MAX_ERRORS_SHOWN]
+    for p in shown:
+        if len(p.rows) == 1:
+            [(value, [row])] = p.values
+            text = "(empty)" if value is None else repr(value)
+            message = p.message.replace("the value", repr(value)) if value else p.message
+            line = f"row {row}, {p.column} = {text}: {message}"
+        else:
+            line = f"{p.column}: {_values_text(p)} ({_rows_text(p.rows)}): {p.message}"
+        console.print(
+            line, markup=False, highlight=False, style="red" if console.is_terminal else None
+        )
+    if len(problems) > len(shown):
+        console.print(
+            f"... and {len(problems) - len(shown)} more problems; use --rejects FILE or --json "
+            "to get every row.",
+            markup=False,
+        )
+
+
+def _print_each_error(report: IngestReport, console: Console) -> None:
     shown = report.errors[:MAX_ERRORS_SHOWN]
     if console.is_terminal:
         table = RichTable(title="rejected rows", title_style="bold red")

@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from loader.errors import FileUnusable
+from loader.file_kinds import other_kind
 from loader.sheet_reader import normalize_header, read_sheet
 
 __all__ = ["normalize_header"]  # where the lanes and tests look for it
@@ -105,6 +106,9 @@ def read_table(
 
     found = list(renamed.values())
     missing = [c for c in required_columns if c not in found]
+    other = other_kind(found, known_columns) if missing else None
+    if other:
+        raise FileUnusable(f"{path.name}: this is {other.what}: use `{other.command}`.")
     if missing:
         raise FileUnusable(
             f"{path.name}: required column(s) missing: {', '.join(missing)}. "

@@ -25,6 +25,7 @@ LANE = "lane-a"
 
 def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
     """Add Lane A's commands to the shared verbs, and its own kill-switch verbs."""
+    shared.MAPPABLE["lane-a meetings"] = MEETING_COLUMNS
     ingest_group = shared.DefaultCommandGroup(
         LANE,
         default_command="meetings",
@@ -90,12 +91,16 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
     type=click.Choice(list(SOURCES), case_sensitive=False),
     help="Override the source column for every row.",
 )
-def ingest_meetings(file: Path, as_json: bool, source: str | None, **options) -> None:
+@shared.from_option("lane-a meetings")
+def ingest_meetings(
+    file: Path, as_json: bool, source: str | None, from_: str | None, **options
+) -> None:
     """Past sales meetings -> sales.appointment_history (write-once)."""
     from loader.lane_a.ingest import ingest
 
+    mapping = shared.load_from(from_, "lane-a meetings", MEETING_COLUMNS)
     shared.run_ingest_command(
-        lambda conn, path, settings: ingest(conn, path, settings, source),
+        lambda conn, path, settings: ingest(conn, path, settings, source, mapping),
         file,
         as_json,
         **options,

@@ -26,6 +26,7 @@ import polars as pl
 import psycopg
 
 from loader.cells import Parsed, add_row_error
+from loader.crm_mapping import CrmMapping
 from loader.errors import UsageError
 from loader.ingest_run import (
     IngestOptions,
@@ -48,6 +49,7 @@ from loader.lane_a.columns import (
     VALUE_COLUMNS,
 )
 from loader.lane_a.directory import write_directory
+from loader.mapped_source import mapped_source
 from loader.workbook import ROW
 
 TARGET = "sales.appointment_history"
@@ -65,13 +67,17 @@ def ingest(
     path: Path,
     options: IngestOptions,
     source_override: str | None = None,
+    mapping: CrmMapping | None = None,
 ) -> IngestReport:
-    """Load a workbook of past meetings (`loader ingest lane-a FILE`)."""
-    return run_ingest(conn, meetings_spec(source_override), path, options)
+    """Load a workbook of past meetings (`loader ingest lane-a FILE [--from MAPPING]`)."""
+    return run_ingest(conn, meetings_spec(source_override, mapping), path, options)
 
 
-def meetings_spec(source_override: str | None = None) -> IngestSpec:
-    """The Lane A meetings ingest; `source_override` sets the source of every row."""
+def meetings_spec(
+    source_override: str | None = None, mapping: CrmMapping | None = None
+) -> IngestSpec:
+    """The Lane A meetings ingest; `source_override` sets the source of every row, and
+    `mapping` reads a CRM's export as it is (loader/crm_mapping.py)."""
     if source_override is not None:
         source_override = source_override.strip().lower()
         if source_override not in SOURCES:
@@ -98,6 +104,7 @@ def meetings_spec(source_override: str | None = None) -> IngestSpec:
         prepare=_prepare,
         compare=_compare,
         write=_write,
+        source=mapped_source(mapping, MEETING_COLUMNS) if mapping else None,
     )
 
 

@@ -24,6 +24,8 @@ LANE = "lane-b"
 
 def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
     """Add Lane B's commands to the shared verbs, and its own pause verbs."""
+    shared.MAPPABLE["lane-b partners"] = PARTNER_COLUMNS
+    shared.MAPPABLE["lane-b appointments"] = MEETING_COLUMNS
     ingest_group = click.Group(
         LANE, help="Fractional CFO partners: the partner master, then partner meetings."
     )
@@ -68,20 +70,34 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
 
 @click.command("partners")
 @shared.ingest_options
-def ingest_partners(file: Path, as_json: bool, **options) -> None:
+@shared.from_option("lane-b partners")
+def ingest_partners(file: Path, as_json: bool, from_: str | None, **options) -> None:
     """Partners -> partners.fractional_cfo_master (matched partners are updated)."""
     from loader.lane_b import ingest
 
-    shared.run_ingest_command(ingest.ingest_partners, file, as_json, **options)
+    mapping = shared.load_from(from_, "lane-b partners", PARTNER_COLUMNS)
+    shared.run_ingest_command(
+        lambda conn, path, settings: ingest.ingest_partners(conn, path, settings, mapping),
+        file,
+        as_json,
+        **options,
+    )
 
 
 @click.command("appointments")
 @shared.ingest_options
-def ingest_appointments(file: Path, as_json: bool, **options) -> None:
+@shared.from_option("lane-b appointments")
+def ingest_appointments(file: Path, as_json: bool, from_: str | None, **options) -> None:
     """Partner meetings -> partners.partner_appointments (write-once)."""
     from loader.lane_b import ingest
 
-    shared.run_ingest_command(ingest.ingest_meetings, file, as_json, **options)
+    mapping = shared.load_from(from_, "lane-b appointments", MEETING_COLUMNS)
+    shared.run_ingest_command(
+        lambda conn, path, settings: ingest.ingest_meetings(conn, path, settings, mapping),
+        file,
+        as_json,
+        **options,
+    )
 
 
 def _record(action: str, partner: str, reason: str, actor: str | None) -> None:

@@ -16,12 +16,14 @@ left over are new meetings with the next seq.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import polars as pl
 import psycopg
 
 from loader.cells import Parsed, add_row_error
+from loader.crm_mapping import CrmMapping
 from loader.ingest_run import (
     IngestOptions,
     IngestReport,
@@ -37,6 +39,7 @@ from loader.ingest_run import (
 )
 from loader.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
 from loader.lane_b.partner_matching import MASTER, match_partners
+from loader.mapped_source import mapped_source
 from loader.workbook import ROW
 
 MEETINGS = "partners.partner_appointments"
@@ -47,14 +50,31 @@ _FIELDS = [c.name for c in PARTNER_COLUMNS if c.name != "fractional_cfo_id"]
 _TEXT_FIELDS = [f for f in _FIELDS if f != "status"]
 
 
-def ingest_partners(conn: psycopg.Connection, path: Path, options: IngestOptions) -> IngestReport:
-    """Load the partner master (`loader ingest lane-b partners FILE`)."""
-    return run_ingest(conn, PARTNERS_SPEC, path, options)
+def ingest_partners(
+    conn: psycopg.Connection,
+    path: Path,
+    options: IngestOptions,
+    mapping: CrmMapping | None = None,
+) -> IngestReport:
+    """Load the partner master (`loader ingest lane-b partners FILE [--from MAPPING]`)."""
+    return run_ingest(conn, _mapped(PARTNERS_SPEC, mapping), path, options)
 
 
-def ingest_meetings(conn: psycopg.Connection, path: Path, options: IngestOptions) -> IngestReport:
-    """Load partner meetings (`loader ingest lane-b appointments FILE`)."""
-    return run_ingest(conn, MEETINGS_SPEC, path, options)
+def ingest_meetings(
+    conn: psycopg.Connection,
+    path: Path,
+    options: IngestOptions,
+    mapping: CrmMapping | None = None,
+) -> IngestReport:
+    """Load partner meetings (`loader ingest lane-b appointments FILE [--from MAPPING]`)."""
+    return run_ingest(conn, _mapped(MEETINGS_SPEC, mapping), path, options)
+
+
+def _mapped(spec: IngestSpec, mapping: CrmMapping | None) -> IngestSpec:
+    """The spec reading another program's export through a mapping (crm_mapping.py)."""
+    if mapping is None:
+        return spec
+    return dataclasses.replace(spec, source=mapped_source(mapping, spec.columns))
 
 
 # ---- the partner master ----
