@@ -164,6 +164,8 @@ class SourceFormat:
     # Where to fix a refused value of our column in this layout (e.g. the mapping's
     # [values] table), added to the cell's message; None: no such place.
     hint: Callable[[str], str | None] | None = None
+    # A CSV with lines before its header (LinkedIn's notes): how many, or FileUnusable.
+    preamble: Callable[[Path], int] | None = None
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,10 @@ def run_ingest(
     """Load one file for one lane, all or nothing (or the valid rows with skip_invalid)."""
     started_at = dt.datetime.now(dt.UTC)
     if spec.source:
-        table = read_table(path, list(spec.source.known), list(spec.source.required), options.sheet)
+        skip = spec.source.preamble(path) if spec.source.preamble else 0
+        table = read_table(
+            path, list(spec.source.known), list(spec.source.required), options.sheet, skip=skip
+        )
         frame, warnings = spec.source.to_columns(table.frame)
     else:
         known = [c.name for c in spec.columns]

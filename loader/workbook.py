@@ -60,8 +60,11 @@ def read_table(
     required_columns: list[str],
     sheet: str | None = None,
     id_columns: list[str] | None = None,
+    skip: int = 0,
 ) -> Table:
-    """Read, normalise headers, check required columns, trim text, drop empty rows."""
+    """Read, normalise headers, check required columns, trim text, drop empty rows.
+
+    `skip`: lines before a CSV's header (a preamble the program writing it adds)."""
     path = Path(path)
     if not path.exists():
         raise FileUnusable(f"{path}: no such file.")
@@ -76,7 +79,7 @@ def read_table(
     if suffix == ".csv":
         if sheet:
             raise FileUnusable(f"{path.name}: --sheet applies to workbooks, not to a CSV file.")
-        raw, sheet_name, numeric_ids = _read_csv(path), None, []
+        raw, sheet_name, numeric_ids = _read_csv(path, skip), None, []
     else:
         check_archive(path)
         raw, sheet_name, numeric_ids = read_sheet(path, sheet, id_columns or [])
@@ -129,7 +132,7 @@ def read_table(
     for column in known_columns:
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
-    frame = frame.select(known_columns).with_row_index(ROW, offset=2)
+    frame = frame.select(known_columns).with_row_index(ROW, offset=2 + skip)
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     frame = frame.filter(~pl.all_horizontal(pl.col(known_columns).is_null()))
     return Table(path, file_sha256(path), sheet_name, frame, found, unknown, numeric_ids)
@@ -146,9 +149,11 @@ def _outside_quotes(line: str) -> str:
     return re.sub(r'"[^"]*"', "", line)
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
+def _read_csv(path: Path, skip: int = 0) -> pl.DataFrame:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
+            for _ in range(skip):
+                handle.readline()
             header = handle.readline()
     except UnicodeDecodeError as exc:
         raise FileUnusable(
@@ -160,7 +165,9 @@ def _read_csv(path: Path) -> pl.DataFrame:
     delimiter = csv_delimiter(header)
     shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
     try:
-        return pl.read_csv(path, infer_schema=False, encoding="utf8", separator=delimiter)
+        return pl.read_csv(
+            path, infer_schema=False, encoding="utf8", separator=delimiter, skip_rows=skip
+        )
     except pl.exceptions.NoDataError as exc:
         raise FileUnusable(f"{path.name}: the file is empty.") from exc
     except UnicodeDecodeError as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from loader import cli_shared as shared
+from loader.errors import UsageError
 from loader.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
 from loader.lane_b.export import READY_QUEUE
 from loader.lane_b.status import STATUS
@@ -70,11 +71,39 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
 
 @click.command("partners")
 @shared.ingest_options
-@shared.from_option("lane-b partners")
-def ingest_partners(file: Path, as_json: bool, from_: str | None, **options) -> None:
+@click.option(
+    "--from",
+    "from_",
+    metavar="linkedin|CRM|MAPPING.toml",
+    help="Read another program's export as it is: `linkedin` for the Connections.csv of "
+    "LinkedIn's 'Download your data', or a mapping (a TOML file; see `loader mapping`).",
+)
+@click.option(
+    "--position-keyword",
+    "keywords",
+    multiple=True,
+    metavar="TEXT",
+    help="With --from linkedin: load the connections whose position contains TEXT "
+    "(repeat it; default: seeds/lane_b/partner_position_keywords.csv).",
+)
+def ingest_partners(
+    file: Path, as_json: bool, from_: str | None, keywords: tuple[str, ...], **options
+) -> None:
     """Partners -> partners.fractional_cfo_master (matched partners are updated)."""
     from loader.lane_b import ingest
 
+    if keywords and (from_ or "").lower() != "linkedin":
+        raise UsageError("--position-keyword goes with --from linkedin.")
+    if (from_ or "").lower() == "linkedin":
+        shared.run_ingest_command(
+            lambda conn, path, settings: ingest.ingest_linkedin(
+                conn, path, settings, list(keywords) or None
+            ),
+            file,
+            as_json,
+            **options,
+        )
+        return
     mapping = shared.load_from(from_, "lane-b partners", PARTNER_COLUMNS)
     shared.run_ingest_command(
         lambda conn, path, settings: ingest.ingest_partners(conn, path, settings, mapping),

@@ -38,6 +38,7 @@ from loader.ingest_run import (
     run_ingest,
 )
 from loader.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
+from loader.lane_b.linkedin import linkedin_source
 from loader.lane_b.partner_matching import MASTER, match_partners
 from loader.mapped_source import mapped_source
 from loader.workbook import ROW
@@ -68,6 +69,18 @@ def ingest_meetings(
 ) -> IngestReport:
     """Load partner meetings (`loader ingest lane-b appointments FILE [--from MAPPING]`)."""
     return run_ingest(conn, _mapped(MEETINGS_SPEC, mapping), path, options)
+
+
+def ingest_linkedin(
+    conn: psycopg.Connection,
+    path: Path,
+    options: IngestOptions,
+    keywords: list[str] | None = None,
+) -> IngestReport:
+    """LinkedIn's Connections.csv -> partner candidates (`--from linkedin`, linkedin.py)."""
+    columns = [c.name for c in PARTNER_COLUMNS]
+    spec = dataclasses.replace(PARTNERS_SPEC, source=linkedin_source(keywords, columns))
+    return run_ingest(conn, spec, path, options)
 
 
 def _mapped(spec: IngestSpec, mapping: CrmMapping | None) -> IngestSpec:

@@ -221,3 +221,39 @@ def test_a_crm_number_in_our_uuid_column_says_which_column_it_is(loader, tmp_pat
     [line] = [line for line in out.splitlines() if line.startswith("company_id")]
     assert "'287' × 1, '288' × 1, '289' × 1" in line
     assert "Rename its header to crm_company_id" in line
+
+
+def test_lane_b_partners_and_meetings_take_a_mapping_too(
+    loader, migrated_db: str, tmp_path: Path
+) -> None:
+    partners_toml = tmp_path / "partners.toml"
+    partners_toml.write_text(
+        'for = "lane-b partners"\n[columns]\nfirm_name = "Account"\n'
+        'primary_contact_name = "Contact"\nemail = "Work email"\n'
+        '[values.status]\n"Active partner" = "partner"\n[defaults]\nsource = "CRM"\n',
+        encoding="utf-8",
+    )
+    partners = write_csv(tmp_path / "accounts.csv", ["Account", "Contact", "Work email", "status"],
+                         [["Ledgerline", "Dana Whitfield", "dana@ledgerline.example",
+                           "Active partner"]])  # fmt: skip
+    code, out, err = loader("ingest", "lane-b", "partners", str(partners), "--from",
+                            str(partners_toml), "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["inserted"] == 1, err
+    meetings_toml = tmp_path / "meetings.toml"
+    meetings_toml.write_text(
+        'for = "lane-b appointments"\ndate_format = "%m/%d/%Y"\n[columns]\n'
+        'partner_email = "Email"\nmeeting_date = "Date"\noutcome = "Result"\n'
+        '[values.outcome]\n"Good" = "warm"\n[defaults]\nmeeting_type = "intro"\n',
+        encoding="utf-8",
+    )
+    meetings = write_csv(tmp_path / "m.csv", ["Email", "Date", "Result"],
+                         [["dana@ledgerline.example", "11/02/2026", "Good"]])  # fmt: skip
+    code, out, err = loader("ingest", "lane-b", "appointments", str(meetings), "--from",
+                            str(meetings_toml), "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["inserted"] == 1, err
+    with psycopg.connect(migrated_db) as conn:
+        assert conn.execute(
+            "select m.status::text, a.meeting_date::text, a.meeting_type::text, a.outcome::text"
+            " from partners.fractional_cfo_master as m"
+            " join partners.partner_appointments as a using (fractional_cfo_id)"
+        ).fetchall() == [("partner", "2026-11-02", "intro", "warm")]
