@@ -84,9 +84,14 @@ def status() -> None:
     last 7 and 30 days, and the performance view's top lines."""
 
 
+@cli.group(short_help="Meetings from where they live (a CalDAV calendar).")
+def sync() -> None:
+    """Read a lane's records from where they live into a workbook to check and ingest."""
+
+
 # Each lane owns its commands; the shared verbs above get one subcommand per lane.
 VERBS = {"ingest": ingest, "template": template, "export": export, "touch": touch,
-         "status": status}  # fmt: skip
+         "status": status, "sync": sync}  # fmt: skip
 lane_a_commands.register(cli, VERBS)
 lane_b_commands.register(cli, VERBS)
 cli.add_command(demo_command)

@@ -22,10 +22,12 @@ def write_template(
     title: str,
     notes: Sequence[str] = (),
     force: bool = False,
+    rows: Sequence[dict[str, object]] | None = None,
 ) -> None:
     """A workbook with a 'data' sheet to fill and a 'how to fill' sheet; `notes` head the guide.
 
-    An existing file is never replaced unless `force`: it may be last week's filled one.
+    `rows` pre-fill the sheet (a calendar's meetings) instead of the example row. An
+    existing file is never replaced unless `force`: it may be last week's filled one.
     """
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"{path}: templates are .xlsx workbooks; use a name ending in .xlsx.")
@@ -45,17 +47,18 @@ def write_template(
 
         sheet = workbook.add_worksheet("data")
         sheet.freeze_panes(1, 0)
+        validated = max(_VALIDATED_ROWS, len(rows or ()) + 1000)
         for index, col in enumerate(columns):
             sheet.write_string(0, index, col.name, required if col.required else header)
             sheet.write_comment(0, index, _help_line(col))
             if col.kind == "date":
                 sheet.set_column(index, index, 14, date_format)
-                if col.example:
+                if col.example and rows is None:
                     sheet.write_datetime(
                         1, index, dt.datetime.fromisoformat(col.example), date_format
                     )
                 sheet.data_validation(
-                    1, index, _VALIDATED_ROWS, index,
+                    1, index, validated, index,
                     {"validate": "date", "criteria": ">=",
                      "value": dt.datetime(1990, 1, 1),
                      "error_message": "Enter a date, e.g. 2025-03-04."},
@@ -65,12 +68,22 @@ def write_template(
             sheet.set_column(index, index, max(16, len(col.name) + 4), text_format)
             if col.allowed:
                 sheet.data_validation(
-                    1, index, _VALIDATED_ROWS, index,
+                    1, index, validated, index,
                     {"validate": "list", "source": list(col.allowed),
                      "error_message": f"Choose one of: {', '.join(col.allowed)}"},
                 )  # fmt: skip
-            if col.example:
+            if col.example and rows is None:
                 sheet.write_string(1, index, col.example, text_format)
+        for number, row in enumerate(rows or (), start=1):
+            for index, col in enumerate(columns):
+                value = row.get(col.name)
+                if value is None:
+                    continue
+                if isinstance(value, dt.date):
+                    moment = dt.datetime.combine(value, dt.time())
+                    sheet.write_datetime(number, index, moment, date_format)
+                else:
+                    sheet.write_string(number, index, str(value), text_format)
 
         guide = workbook.add_worksheet("how to fill")
         guide.set_column(0, 0, 24)

@@ -40,15 +40,7 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         help="Templates for past meetings (`loader template lane-a FILE`) and outreach "
         "activity (`loader template lane-a touches FILE`).",
     )
-    template_group.add_command(
-        shared.template_command(
-            "meetings",
-            "Template for past meetings (loader ingest lane-a).",
-            MEETING_COLUMNS,
-            "Lane A: past sales meetings and who they were with",
-            IDENTIFICATION,
-        )
-    )
+    template_group.add_command(template_meetings)
     template_group.add_command(
         shared.template_command(
             "touches",
@@ -58,6 +50,9 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         )
     )
     verbs["ingest"].add_command(ingest_group)
+    sync_group = click.Group(LANE, help="Lane A meetings from where they live (a calendar).")
+    sync_group.add_command(sync_calendar)
+    verbs["sync"].add_command(sync_group)
     verbs["template"].add_command(template_group)
     verbs["export"].add_command(
         shared.export_command(
@@ -105,6 +100,105 @@ def ingest_meetings(
         as_json,
         **options,
     )
+
+
+_TEMPLATE_TITLE = "Lane A: past sales meetings and who they were with"
+
+
+def _calendar_options(command):
+    return shared.with_options(
+        command,
+        [
+            click.option(
+                "--our-domain",
+                "domains",
+                multiple=True,
+                metavar="DOMAIN",
+                help="Your company's email domain (repeat for several): attendees outside "
+                "them are the prospects.",
+            ),
+            click.option(
+                "--since",
+                type=click.DateTime(formats=["%Y-%m-%d"]),
+                help="Only meetings on or after this day (default: the last two years).",
+            ),
+            click.option(
+                "--timezone",
+                metavar="ZONE",
+                help="The team's time zone, for each meeting's date (e.g. Europe/Paris; "
+                "default UTC).",
+            ),
+        ],
+    )
+
+
+@click.command("meetings")
+@shared.template_options
+@click.option(
+    "--from-calendar",
+    "calendar",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Pre-fill one row per external attendee of each past meeting in this .ics file.",
+)
+@_calendar_options
+def template_meetings(
+    out: Path, force: bool, calendar: Path | None, domains, since, timezone
+) -> None:
+    """Template for past meetings (loader ingest lane-a), empty or from a calendar."""
+    from loader.templates import write_template
+
+    if calendar is None:
+        if domains or since or timezone:
+            raise UsageError("--our-domain, --since and --timezone go with --from-calendar.")
+        write_template(out, MEETING_COLUMNS, _TEMPLATE_TITLE, IDENTIFICATION, force=force)
+        click.echo(f"wrote {out}")
+        return
+    from loader.lane_a.calendar_meetings import read_ics
+
+    _write_calendar_template(out, force, read_ics(calendar), domains, since, timezone)
+
+
+@click.command("calendar")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--caldav", "url", required=True, metavar="URL",
+              help="The calendar's (or the account's) CalDAV URL.")  # fmt: skip
+@click.option("--user", required=True, metavar="USER", help="The CalDAV user.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@_calendar_options
+def sync_calendar(out: Path, url: str, user: str, force: bool, domains, since, timezone) -> None:
+    """A meetings template pre-filled from a CalDAV calendar (password: the
+    LANES_CALDAV_PASSWORD variable, else asked; never an argument)."""
+    from loader.caldav_source import caldav_password, fetch_calendars
+
+    password = caldav_password(lambda: click.prompt("CalDAV password", hide_input=True))
+    calendars = fetch_calendars(url, user, password)
+    _write_calendar_template(out, force, calendars, domains, since, timezone)
+
+
+def _write_calendar_template(out: Path, force: bool, calendars, domains, since, timezone):
+    from loader.lane_a.calendar_meetings import (
+        calendar_meetings,
+        our_domains,
+        skip_stored,
+        team_zone,
+    )
+    from loader.templates import write_template
+
+    if out.exists() and not force:
+        raise UsageError(f"{out} already exists; nothing was written. Add --force to replace it.")
+    found = calendar_meetings(
+        calendars,
+        our_domains(domains),
+        dt.datetime.now(dt.UTC),
+        team_zone(timezone),
+        since.date() if since else None,
+    )
+    with shared.work_connection() as conn:
+        skip_stored(conn, found)
+    notes = [*IDENTIFICATION, "Pre-filled from a calendar: pick each meeting's outcome "
+             "and type from the dropdowns, then `loader ingest lane-a` this file."]  # fmt: skip
+    write_template(out, MEETING_COLUMNS, _TEMPLATE_TITLE, notes, force=force, rows=found.rows)
+    click.echo(f"wrote {out}: {found.summary()}")
 
 
 def _scope_options(command):

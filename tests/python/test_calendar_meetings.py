@@ -1,0 +1,200 @@
+"""Past meetings from calendars: an .ics file, and a real CalDAV server (Radicale).
+
+The fixture (tests/fixtures/calendar/team.ics) holds what calendar exports hold: a weekly
+series in New York time with an EXDATE, a moved and a cancelled occurrence; an all-day
+workshop with a personal (gmail) attendee; an internal stand-up on a subdomain; a future
+meeting; an invitation from outside (the prospect is the organizer); a cancelled event;
+rooms and resources among the attendees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+from cli_run import run_main
+from sheets import write_xlsx
+
+from loader.lane_a.calendar_meetings import (
+    MAX_OCCURRENCES,
+    calendar_meetings,
+    parse_ics,
+    read_ics,
+    team_zone,
+)
+from loader.lane_a.columns import MEETING_COLUMNS
+
+TEAM_ICS = Path(__file__).parents[1] / "fixtures" / "calendar" / "team.ics"
+OURS = frozenset({"ourco.example"})
+NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+# In Paris: the 19:00 New York meetings fall on the next day; the moved one keeps its
+# identity (RECURRENCE-ID); the all-day workshop keeps its day; gmail is no company.
+EXPECTED = [
+    ("ana@acme.example", "Ana Lima", "acme.example", "2026-10-02",
+     "weekly-acme@test.example/20261001T230000Z"),
+    ("ana@acme.example", "Ana Lima", "acme.example", "2026-10-09",
+     "weekly-acme@test.example/20261008T230000Z"),
+    ("ana@acme.example", "Ana Lima", "acme.example", "2026-10-23",
+     "weekly-acme@test.example/20261022T230000Z"),
+    ("ana@acme.example", "Ana Lima", "acme.example", "2026-11-06",
+     "weekly-acme@test.example/20261106T000000Z"),
+    ("ben@bolt.example", "Ben Ode", "bolt.example", "2026-11-10",
+     "bolt-workshop@test.example/20261110"),
+    ("cleo.park@gmail.com", "Cleo Park", None, "2026-11-10",
+     "bolt-workshop@test.example/20261110"),
+    ("dana@dune.example", "Dana Rao", "dune.example", "2026-11-20",
+     "dune-invite@test.example/20261120T150000Z"),
+]  # fmt: skip
+ARGS = ["--our-domain", "ourco.example", "--timezone", "Europe/Paris", "--since", "2026-01-01"]
+
+
+def as_tuples(rows: list[dict]) -> list[tuple]:
+    return sorted(
+        (r["email"], r["person_name"], r["company_domain"], str(r["meeting_date"])[:10],
+         r["source_record_id"])
+        for r in rows
+    )  # fmt: skip
+
+
+def template_rows(path: Path) -> list[dict]:
+    frame = pl.read_excel(path, sheet_name="data", infer_schema_length=0)
+    assert frame.get_column("meeting_outcome").null_count() == frame.height  # for a person
+    return frame.to_dicts()
+
+
+def test_an_ics_gives_one_row_per_external_attendee_of_each_past_meeting() -> None:
+    found = calendar_meetings(read_ics(TEAM_ICS), OURS, NOW, team_zone("Europe/Paris"))
+    assert as_tuples(found.rows) == EXPECTED
+    assert (found.meetings, found.internal_only, found.cancelled, found.future) == (6, 1, 2, 1)
+    in_utc = calendar_meetings(read_ics(TEAM_ICS), OURS, NOW, team_zone(None))
+    assert sorted(str(r["meeting_date"]) for r in in_utc.rows)[:2] == ["2026-10-01", "2026-10-08"]
+
+
+@pytest.fixture
+def loader(migrated_db: str, capsys, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", migrated_db)
+    return lambda *args: run_main([*args], capsys, monkeypatch)
+
+
+def test_the_template_is_prefilled_and_a_second_run_skips_what_is_stored(
+    loader, tmp_path: Path
+) -> None:
+    out = tmp_path / "meetings.xlsx"
+    code, said, err = loader("template", "lane-a", str(out), "--from-calendar", str(TEAM_ICS),
+                             *ARGS)  # fmt: skip
+    assert code == 0, err
+    assert "7 row(s) from 6 past meeting(s)" in said and "1 internal-only, 2 cancelled" in said
+    rows = template_rows(out)
+    assert as_tuples(rows) == EXPECTED and {r["source"] for r in rows} == {"calendar"}
+    # A person picks outcome and type, and loads the file.
+    for row in rows:
+        row.update(meeting_outcome="ghosted", meeting_type="discovery")
+    names = [c.name for c in MEETING_COLUMNS]
+    filled = write_xlsx(tmp_path / "filled.xlsx", names,
+                        [[r.get(n) for n in names] for r in rows])  # fmt: skip
+    code, _, err = loader("ingest", "lane-a", str(filled))
+    assert code == 0, err
+    again = tmp_path / "next_month.xlsx"
+    code, said, _ = loader("template", "lane-a", str(again), "--from-calendar", str(TEAM_ICS),
+                           *ARGS)  # fmt: skip
+    assert code == 0 and "0 row(s)" in said and "7 row(s) already stored" in said
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def radicale(tmp_path: Path):
+    """A real CalDAV server (Radicale), any user and password accepted."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "radicale", "--config", "",
+         "--server-hosts", f"127.0.0.1:{port}", "--auth-type", "none",
+         "--storage-filesystem-folder", str(tmp_path / "collections")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _publish(url: str) -> str:
+    """The fixture's events on the server, one resource per UID as CalDAV stores them."""
+    import caldav
+    import icalendar
+
+    client = caldav.DAVClient(url=url, username="alice", password="secret")
+    calendar = client.principal().make_calendar(name="team")
+    source = parse_ics(TEAM_ICS.read_bytes(), TEAM_ICS.name)
+    by_uid: dict[str, list] = {}
+    for event in source.walk("VEVENT"):
+        by_uid.setdefault(str(event["UID"]), []).append(event)
+    for events in by_uid.values():
+        resource = icalendar.Calendar()
+        resource.add("prodid", "-//tests//EN")
+        resource.add("version", "2.0")
+        for event in events:
+            resource.add_component(event)
+        calendar.save_event(resource.to_ical().decode())
+    return str(calendar.url)
+
+
+def test_sync_reads_the_same_meetings_from_a_caldav_server(
+    loader, radicale: str, tmp_path: Path, monkeypatch
+) -> None:
+    calendar_url = _publish(radicale)
+    monkeypatch.setenv("LANES_CALDAV_PASSWORD", "secret")
+    out = tmp_path / "from_caldav.xlsx"
+    code, said, err = loader("sync", "lane-a", "calendar", str(out), "--caldav", calendar_url,
+                             "--user", "alice", *ARGS)  # fmt: skip
+    assert code == 0, err
+    assert as_tuples(template_rows(out)) == EXPECTED
+    assert "secret" not in said + err
+
+
+@pytest.mark.parametrize(
+    ("ics", "says"),
+    [
+        ("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:notadate\n", "is not an iCalendar file"),
+        (
+            "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:bomb\nDTSTART:20250101T000000Z\n"
+            "RRULE:FREQ=SECONDLY\nATTENDEE:mailto:x@outside.example\nEND:VEVENT\nEND:VCALENDAR\n",
+            f"more than {MAX_OCCURRENCES:,} event occurrences",
+        ),
+        (
+            "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:crowd\nDTSTART:20261101T100000Z\n"
+            + "".join(f"ATTENDEE:mailto:p{i}@outside.example\n" for i in range(5000))
+            + "END:VEVENT\nEND:VCALENDAR\n",
+            "attendees: more than 500 is not a meeting",
+        ),
+    ],
+    ids=["malformed", "billion-occurrence-rrule", "huge-attendee-list"],
+)
+def test_a_hostile_calendar_is_one_line_and_exit_2(
+    loader, tmp_path: Path, ics: str, says: str
+) -> None:
+    path = tmp_path / "hostile.ics"
+    path.write_text(ics.replace("\n", "\r\n"), encoding="utf-8")
+    started = time.monotonic()
+    code, _, err = loader("template", "lane-a", str(tmp_path / "out.xlsx"), "--from-calendar",
+                          str(path), *ARGS)  # fmt: skip
+    assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
+    assert time.monotonic() - started < 30
+    assert not (tmp_path / "out.xlsx").exists()
