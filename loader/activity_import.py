@@ -17,9 +17,16 @@ import polars as pl
 import psycopg
 
 from loader.cells import Column, parse_columns
-from loader.errors import UsageError
+from loader.errors import FileUnusable, UsageError
 from loader.ingest_run import SourceFormat
-from loader.outreach_tools import ACTIVITY_FORMATS, CHANNELS, EVENTS, GENERIC, TOOL_NAMES
+from loader.outreach_tools import (
+    ACTIVITY_FORMATS,
+    CHANNELS,
+    EVENTS,
+    GENERIC,
+    TOOL_NAMES,
+    ActivityFormat,
+)
 from loader.workbook import ROW
 
 
@@ -45,14 +52,23 @@ def activity_source(
     wanted = {**fields, "event": "event", "touched_at": "touched_at"}
     # The tool's column -> ours, for the fields the lane reads.
     header_columns = {h: wanted[f] for h, f in layout.columns.items() if f in wanted}
-    event_header = next(h for h, f in layout.columns.items() if f == "event")
-    time_header = next(h for h, f in layout.columns.items() if f == "touched_at")
 
     def to_columns(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
         sources: dict[str, list[str]] = {}
         for header, column in header_columns.items():
             if header in frame.columns:
                 sources.setdefault(column, []).append(header)
+        for needed in ("event", "touched_at"):
+            # The reader adds every known header, empty, when the file lacks it.
+            filled = [h for h in sources.get(needed, []) if frame.get_column(h).null_count()
+                      < frame.height]  # fmt: skip
+            if not filled:
+                headers = [h for h, f in layout.columns.items() if f == needed]
+                raise FileUnusable(
+                    f"this is not a {layout.name} activity export: no "
+                    f"{' or '.join(headers)} column (or it is empty). Export the activity "
+                    f"again from {layout.name} (docs/outreach-tools.md says where)."
+                )
         frame = frame.select(
             ROW,
             *(
@@ -62,7 +78,16 @@ def activity_source(
                 for column, headers in sources.items()
             ),
         )
-        raw_event = pl.col("event").str.to_lowercase()
+        warnings = []
+        frame, repeated = _without_repeats(
+            frame, layout, [c for c in sources if c in fields.values()]
+        )
+        if repeated:
+            warnings.append(
+                f"left out {repeated} {layout.name} row(s) repeating a reply already in the file "
+                f"({', '.join(layout.repeats)}): a reply counts once"
+            )
+        raw_event = pl.col("event").str.to_lowercase().str.strip_chars()
         mapping = layout.events
         frame = frame.with_columns(
             raw_event.replace_strict(
@@ -73,7 +98,6 @@ def activity_source(
             ).alias("channel"),
         )
         untracked = frame.filter(pl.col("__event").is_null() & pl.col("event").is_not_null())
-        warnings = []
         if untracked.height:
             counts = Counter(untracked["event"].to_list())
             listed = ", ".join(f"{name}: {n}" for name, n in counts.most_common())
@@ -88,9 +112,29 @@ def activity_source(
                 frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
         return frame.select(ROW, *columns), warnings
 
-    return SourceFormat(
-        known=list(header_columns), required=[event_header, time_header], to_columns=to_columns
-    )
+    # Nothing is required by name: a tool writes its event and time under one of several
+    # headers (to_columns says which are missing).
+    return SourceFormat(known=list(header_columns), required=[], to_columns=to_columns)
+
+
+def _without_repeats(
+    frame: pl.DataFrame, layout: ActivityFormat, lead_columns: list[str]
+) -> tuple[pl.DataFrame, int]:
+    """The rows of an event that repeats another (HeyReach's every-reply stream), left out
+    for a lead whose repeated event is in the file; returns (frame, rows left out)."""
+    if not layout.repeats or not lead_columns:
+        return frame, 0
+    event = pl.col("event").str.to_lowercase().str.strip_chars()
+    lead = pl.concat_str([pl.col(c).fill_null("") for c in lead_columns], separator="|")
+    keyed = frame.with_columns(event.alias("__raw"), lead.alias("__lead"))
+    dropped = pl.lit(False)
+    for repeating, originals in layout.repeats.items():
+        leads = keyed.filter(pl.col("__raw").is_in(list(originals))).get_column("__lead")
+        dropped = dropped | (
+            (pl.col("__raw") == repeating) & pl.col("__lead").is_in(leads.implode())
+        )
+    kept = keyed.filter(~dropped)
+    return kept.drop("__raw", "__lead"), frame.height - kept.height
 
 
 def parse_instant(text: str | None) -> dt.datetime:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
@@ -22,6 +23,9 @@ from loader.errors import UsageError
 SUFFIXES = (".xlsx", ".csv")
 # A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# An international phone number (+1 555 0100, +44 (20) 7946-0958) is not a formula a
+# spreadsheet runs: digits, spaces and ( ) . - only, after the one leading plus.
+_PHONE = re.compile(r"\+\d[\d ().-]*")
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -31,6 +35,8 @@ def spreadsheet_safe(value: object) -> object:
     spreadsheet shows as text and hides; numbers and dates pass as they are.
     """
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        if _PHONE.fullmatch(value):
+            return value
         return "'" + value
     return value
 

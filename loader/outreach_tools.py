@@ -11,14 +11,18 @@ export can be matched back without a manual step. Sources:
 * Instantly — the lead: https://developer.instantly.ai/api-reference/lead
   (email, first_name, last_name, company_name, job_title, website,
   personalization); other columns become custom variables.
-* HeyReach — "add lead to campaign" fields (First name, Last name, Profile URL,
-  Company name, Position, Email address, custom fields), as listed by the
-  HeyReach integration docs (docs.getcargo.ai/integration/hey-reach).
+* HeyReach — the lead object of its public API (api.heyreach.io/api/public,
+  campaign/AddLeadsToCampaignV2): profileUrl, firstName, lastName, companyName,
+  position, emailAddress, location, summary, about, and customUserFields (name/value
+  pairs; in a CSV, one column each).
+* Smartlead — the lead of its API's "add leads to a campaign" (api.smartlead.ai,
+  lead_list): email, first_name, last_name, company_name, website, linkedin_profile,
+  phone_number, location, custom_fields (in a CSV, one column each).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 GENERIC = "generic"
 
@@ -57,6 +61,7 @@ FORMATS = {
             ("companyDomain", "company_domain"),
             ("jobTitle", "job_title"),
             ("linkedinUrl", "linkedin_url"),
+            ("phone", "phone"),
             ("icebreaker", "opening"),
         ),
     ),
@@ -70,6 +75,7 @@ FORMATS = {
             ("company_name", "company_name"),
             ("job_title", "job_title"),
             ("website", "company_domain"),
+            ("phone", "phone"),
             ("personalization", "opening"),
         ),
     ),
@@ -77,12 +83,26 @@ FORMATS = {
         "heyreach",
         ("linkedin",),
         (
-            ("First name", "first_name"),
-            ("Last name", "last_name"),
-            ("Profile URL", "linkedin_url"),
-            ("Company name", "company_name"),
-            ("Position", "job_title"),
-            ("Email address", "email"),
+            ("profileUrl", "linkedin_url"),
+            ("firstName", "first_name"),
+            ("lastName", "last_name"),
+            ("companyName", "company_name"),
+            ("position", "job_title"),
+            ("emailAddress", "email"),
+            ("message_opening", "opening"),
+        ),
+    ),
+    "smartlead": ToolFormat(
+        "smartlead",
+        ("email",),
+        (
+            ("email", "email"),
+            ("first_name", "first_name"),
+            ("last_name", "last_name"),
+            ("company_name", "company_name"),
+            ("website", "company_domain"),
+            ("linkedin_profile", "linkedin_url"),
+            ("phone_number", "phone"),
             ("message_opening", "opening"),
         ),
     ),
@@ -133,12 +153,22 @@ def tool_columns(tool: ToolFormat) -> list[str]:
 #   filled of a field's columns wins.
 # * Instantly — webhook / event fields: `timestamp`, `event_type` (email_sent,
 #   reply_received, email_bounced, lead_unsubscribed, ...), `lead_email`, plus the
-#   lead's data. developer.instantly.ai/webhook-events.
+#   lead's data. developer.instantly.ai/webhook-events. Also its lead-list export
+#   (the Lead object, developer.instantly.ai/api-reference/schemas/lead): `email`,
+#   `timestamp_updated` and a numeric `status` — 1 active, 2 paused, 3 completed,
+#   -1 bounced, -2 unsubscribed, -3 skipped; only -1 and -2 are events for us.
 # * HeyReach — webhook events: `eventType` (MESSAGE_SENT, INMAIL_SENT,
 #   CONNECTION_REQUEST_SENT, MESSAGE_REPLY_RECEIVED, INMAIL_REPLY_RECEIVED,
 #   EVERY_MESSAGE_REPLY_RECEIVED, ...), `timestamp`, `leadProfile` (linkedInUrl,
-#   emailAddress), as listed by the HeyReach integration docs
-#   (docs.opennous.cloud/webhooks/heyreach); flattened as a spreadsheet writes them.
+#   emailAddress); flattened as a spreadsheet writes them. EVERY_MESSAGE_REPLY_RECEIVED
+#   repeats a reply MESSAGE_REPLY_RECEIVED / INMAIL_REPLY_RECEIVED already reports:
+#   for a lead with one of those in the file it is left out (a reply counts once).
+# * Smartlead — webhook events (help.smartlead.ai "Webhook Guide"; api.smartlead.ai
+#   /api-reference/webhooks/events): `event_type` EMAIL_SENT, FIRST_EMAIL_SENT,
+#   EMAIL_REPLY (EMAIL_REPLIED), EMAIL_BOUNCE (EMAIL_BOUNCED), LEAD_UNSUBSCRIBED
+#   (EMAIL_UNSUBSCRIBED); the time in `event_timestamp` (older payloads: `time_sent`,
+#   `time_replied`; the API's: `timestamp`); the lead in `to_email` (older:
+#   `lead_email`; the API's: `lead.email`), custom fields in `lead.custom_fields.*`.
 
 EVENTS = ("sent", "replied", "bounced", "unsubscribed")
 
@@ -157,6 +187,9 @@ class ActivityFormat:
     # field (a nested and a flat form): the first filled one, in this order, wins.
     columns: dict[str, str]
     events: dict[str, tuple[str, str]]  # the tool's event (lower-case) -> (event, channel)
+    # Events that repeat another one for the same lead: left out when the file has
+    # that other event for the lead ({repeating event: the events it repeats}).
+    repeats: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 ACTIVITY_FORMATS = {
@@ -186,8 +219,12 @@ ACTIVITY_FORMATS = {
         "instantly",
         {
             "event_type": "event",
+            # The lead-list export: its numeric status is the event (see the events).
+            "status": "event",
             "timestamp": "touched_at",
+            "timestamp_updated": "touched_at",
             "lead_email": "email",
+            "email": "email",
             **_OUR_FIELDS_BACK,
         },
         {
@@ -195,6 +232,8 @@ ACTIVITY_FORMATS = {
             "reply_received": ("replied", "email"),
             "email_bounced": ("bounced", "email"),
             "lead_unsubscribed": ("unsubscribed", "email"),
+            "-1": ("bounced", "email"),
+            "-2": ("unsubscribed", "email"),
         },
     ),
     "heyreach": ActivityFormat(
@@ -213,6 +252,37 @@ ACTIVITY_FORMATS = {
             "message_reply_received": ("replied", "linkedin"),
             "inmail_reply_received": ("replied", "linkedin"),
             "every_message_reply_received": ("replied", "linkedin"),
+        },
+        repeats={
+            "every_message_reply_received": (
+                "message_reply_received",
+                "inmail_reply_received",
+            )
+        },
+    ),
+    "smartlead": ActivityFormat(
+        "smartlead",
+        {
+            "event_type": "event",
+            "event_timestamp": "touched_at",
+            "time_sent": "touched_at",
+            "time_replied": "touched_at",
+            "timestamp": "touched_at",
+            "to_email": "email",
+            "lead_email": "email",
+            "lead.email": "email",
+            **_OUR_FIELDS_BACK,
+            **{f"lead.custom_fields.{name}": f for name, f in _OUR_FIELDS_BACK.items()},
+        },
+        {
+            "email_sent": ("sent", "email"),
+            "first_email_sent": ("sent", "email"),
+            "email_reply": ("replied", "email"),
+            "email_replied": ("replied", "email"),
+            "email_bounce": ("bounced", "email"),
+            "email_bounced": ("bounced", "email"),
+            "lead_unsubscribed": ("unsubscribed", "email"),
+            "email_unsubscribed": ("unsubscribed", "email"),
         },
     ),
 }

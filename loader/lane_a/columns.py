@@ -20,6 +20,7 @@ MEETING_COLUMNS = [
     Column("linkedin_url", "linkedin", "The person's LinkedIn profile.",
            "linkedin.com/in/dana-whitfield"),
     Column("job_title", "text", "The person's job title.", "CFO"),
+    Column("phone", "text", "The person's phone number, as the CRM writes it.", ""),
     Column("crm_company_id", "id", "The company's id in your CRM.", "0015e00000AbC34AAD"),
     Column("company_name", "text", "Company name.", "Northwind Traders"),
     Column("company_domain", "domain", "The company's web domain.", "northwind.com"),
@@ -44,7 +45,7 @@ MEETING_COLUMNS = [
 
 # The person and company fields that go to the prospect directory, not to the meeting.
 PERSON_FIELDS = ["person_name", "first_name", "last_name", "email", "linkedin_url", "job_title",
-                 "crm_person_id"]  # fmt: skip
+                 "crm_person_id", "phone"]  # fmt: skip
 COMPANY_FIELDS = ["company_name", "company_domain", "crm_company_id"]
 
 # How a prospect is identified, for the template's help sheet.

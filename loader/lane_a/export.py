@@ -11,7 +11,7 @@ COLUMNS = [
     "message_variant_id", "meeting_date", "meeting_type", "meeting_outcome", "stalled_reason",
     "days_since_meeting", "touches_since_meeting", "last_touched_at", "first_name", "last_name",
     "company_domain", "reactivation_bit_id", "appointment_uid", "people_id", "company_id",
-    "outreach_id", "source_record_id", "computed_at",
+    "outreach_id", "source_record_id", "computed_at", "phone",
 ]  # fmt: skip
 
 LEAD_FIELDS = {
@@ -20,7 +20,7 @@ LEAD_FIELDS = {
     "email": "email", "linkedin_url": "linkedin_url", "first_name": "first_name",
     "last_name": "last_name", "full_name": "person_name", "company_name": "company_name",
     "company_domain": "company_domain", "job_title": "job_title", "subject": "message_subject",
-    "opening": "message_opening",
+    "opening": "message_opening", "phone": "phone",
 }  # fmt: skip
 
 READY_QUEUE = QueueSpec(

@@ -182,3 +182,9 @@ $$;
 create trigger track_email_change before update of email on sales.prospect_people
 for each row execute function sales.track_email_change();
 alter table sales.prospect_people enable always trigger track_email_change;
+
+-- 6. A phone number, where the CRM export has one: the outreach tools that call or
+--    text take it (lemlist `phone`, Instantly `phone`, Smartlead `phone_number`).
+alter table sales.prospect_people add column phone text;
+
+comment on column sales.prospect_people.phone is 'Phone number as the CRM writes it (free text; tools read it as is).';

@@ -58,7 +58,8 @@ select
     ready.touches_since_meeting,
     ready.last_touched_at,
     ready.cooling_off_until,
-    ready.computed_at
+    ready.computed_at,
+    person.phone
 from (
     select
         reactivation_bit_id,
@@ -104,7 +105,8 @@ left join lateral (
         people.last_name,
         people.email,
         people.linkedin_url,
-        people.job_title
+        people.job_title,
+        people.phone
     from {{ ref('stg_lane_a__prospect_people') }} as people
     where people.people_id = ready.people_id
     -- The key is unique.

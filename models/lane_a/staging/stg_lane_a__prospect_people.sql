@@ -8,6 +8,7 @@ with source as (
         linkedin_url,
         job_title,
         crm_person_id,
+        phone,
         company_id,
         email_changed_at,
         updated_at
@@ -23,6 +24,7 @@ select
     linkedin_url,
     job_title,
     crm_person_id,
+    phone,
     company_id as last_company_id,
     email_changed_at,
     updated_at

@@ -1,0 +1,144 @@
+"""Every outreach tool's activity as it documents it: Smartlead's events, Instantly's
+lead-list export (its numeric status), HeyReach's repeated reply stream, lemlist's and
+Instantly's phone column on the way out. Matched back without a dbt build: the meetings
+are loaded, and the touches name them by email or by our lanes_key.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import psycopg
+import pytest
+from crm_people import HEADERS, PEOPLE
+from sheets import write_csv, write_xlsx
+
+from loader.ingest_run import IngestOptions
+from loader.lane_a.ingest import ingest
+from loader.lane_a.touches import TOUCHES
+from loader.touches import ingest_touches
+
+EARLIER = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=3)
+AT = f"{EARLIER:%Y-%m-%dT%H:%M:%S}Z"
+LATER = f"{EARLIER + dt.timedelta(hours=1):%Y-%m-%dT%H:%M:%S}Z"
+
+
+@pytest.fixture
+def loaded(migrated_db: str, tmp_path: Path) -> str:
+    with psycopg.connect(migrated_db) as conn:
+        report = ingest(conn, write_xlsx(tmp_path / "crm.xlsx", HEADERS, PEOPLE), IngestOptions())
+    assert report.inserted == len(PEOPLE)
+    return migrated_db
+
+
+def load(url: str, path: Path, tool: str) -> dict:
+    with psycopg.connect(url) as conn:
+        return ingest_touches(conn, TOUCHES, path, IngestOptions(actor="t"), tool).as_json()
+
+
+def stored_events(url: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "select p.person_name, t.channel::text, t.event, t.tool"
+            " from sales.reactivation_touches t"
+            " join sales.appointment_history a using (appointment_uid)"
+            " join sales.prospect_people p using (people_id) order by 1, 3"
+        ).fetchall()
+
+
+def test_smartlead_events_new_and_old_field_names(loaded: str, tmp_path: Path) -> None:
+    # help.smartlead.ai webhook guide: event_type, event_timestamp (older: time_sent /
+    # time_replied), to_email (older: lead_email).
+    headers = ["event_type", "event_timestamp", "time_sent", "to_email", "lead_email",
+               "campaign_name"]  # fmt: skip
+    rows = [
+        ["EMAIL_SENT", AT, None, "dana@northwind.com", None, "Q4"],
+        ["FIRST_EMAIL_SENT", AT, None, "dana@northwind.com", None, "Q4"],  # the same send
+        ["EMAIL_SENT", None, AT, None, "sam@contoso.com", "Q4"],
+        ["EMAIL_OPEN", LATER, None, "sam@contoso.com", None, "Q4"],
+        ["EMAIL_REPLY", LATER, None, "dana@northwind.com", None, "Q4"],
+        ["EMAIL_BOUNCE", LATER, None, None, "sam@contoso.com", "Q4"],
+        ["LEAD_UNSUBSCRIBED", LATER, None, "nobody@elsewhere.example", None, "Q4"],
+    ]
+    report = load(loaded, write_csv(tmp_path / "smartlead.csv", headers, rows), "smartlead")
+    assert (report["inserted"], report["duplicates"], report["rejected"]) == (5, 1, 0)
+    assert any("EMAIL_OPEN: 1" in w for w in report["warnings"])
+    assert report["unsubscribes_kept_for_unknown_addresses"] == 1
+    assert stored_events(loaded) == [
+        ("Dana Whitfield", "email", "replied", "smartlead"),
+        ("Dana Whitfield", "email", "sent", "smartlead"),
+        ("Sam Ortiz", "email", "bounced", "smartlead"),
+        ("Sam Ortiz", "email", "sent", "smartlead"),
+    ]
+
+
+def test_instantly_lead_list_status_says_bounced_and_unsubscribed(
+    loaded: str, tmp_path: Path
+) -> None:
+    # developer.instantly.ai lead schema: status 1 active, 2 paused, 3 completed,
+    # -1 bounced, -2 unsubscribed, -3 skipped; timestamp_updated.
+    headers = ["email", "first_name", "status", "timestamp_updated", "email_reply_count"]
+    rows = [
+        ["dana@northwind.com", "Dana", "-1", AT, "0"],
+        ["sam@contoso.com", "Sam", "-2", AT, "0"],
+        ["someone@fabrikam.com", "Lee", "1", AT, "0"],
+        ["x@y.example", "X", "3", AT, "0"],
+    ]
+    report = load(loaded, write_csv(tmp_path / "leads.csv", headers, rows), "instantly")
+    assert (report["inserted"], report["rejected"]) == (2, 0), report
+    assert any("1: 1" in w and "3: 1" in w for w in report["warnings"])
+    assert stored_events(loaded) == [
+        ("Dana Whitfield", "email", "bounced", "instantly"),
+        ("Sam Ortiz", "email", "unsubscribed", "instantly"),
+    ]
+
+
+def test_heyreach_every_reply_stream_counts_a_reply_once(loaded: str, tmp_path: Path) -> None:
+    headers = ["eventType", "timestamp", "leadProfile.linkedInUrl"]
+    lee = "https://www.linkedin.com/in/lee-k"
+    rows = [
+        ["MESSAGE_SENT", AT, lee],
+        ["MESSAGE_REPLY_RECEIVED", LATER, lee],
+        ["EVERY_MESSAGE_REPLY_RECEIVED", LATER[:-1] + ".5Z", lee],
+    ]
+    report = load(loaded, write_csv(tmp_path / "heyreach.csv", headers, rows), "heyreach")
+    assert (report["inserted"], report["rejected"]) == (2, 0)
+    assert any("a reply counts once" in w for w in report["warnings"])
+    assert [e[2] for e in stored_events(loaded)] == ["replied", "sent"]
+
+
+def test_a_tools_file_without_its_event_column_is_one_line(loaded: str, tmp_path: Path) -> None:
+    from loader.errors import FileUnusable
+
+    path = write_csv(tmp_path / "wrong.csv", ["to_email", "when"], [["a@b.example", AT]])
+    with pytest.raises(FileUnusable, match="not a smartlead activity export: no event_type"):
+        load(loaded, path, "smartlead")
+
+
+def test_the_phone_goes_to_the_tools_that_take_it(
+    migrated_db: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    from cli_run import run_main
+    from dbt_project_runner import dbt_build
+
+    with psycopg.connect(migrated_db) as conn:
+        headers = [*HEADERS, "phone"]
+        rows = [[*PEOPLE[0], "+1 555 0100"]]
+        ingest(conn, write_xlsx(tmp_path / "crm.xlsx", headers, rows), IngestOptions())
+    dbt_build(migrated_db, "lane_a", with_tests=False)
+    monkeypatch.setenv("DATABASE_URL", migrated_db)
+    for tool, column in (
+        ("lemlist", "phone"),
+        ("instantly", "phone"),
+        ("smartlead", "phone_number"),
+    ):
+        out = tmp_path / f"{tool}.csv"
+        code, _, err = run_main(
+            ["export", "lane-a", str(out), "--format", tool], capsys, monkeypatch
+        )
+        assert code == 0, err
+        with out.open(encoding="utf-8-sig") as handle:
+            [row] = list(csv.DictReader(handle))
+        assert row[column] == "+1 555 0100", tool
