@@ -257,3 +257,53 @@ def test_lane_b_partners_and_meetings_take_a_mapping_too(
             " from partners.fractional_cfo_master as m"
             " join partners.partner_appointments as a using (fractional_cfo_id)"
         ).fetchall() == [("partner", "2026-11-02", "intro", "warm")]
+
+
+@pytest.mark.parametrize(
+    ("preset", "headers", "row"),
+    [
+        # Salesforce's Event fields (developer.salesforce.com Object Reference, "Event"):
+        # ActivityDate, Type, Id, WhoId, AccountId, Description; Outcome__c is the org's.
+        (
+            "salesforce",
+            ["Id", "ActivityDate", "Type", "WhoId", "AccountId", "Description", "Outcome__c",
+             "Subject"],
+            ["00U5e00000AbCdE", "2026-09-15", "Call", "0035e00000XyZ12", "0015e00000QwE34",
+             "budget next quarter", "Stalled", "Intro"],
+        ),
+        # Pipedrive's Activity fields (developers.pipedrive.com/docs/api/v1/Activities):
+        # id, due_date, type, person_id, org_id, note; "outcome" is the team's own field.
+        (
+            "pipedrive",
+            ["id", "due_date", "type", "person_id", "org_id", "note", "outcome", "subject"],
+            ["4711", "2026-09-15", "call", "88", "12", "budget next quarter", "stalled",
+             "Intro"],
+        ),
+    ],
+)  # fmt: skip
+def test_the_salesforce_and_pipedrive_presets_load_their_documented_fields(
+    loader, migrated_db: str, tmp_path: Path, preset: str, headers: list[str], row: list[str]
+) -> None:
+    path = write_csv(tmp_path / f"{preset}.csv", headers, [row])
+    code, out, err = loader("ingest", "lane-a", str(path), "--from", preset, "--json")
+    assert code == 0, out + err
+    with psycopg.connect(migrated_db) as conn:
+        stored_row = conn.execute(
+            "select h.meeting_date::text, h.meeting_type::text, h.meeting_outcome::text,"
+            " h.stalled_reason, h.source::text, h.source_record_id, p.crm_person_id,"
+            " c.crm_company_id from sales.appointment_history as h"
+            " join sales.prospect_people as p using (people_id)"
+            " join sales.prospect_companies as c on c.company_id = h.company_id"
+        ).fetchone()
+    assert stored_row == ("2026-09-15", "discovery", "stalled", "budget next quarter", "crm",
+                          row[0], row[3], row[4])  # fmt: skip
+
+
+def test_a_close_misspelling_gets_did_you_mean(loader, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "m.csv",
+        ["email", "meeting_date", "meeting_type", "meeting_outcome"],
+        [["a@x.example", "2026-09-01", "numbers", "Stalld"]],
+    )
+    code, out, _ = loader("ingest", "lane-a", str(path))
+    assert code == 1 and "Did you mean 'stalled'?" in out
