@@ -139,6 +139,21 @@ def performance_section(title: str, view: str, dimensions: tuple[str, ...]) -> S
     )
 
 
+def score_check_section(view: str) -> Section:
+    """The score check's verdict in words, then each weight it suggests looking at."""
+    return Section(
+        "does the score rank (sends with a known score -> meetings)",
+        view,
+        f"""
+        select case check_kind when 'score' then 'score' else bucket end, verdict
+        from {view}
+        where check_kind = 'score' or (check_kind = 'reason' and verdict is not null)
+        order by check_kind <> 'score', abs(lift) desc nulls last
+        """,
+        ("what", "verdict"),
+    )
+
+
 @dataclass(frozen=True)
 class StatusSpec:
     lane: str  # as in the ledger and the dbt selector

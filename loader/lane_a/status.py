@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from loader.lane_specs import Section, StatusSpec, activity_section, performance_section
+from loader.lane_specs import (
+    Section,
+    StatusSpec,
+    activity_section,
+    performance_section,
+    score_check_section,
+)
 
 STATUS = StatusSpec(
     lane="lane_a",
@@ -35,5 +41,6 @@ STATUS = StatusSpec(
             "bit.v_reactivation_performance",
             ("tier", "channel"),
         ),
+        score_check_section("bit.v_reactivation_score_check"),
     ),
 )

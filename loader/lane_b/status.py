@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from loader.lane_specs import Section, StatusSpec, activity_section, performance_section
+from loader.lane_specs import (
+    Section,
+    StatusSpec,
+    activity_section,
+    performance_section,
+    score_check_section,
+)
 
 # A pause entered since the build counts at once, as in the ready view; a pause the
 # touches import made for an `unsubscribed` event says so (its reason starts thus).
@@ -52,5 +58,6 @@ STATUS = StatusSpec(
             "bit.v_partner_performance",
             ("next_action", "channel"),
         ),
+        score_check_section("bit.v_partner_score_check"),
     ),
 )

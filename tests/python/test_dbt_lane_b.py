@@ -175,9 +175,9 @@ def test_tool_formats_split_the_contact_name_and_leave_out_what_they_cannot_send
         touched = conn.execute("select count(*) from partners.partner_touches").fetchone()[0]
         still_ready = set(ready(conn))
     [sam] = pl.read_csv(out).iter_rows(named=True)
-    assert (sam["First name"], sam["Last name"]) == ("Sam", "Two")
-    assert sam["Profile URL"] == "https://www.linkedin.com/in/sam-two"
-    assert sam["Company name"] == "Northwind Advisory"
+    assert (sam["firstName"], sam["lastName"]) == ("Sam", "Two")
+    assert sam["profileUrl"] == "https://www.linkedin.com/in/sam-two"
+    assert sam["companyName"] == "Northwind Advisory"
     assert sam["lanes_lane"] == "lane_b" and sam["lanes_key"]
     assert result.left_out == {"recommended channel is email, which heyreach does not send on": 1}
     assert touched == 1 and still_ready == {"dana@ledgerline.com"}

@@ -44,6 +44,8 @@ BI_VIEWS = [
     "bit.v_partner_outreach_ready",
     "bit.v_reactivation_performance",
     "bit.v_partner_performance",
+    "bit.v_reactivation_score_check",
+    "bit.v_partner_score_check",
 ]
 
 
@@ -69,7 +71,7 @@ def built_db(database_copy) -> str:
 
 
 @pytest.mark.dbt
-def test_the_bi_role_reads_the_four_views_and_nothing_else(built_db: str) -> None:
+def test_the_bi_role_reads_the_bi_views_and_nothing_else(built_db: str) -> None:
     with psycopg.connect(built_db, autocommit=True) as conn:
         for view in BI_VIEWS:
             assert not refused(conn, "lanes_bi", f"select * from {view} limit 1"), view
