@@ -154,6 +154,19 @@ def score_check_section(view: str) -> Section:
     )
 
 
+def experiments_section(view: str) -> Section:
+    """Each running experiment's arms against their control, in words."""
+    return Section(
+        "message experiments (meeting rate against the control)",
+        view,
+        f"""
+        select experiment_id, message_variant_id, sends, meetings, meeting_rate, verdict
+        from {view} order by experiment_id, not is_control, message_variant_id
+        """,
+        ("experiment", "variant", "sends", "meetings", "rate", "verdict"),
+    )
+
+
 @dataclass(frozen=True)
 class StatusSpec:
     lane: str  # as in the ledger and the dbt selector

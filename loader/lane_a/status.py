@@ -6,6 +6,7 @@ from loader.lane_specs import (
     Section,
     StatusSpec,
     activity_section,
+    experiments_section,
     performance_section,
     score_check_section,
 )
@@ -42,5 +43,6 @@ STATUS = StatusSpec(
             ("tier", "channel"),
         ),
         score_check_section("bit.v_reactivation_score_check"),
+        experiments_section("bit.v_reactivation_experiments"),
     ),
 )

@@ -6,6 +6,7 @@ from loader.lane_specs import (
     Section,
     StatusSpec,
     activity_section,
+    experiments_section,
     performance_section,
     score_check_section,
 )
@@ -59,5 +60,6 @@ STATUS = StatusSpec(
             ("next_action", "channel"),
         ),
         score_check_section("bit.v_partner_score_check"),
+        experiments_section("bit.v_partner_experiments"),
     ),
 )

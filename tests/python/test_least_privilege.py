@@ -46,6 +46,8 @@ BI_VIEWS = [
     "bit.v_partner_performance",
     "bit.v_reactivation_score_check",
     "bit.v_partner_score_check",
+    "bit.v_reactivation_experiments",
+    "bit.v_partner_experiments",
 ]
 
 

@@ -6,7 +6,8 @@
 -- a bounced address is never the fallback, and with no LinkedIn URL either the
 -- prospect is excluded as unreachable); the
 -- message variant by outcome x meeting type x channel
--- (reactivation_message_variants).
+-- (reactivation_message_variants); when the slot runs an experiment, the arm a
+-- fixed hash of the prospect and the experiment picks (macros/experiments.sql).
 
 with
 
@@ -14,6 +15,7 @@ facts as (
     select
         meeting_key,
         appointment_uid,
+        coalesce(people_id, company_id)::text as prospect_key,
         meeting_type,
         meeting_outcome,
         default_channel,
@@ -24,6 +26,8 @@ facts as (
     from {{ ref('int_reactivation__meeting_facts') }}
 ),
 
+-- The variants of a slot (outcome x type x channel): one, or the arms of an
+-- experiment, each with its slice of [0, 1) by share (macros/experiments.sql).
 message_variants as (
     select
         meeting_outcome,
@@ -31,14 +35,24 @@ message_variants as (
         channel,
         message_variant_id,
         nullif(subject, '') as subject,
-        opening_line
+        opening_line,
+        nullif(btrim(experiment_id), '') as experiment_id,
+        coalesce(nullif(btrim(share), '')::numeric, 1) as arm_share,
+        sum(coalesce(nullif(btrim(share), '')::numeric, 1)) over variant_slot as total_share,
+        sum(coalesce(nullif(btrim(share), '')::numeric, 1)) over (
+            variant_slot
+            order by message_variant_id
+            rows between unbounded preceding and current row
+        ) as cumulative_share
     from {{ ref('reactivation_message_variants') }}
+    window variant_slot as (partition by meeting_outcome, meeting_type, channel)
 ),
 
 alternated as (
     select
         meeting_key,
         appointment_uid,
+        prospect_key,
         meeting_type,
         meeting_outcome,
         has_email,
@@ -57,6 +71,7 @@ channels as (
     select
         meeting_key,
         appointment_uid,
+        prospect_key,
         meeting_type,
         meeting_outcome,
         preferred_channel,
@@ -92,3 +107,11 @@ left join message_variants
         channels.meeting_outcome = message_variants.meeting_outcome
         and channels.meeting_type = message_variants.meeting_type
         and channels.recommended_channel = message_variants.channel
+        and (
+            message_variants.experiment_id is null
+            or {{ chosen_arm(
+                experiment_bucket('channels.prospect_key', 'message_variants.experiment_id'),
+                'message_variants.arm_share', 'message_variants.cumulative_share',
+                'message_variants.total_share'
+            ) }}
+        )

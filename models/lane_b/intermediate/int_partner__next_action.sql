@@ -31,14 +31,25 @@ next_action_rules as (
     from {{ ref('partner_next_action_rules') }}
 ),
 
+-- The variants of a slot (next action x channel): one, or the arms of an
+-- experiment, each with its slice of [0, 1) by share (macros/experiments.sql).
 message_variants as (
     select
         next_action,
         channel,
         message_variant_id,
         nullif(subject, '') as subject,
-        opening_line
+        opening_line,
+        nullif(btrim(experiment_id), '') as experiment_id,
+        coalesce(nullif(btrim(share), '')::numeric, 1) as arm_share,
+        sum(coalesce(nullif(btrim(share), '')::numeric, 1)) over variant_slot as total_share,
+        sum(coalesce(nullif(btrim(share), '')::numeric, 1)) over (
+            variant_slot
+            order by message_variant_id
+            rows between unbounded preceding and current row
+        ) as cumulative_share
     from {{ ref('partner_message_variants') }}
+    window variant_slot as (partition by next_action, channel)
 ),
 
 next_actions as (
@@ -120,3 +131,13 @@ left join message_variants
     on
         channels.next_action = message_variants.next_action
         and channels.recommended_channel = message_variants.channel
+        and (
+            message_variants.experiment_id is null
+            or {{ chosen_arm(
+                experiment_bucket(
+                    'channels.fractional_cfo_id::text', 'message_variants.experiment_id'
+                ),
+                'message_variants.arm_share', 'message_variants.cumulative_share',
+                'message_variants.total_share'
+            ) }}
+        )

@@ -1,0 +1,178 @@
+"""Message experiments: arms assigned by a fixed hash, verdicts by a rule fixed before
+the data (two-proportion z-test against the control, Holm's correction, a minimum of
+sends per arm), checked on outcomes whose truth is written here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import random
+import uuid
+from pathlib import Path
+from statistics import NormalDist
+
+import psycopg
+import pytest
+from dbt_project_runner import copy_project, dbt_build, run_dbt_captured
+
+from loader.lane_a.export import READY_QUEUE
+from loader.queue_export import export_queue
+
+pytestmark = pytest.mark.dbt
+
+
+def build_lane_a(database_url: str, scratch) -> None:
+    dbt_build(database_url, "lane_a", with_tests=False)
+
+
+@pytest.fixture
+def built(database_copy) -> str:
+    return database_copy("lane_a_built_empty", build_lane_a)
+
+
+def add_arms(conn: psycopg.Connection, experiment: str, arms: list[str]) -> None:
+    for arm in arms:
+        conn.execute(
+            "insert into lane_a.reactivation_message_variants (meeting_outcome, meeting_type,"
+            " channel, message_variant_id, angle, subject, opening_line, experiment_id, share)"
+            " values ('stalled', 'numbers', 'email', %s, 'test', '', 'Hi', %s, '')",
+            (arm, experiment),
+        )
+
+
+def add_sends(conn: psycopg.Connection, rng: random.Random, arm: str, n: int, rate: float):
+    with conn.cursor().copy(
+        "copy bit.reactivation_outcomes (touch_id, appointment_uid, touched_at, channel,"
+        " send_status, message_variant_id, replied, reactivated, computed_at) from stdin"
+    ) as copy:
+        for _ in range(n):
+            copy.write_row((rng.randrange(10**15), "m", "2026-10-01 10:00+00", "email",
+                            "confirmed", arm, False, rng.random() < rate,
+                            "2026-12-01 00:00+00"))  # fmt: skip
+
+
+def arms(url: str) -> dict[str, dict]:
+    with psycopg.connect(url) as conn:
+        cursor = conn.execute("select * from bit.v_reactivation_experiments")
+        names = [c.name for c in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
+def test_a_true_lift_is_declared_and_no_difference_is_wrong_about_alpha_of_the_time(
+    built: str,
+) -> None:
+    rng = random.Random(2026)
+    with psycopg.connect(built) as conn:
+        add_arms(conn, "LIFT", ["LIFT-A", "LIFT-B"])
+        add_sends(conn, rng, "LIFT-A", 1500, 0.10)
+        add_sends(conn, rng, "LIFT-B", 1500, 0.16)  # truth: +6 points
+        for k in range(200):  # truth: no difference
+            add_arms(conn, f"NULL{k:03}", [f"NULL{k:03}-A", f"NULL{k:03}-B"])
+            add_sends(conn, rng, f"NULL{k:03}-A", 300, 0.15)
+            add_sends(conn, rng, f"NULL{k:03}-B", 300, 0.15)
+        add_arms(conn, "NEW", ["NEW-A", "NEW-B"])
+        add_sends(conn, rng, "NEW-A", 20, 0.10)
+        add_sends(conn, rng, "NEW-B", 20, 0.10)
+    found = arms(built)
+    assert found["LIFT:LIFT-A"]["verdict"] == "control"
+    assert found["LIFT:LIFT-B"]["verdict"] == "better than LIFT-A"
+    wrong = [a for a, row in found.items() if a.startswith("NULL")
+             and row["verdict"].startswith(("better", "worse"))]  # fmt: skip
+    # 200 experiments at alpha 0.05: about 10 false verdicts (binomial sd ~3).
+    assert 2 <= len(wrong) <= 20, len(wrong)
+    new = found["NEW:NEW-B"]["verdict"]
+    assert new.startswith("keep running: about ") and new.endswith(
+        " more sends per arm to see a lift of 5 points"
+    )
+    # The sends a lift of 5 points over a 10% control rate needs at 5% / 80% power.
+    p1 = max(float(found["NEW:NEW-A"]["meeting_rate"]), 0.01)
+    p2 = p1 + 0.05
+    z_a, z_b = NormalDist().inv_cdf(0.975), NormalDist().inv_cdf(0.8)
+    mean = (p1 + p2) / 2
+    needed = math.ceil(
+        (z_a * math.sqrt(2 * mean * (1 - mean)) + z_b * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2)))
+        ** 2
+        / 0.05**2
+    )
+    assert new == f"keep running: about {needed - 20} more sends per arm to see a lift of 5 points"
+
+
+def test_holm_corrects_an_experiments_arms_together(built: str) -> None:
+    rng = random.Random(9)
+    with psycopg.connect(built) as conn:
+        add_arms(conn, "THREE", ["THREE-A", "THREE-B", "THREE-C", "THREE-D"])
+        add_sends(conn, rng, "THREE-A", 800, 0.10)
+        add_sends(conn, rng, "THREE-B", 800, 0.14)
+        add_sends(conn, rng, "THREE-C", 800, 0.12)
+        add_sends(conn, rng, "THREE-D", 800, 0.10)
+    found = {row["message_variant_id"]: row for row in arms(built).values()}
+    raw = sorted((float(found[a]["p_value"]), a) for a in ("THREE-B", "THREE-C", "THREE-D"))
+    adjusted, running = {}, 0.0
+    for k, (p, arm) in enumerate(raw):
+        running = max(running, min(1.0, p * (len(raw) - k)))
+        adjusted[arm] = running
+    for arm, expected in adjusted.items():
+        assert float(found[arm]["holm_p_value"]) == pytest.approx(expected, abs=2e-4), arm
+    # The z-test itself, against the normal distribution.
+    a, b = found["THREE-A"], found["THREE-B"]
+    pa, pb = a["meetings"] / a["sends"], b["meetings"] / b["sends"]
+    pooled = (a["meetings"] + b["meetings"]) / (a["sends"] + b["sends"])
+    z = (pb - pa) / math.sqrt(pooled * (1 - pooled) * (1 / a["sends"] + 1 / b["sends"]))
+    assert float(b["p_value"]) == pytest.approx(2 * (1 - NormalDist().cdf(abs(z))), abs=2e-4)
+
+
+def _meetings(url: str, n: int) -> None:
+    """n prospects, each one stalled numbers meeting 60 days ago with an email."""
+    day = (dt.date.today() - dt.timedelta(days=60)).isoformat()
+    people = [str(uuid.UUID(int=i + 1)) for i in range(n)]
+    with psycopg.connect(url) as conn:
+        with conn.cursor().copy(
+            "copy sales.appointment_history (appointment_uid, people_id, meeting_date,"
+            " meeting_type, meeting_outcome, stalled_reason) from stdin"
+        ) as copy:
+            for person in people:
+                copy.write_row((f"|{person}|{day}", person, day, "numbers", "stalled", "budget"))
+        with conn.cursor().copy(
+            "copy sales.prospect_people (people_id, first_name, email) from stdin"
+        ) as copy:
+            for i, person in enumerate(people):
+                copy.write_row((person, f"P{i}", f"p{i}@x.example"))
+
+
+def test_arms_get_their_shares_and_keep_them_across_builds_and_exports(
+    migrated_db: str, tmp_path: Path
+) -> None:
+    project = copy_project(tmp_path / "project")
+    seed = project / "seeds" / "lane_a" / "reactivation_message_variants.csv"
+    with seed.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    control = next(r for r in rows if r["message_variant_id"] == "RA-STALLED-NUMBERS-EMAIL-v1")
+    control.update(experiment_id="EXP-STALLED-EMAIL", share="0.3")
+    rows.append({**control, "message_variant_id": "RA-STALLED-NUMBERS-EMAIL-v2", "share": "0.7"})
+    with seed.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    _meetings(migrated_db, 10_000)
+    build = ["build", "--select", "lane_a", "--exclude-resource-type", "test", "unit_test"]
+    run = run_dbt_captured(migrated_db, project, build)
+    assert run.code == 0, run.output
+    query = (
+        "select appointment_uid, message_variant_id from bit.reactivation_intent"
+        " where meeting_outcome = 'stalled'"
+    )
+    with psycopg.connect(migrated_db) as conn:
+        first = dict(conn.execute(query).fetchall())
+    assert len(first) == 10_000
+    share = sum(v.endswith("-v2") for v in first.values()) / len(first)
+    assert abs(share - 0.7) < 0.02, share
+    assert run_dbt_captured(migrated_db, project, build).code == 0
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        assert dict(conn.execute(query).fetchall()) == first  # the same arm, build after build
+        export_queue(conn, READY_QUEUE, tmp_path / "q.csv", limit=300, tool="lemlist")
+    with (tmp_path / "q.csv").open(encoding="utf-8-sig") as handle:
+        exported = list(csv.DictReader(handle))
+    assert len(exported) == 300
+    assert all(row["lanes_variant"] == first[row["lanes_key"]] for row in exported)
