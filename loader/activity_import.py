@@ -167,12 +167,19 @@ class TypedTouch:
             raise UsageError(f"--event must be one of {', '.join(EVENTS)}, not {event!r}.")
         return cls(channel, parse_instant(at), event, note)
 
-    def stage(self, conn: psycopg.Connection, key_column: str, key_type: str, key: str) -> str:
+    def stage(
+        self,
+        conn: psycopg.Connection,
+        key_column: str,
+        key_type: str,
+        key: str,
+        at_touch_column: str,
+    ) -> str:
         """Stage it as a one-row touches file would be (in the open transaction); the table."""
         conn.execute(
             f"create temp table typed_touch ({ROW} bigint, {key_column} {key_type},"
             " channel text, touched_at timestamptz, event text, message_variant_id text,"
-            " note text) on commit drop"
+            f" note text, score_at_touch numeric, {at_touch_column} text) on commit drop"
         )
         conn.execute(
             "insert into typed_touch values (1, %s, %s, %s, %s, null, %s)",

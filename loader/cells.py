@@ -267,6 +267,16 @@ def _id(col: Column) -> tuple[pl.Expr, pl.Expr]:
     return pl.col(col.name), error
 
 
+def _score(col: Column) -> tuple[pl.Expr, pl.Expr]:
+    """A score from 0 to 100 (a tool gives ours back as lanes_score)."""
+    number = pl.col(col.name).str.strip_chars().cast(pl.Float64, strict=False)
+    ok = number.is_between(0, 100)
+    error = pl.when(pl.col(col.name).is_not_null() & ~ok.fill_null(False)).then(
+        pl.format("{} is not a score from 0 to 100.", _quoted(col.name))
+    )
+    return pl.when(ok).then(number.round(2).cast(pl.String)), error
+
+
 def _text(col: Column) -> tuple[pl.Expr, pl.Expr]:
     return pl.col(col.name), pl.lit(None, dtype=pl.String)
 
@@ -292,6 +302,8 @@ def parse_columns(frame: pl.DataFrame, columns: list[Column], today: dt.date) ->
             value, error = _domain(col)
         elif col.kind == "id":
             value, error = _id(col)
+        elif col.kind == "score":
+            value, error = _score(col)
         else:
             value, error = _text(col)
         if col.default is not None:

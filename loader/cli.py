@@ -84,6 +84,13 @@ def status() -> None:
     last 7 and 30 days, and the performance view's top lines."""
 
 
+@cli.group(short_help="The weekly report: one HTML page a manager opens (or --json).")
+def report() -> None:
+    """A lane's weekly report: the queue, the weeks, rates with their intervals, whether
+    the score ranks, message experiments, data freshness. One self-contained HTML file
+    (opens offline, prints on A4/Letter), or the same figures as JSON."""
+
+
 @cli.group(short_help="Meetings from where they live (a CalDAV calendar).")
 def sync() -> None:
     """Read a lane's records from where they live into a workbook to check and ingest."""
@@ -91,7 +98,7 @@ def sync() -> None:
 
 # Each lane owns its commands; the shared verbs above get one subcommand per lane.
 VERBS = {"ingest": ingest, "template": template, "export": export, "touch": touch,
-         "status": status, "sync": sync}  # fmt: skip
+         "status": status, "sync": sync, "report": report}  # fmt: skip
 lane_a_commands.register(cli, VERBS)
 lane_b_commands.register(cli, VERBS)
 cli.add_command(demo_command)

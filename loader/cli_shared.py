@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from loader.errors import Interrupted
+from loader.errors import Interrupted, UsageError
 from loader.outreach_tools import CHANNELS, EVENTS, FORMAT_NAMES, GENERIC, TOOL_NAMES
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from loader.column import Column
     from loader.crm_mapping import CrmMapping
     from loader.ingest_run import IngestOptions, IngestReport
-    from loader.lane_specs import QueueSpec, StatusSpec, TouchSpec
+    from loader.lane_specs import QueueSpec, ReportSpec, StatusSpec, TouchSpec
 
     IngestFunction = Callable[[psycopg.Connection, Path, IngestOptions], IngestReport]
 
@@ -343,3 +343,32 @@ def load_from(source: str | None, kind: str, columns: Sequence[Column]) -> CrmMa
     from loader.crm_mapping import load_mapping
 
     return load_mapping(source, kind, columns)
+
+
+def report_command(help_text: str, report: ReportSpec) -> click.Command:
+    """`loader report lane-x --out FILE.html [--weeks N] [--json]`: the weekly report."""
+
+    @click.command(help=help_text)
+    @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.html",
+                  help="Write the report here (one self-contained HTML file).")  # fmt: skip
+    @click.option("--weeks", type=click.IntRange(1, 104), default=12, show_default=True,
+                  help="How many past weeks the weekly figures cover.")  # fmt: skip
+    @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+    def command(out: Path | None, weeks: int, as_json: bool) -> None:
+        from loader.lane_report import collect, report_html, report_json
+
+        if out is None and not as_json:
+            raise UsageError("give --out FILE.html (the page) and/or --json (the figures).")
+        if out is not None and out.suffix.lower() not in (".html", ".htm"):
+            raise UsageError(f"--out {out}: the report is an HTML page; name it ….html.")
+        with work_connection() as conn:
+            figures = collect(conn, report, weeks)
+        if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(report_html(figures, report), encoding="utf-8")
+        if as_json:
+            click.echo(report_json(figures))
+        elif out is not None:
+            click.echo(f"wrote {out}")
+
+    return command

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | id | uuid | date | timestamp | enum | email | linkedin | domain
+    kind: str  # text | id | uuid | date | timestamp | enum | email | linkedin | domain | score
     description: str
     example: str = ""
     required: bool = False

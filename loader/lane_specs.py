@@ -25,6 +25,8 @@ ACTIVITY_COLUMNS = [
            "sent (default), replied, bounced or unsubscribed. Only sent counts as a touch; "
            "unsubscribed stops outreach at once.", "sent", allowed=EVENTS, default="sent"),
     Column("message_variant_id", "text", "The message variant sent, when known.", ""),
+    Column("score_at_touch", "score",
+           "The row's score when it was handed out (a tool gives it back as lanes_score).", ""),
     Column("note", "text", "Anything worth keeping.", ""),
 ]  # fmt: skip
 
@@ -174,3 +176,23 @@ class StatusSpec:
     loaded: tuple[tuple[str, str], ...]  # (label, table) counted
     intent: str  # its max(computed_at) is the last build
     sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """What `loader report lane-x` reads, and the lane's words for it (loader/lane_report.py)."""
+
+    lane: str  # as in the ledger and the dbt selector
+    title: str
+    success: str  # what a send brings back, e.g. "meetings back"
+    # Each query returns the columns named after it.
+    queue_sql: str  # (group, channel, rows): the ready queue now
+    out_sql: str  # (status, reason, rows): who is not in the queue, and why
+    weekly_sql: str  # (week, sends, replies, meetings); {weeks} is the report's weeks
+    performance_view: str  # dimension, bucket, touches, replies, meetings, rates
+    dimensions: tuple[str, ...]  # the performance dimensions to draw
+    score_check_view: str
+    experiments_view: str
+    intent: str  # max(computed_at): the last build
+    touches: str  # the last export: max(created_at) of its planned touches
+    queue_group: str  # what queue_sql groups by first ("tier", "next action")

@@ -177,6 +177,9 @@ _OUR_FIELDS_BACK = {
     "lanes_key": "key",
     "lanes_bit_id": "bit_id",
     "lanes_variant": "message_variant_id",
+    # What the row left with: the score at the touch when no export recorded it.
+    "lanes_score": "score",
+    "lanes_tier": "tier",
 }
 
 

@@ -65,6 +65,8 @@ def touches_ingest_spec(spec: TouchSpec, tool: str = "generic") -> IngestSpec:
             ("event", "text not null"),
             ("message_variant_id", "text"),
             ("note", "text"),
+            ("score_at_touch", "numeric"),
+            (spec.at_touch_column, "text"),
             ("subject", spec.subject_type),
         ],
         check_rows=lambda parsed: _check_rows(spec, parsed),
@@ -210,7 +212,7 @@ def write_touches(
         with new_events as (
             select distinct on (s.subject, s.channel, s.event, s.touched_at)
                 s.subject, s.channel, s.touched_at, s.event, s.message_variant_id,
-                s.note, s.{ROW}
+                s.note, s.score_at_touch, s.{spec.at_touch_column} as at_touch, s.{ROW}
             from {stage} as s
             where not exists (
                 select 1 from {spec.table} as t
@@ -221,9 +223,10 @@ def write_touches(
 
         inserted as (
             insert into {spec.table} ({key}, channel, touched_at, actor, note, event,
-                message_variant_id, tool)
+                message_variant_id, score_at_touch, {spec.at_touch_column}, tool)
             select subject, channel::{spec.channel_type}, touched_at,
-                   current_setting('lanes.actor'), note, event, message_variant_id, %(tool)s
+                   current_setting('lanes.actor'), note, event, message_variant_id,
+                   score_at_touch, at_touch, %(tool)s
             from new_events
             order by {ROW}
             returning {key}, event, touched_at
@@ -258,7 +261,7 @@ def record_touch(
     with conn.transaction():
         context.apply(conn)
         subject, label = find_subject(conn)
-        stage = touch.stage(conn, "subject", spec.subject_type, subject)
+        stage = touch.stage(conn, "subject", spec.subject_type, subject, spec.at_touch_column)
         inserted, _ = write_touches(conn, spec, stage, "person")
     return inserted == 1, label
 

@@ -150,14 +150,14 @@ select
     {{ wilson_low('successes', 'sends') }} as rate_low,
     {{ wilson_high('successes', 'sends') }} as rate_high,
     round(auc, 4) as auc,
-    round(greatest(0, auc - 1.96 * auc_se), 4) as auc_low,
-    round(least(1, auc + 1.96 * auc_se), 4) as auc_high,
+    case when auc_se is not null then round(greatest(0, auc - 1.96 * auc_se), 4) end as auc_low,
+    case when auc_se is not null then round(least(1, auc + 1.96 * auc_se), 4) end as auc_high,
     null::numeric as rate_without,
     null::numeric as lift,
     null::numeric as lift_low,
     null::numeric as lift_high,
     case
-        when sends < {{ min_sends }} or successes = 0 or successes = sends
+        when sends < {{ min_sends }} or successes = 0 or successes = sends or auc_se is null
             then format('not enough sends yet (%s)', sends)
         when auc - 1.96 * auc_se > 0.5
             then format(

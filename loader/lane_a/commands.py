@@ -17,6 +17,7 @@ from loader import cli_shared as shared
 from loader.errors import UsageError
 from loader.lane_a.columns import IDENTIFICATION, MEETING_COLUMNS, SOURCES
 from loader.lane_a.export import READY_QUEUE
+from loader.lane_a.report import REPORT
 from loader.lane_a.status import STATUS
 from loader.lane_a.touches import TOUCH_COLUMNS, TOUCHES, find_meeting
 
@@ -68,6 +69,9 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
             find_meeting,
         ),
         LANE,
+    )
+    verbs["report"].add_command(
+        shared.report_command("Lane A's weekly report (HTML, or --json).", REPORT), LANE
     )
     verbs["status"].add_command(
         shared.status_command(

@@ -27,6 +27,8 @@ TOUCH_COLUMNS = [
     Column("email", "email", "The person's email, if no id is at hand.", ""),
     Column("linkedin_url", "linkedin", "The person's LinkedIn URL, if no id or email.", ""),
     *ACTIVITY_COLUMNS,
+    Column("tier_at_touch", "text",
+           "The row's tier when it was handed out (a tool gives it back as lanes_tier).", ""),
 ]  # fmt: skip
 
 _UNKNOWN = {
@@ -81,6 +83,8 @@ TOUCHES = TouchSpec(
     tool_fields={
         "key": "appointment_uid",
         "bit_id": "reactivation_bit_id",
+        "score": "score_at_touch",
+        "tier": "tier_at_touch",
     },
     # A given appointment_uid must be stored; else a score row id names the meeting
     # (md5('reactivation:' || appointment_uid), see reactivation_intent); else the

@@ -17,6 +17,7 @@ from loader import cli_shared as shared
 from loader.errors import UsageError
 from loader.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
 from loader.lane_b.export import READY_QUEUE
+from loader.lane_b.report import REPORT
 from loader.lane_b.status import STATUS
 from loader.lane_b.touches import TOUCH_COLUMNS, TOUCHES, find_partner_subject
 
@@ -58,6 +59,9 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
             find_partner_subject,
         ),
         LANE,
+    )
+    verbs["report"].add_command(
+        shared.report_command("Lane B's weekly report (HTML, or --json).", REPORT), LANE
     )
     verbs["status"].add_command(
         shared.status_command(

@@ -23,6 +23,8 @@ TOUCH_COLUMNS = [
     Column("email", "email", "The partner's email, if no id is at hand.", ""),
     Column("linkedin_url", "linkedin", "The partner's LinkedIn URL, if no id or email.", ""),
     *ACTIVITY_COLUMNS,
+    Column("next_action_at_touch", "text",
+           "The partner's next action when the row was handed out, when known.", ""),
 ]  # fmt: skip
 
 TOUCHES = TouchSpec(
@@ -44,6 +46,7 @@ TOUCHES = TouchSpec(
     tool_fields={
         "key": "fractional_cfo_id",
         "bit_id": "partner_bit_id",
+        "score": "score_at_touch",
     },
     # The first reference that names a stored partner wins, in the order above; a
     # partner's score row id is md5('partner:' || fractional_cfo_id) (see partner_intent).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -142,3 +143,22 @@ def test_the_phone_goes_to_the_tools_that_take_it(
         with out.open(encoding="utf-8-sig") as handle:
             [row] = list(csv.DictReader(handle))
         assert row[column] == "+1 555 0100", tool
+
+
+def test_a_send_no_export_recorded_keeps_the_score_the_tool_gives_back(
+    loaded: str, tmp_path: Path
+) -> None:
+    headers = ["type", "createdAt", "leadEmail", "lead.variables.lanes_score",
+               "lead.variables.lanes_tier"]  # fmt: skip
+    rows = [["emailsSent", AT, "dana@northwind.com", "87.5", "hot"],
+            ["emailsSent", AT, "sam@contoso.com", "high", None]]  # fmt: skip
+    report = load(loaded, write_csv(tmp_path / "lemlist.csv", headers, rows), "lemlist")
+    [error] = report["errors"]
+    assert (error["row"], error["column"]) == (3, "score_at_touch")
+    assert "not a score from 0 to 100" in error["message"]
+    report = load(loaded, write_csv(tmp_path / "ok.csv", headers, rows[:1]), "lemlist")
+    assert report["inserted"] == 1
+    with psycopg.connect(loaded) as conn:
+        assert conn.execute(
+            "select score_at_touch, tier_at_touch from sales.reactivation_touches"
+        ).fetchone() == (Decimal("87.50"), "hot")

@@ -329,13 +329,17 @@ def test_status_shows_the_week_on_one_screen(
 def test_the_touches_templates_hold_the_activity_columns(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    for lane, key in (("lane-a", "appointment_uid"), ("lane-b", "fractional_cfo_id")):
+    for lane, key, at_touch in (
+        ("lane-a", "appointment_uid", "tier_at_touch"),
+        ("lane-b", "fractional_cfo_id", "next_action_at_touch"),
+    ):
         out = tmp_path / f"{lane}.xlsx"
         code, _, _ = run_main(["template", lane, "touches", str(out)], capsys, monkeypatch)
         assert code == 0
         headers = pl.read_excel(out).columns
         assert headers[0] == key
-        assert headers[-5:] == ["channel", "touched_at", "event", "message_variant_id", "note"]
+        assert headers[-7:] == ["channel", "touched_at", "event", "message_variant_id",
+                                "score_at_touch", "note", at_touch]  # fmt: skip
 
 
 def test_a_reply_and_a_dead_address_take_the_prospect_out_of_the_queue(
