@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo test check lint sqlfluff pytest pytest-fast pytest-server dbt-build bench bench-10m bench-lane-b bench-views bench-ingest bench-reader bench-interrupted clean
+.PHONY: install browser demo test check lint sqlfluff pytest pytest-fast pytest-server dbt-build bench bench-10m bench-lane-b bench-views bench-ingest bench-reader bench-interrupted clean
 
 install: $(STAMP)
 
@@ -21,7 +21,17 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/loader demo
 
-test: install lint sqlfluff pytest pytest-server
+# Debian's Chromium for the weekly report's browser test (tests/python/test_weekly_report.py),
+# installed where this machine can (root and apt-get). Without one the test skips, or
+# fails under CI=true.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; }; }; } || \
+	echo "== no Chromium here and no way to install it: the report's browser test skips =="
+
+test: install browser lint sqlfluff pytest pytest-server
 
 check: install lint sqlfluff pytest-fast
 

@@ -22,7 +22,10 @@ from loader.errors import LanesError
 from loader.examples import write_examples
 from loader.ingest_run import IngestOptions
 from loader.lane_a.ingest import ingest as ingest_lane_a
+from loader.lane_a.report import REPORT as LANE_A_REPORT
 from loader.lane_b.ingest import ingest_meetings, ingest_partners
+from loader.lane_b.report import REPORT as LANE_B_REPORT
+from loader.lane_report import collect, report_html
 from loader.migrations import migrate
 from loader.paths import state_dir
 from loader.report import print_report
@@ -118,9 +121,89 @@ def run_demo(console: Console, examples_dir: Path | None = None, top: int = 10) 
     if run_dbt(target, ["build", "--quiet"]) != 0:
         raise DemoFailed("dbt build failed; see the output above")
 
+    # A few weeks of example outreach and what came back, so the reports have
+    # something to show; then the lanes are scored again with it.
+    with database.connect(target, autocommit=True) as conn:
+        loaded = load_example_activity(conn, folder, dt.date.today())
+    console.print(f"example outreach loaded: {loaded}")
+    if run_dbt(target, ["build", "--quiet", "--exclude-resource-type", "test", "unit_test"]) != 0:
+        raise DemoFailed("dbt build failed; see the output above")
+
     with database.connect(target, autocommit=True) as conn:
         for queue in READY_QUEUES:
             print_queue(conn, console, queue, top)
+        for lane, spec in (("lane_a", LANE_A_REPORT), ("lane_b", LANE_B_REPORT)):
+            path = folder / f"report_{lane}.html"
+            path.write_text(report_html(collect(conn, spec, 12), spec), encoding="utf-8")
+            console.print(f"report: {path}", markup=False)
+
+
+def load_example_activity(conn: psycopg.Connection, folder: Path, today: dt.date) -> str:
+    """The example activity files (loader/examples.py) for both lanes, loaded as a team
+    would (`loader ingest ... touches`, then the meetings that came back)."""
+    from loader.examples import (
+        LANE_A_ACTIVITY_FILE,
+        LANE_A_FOLLOWUP_FILE,
+        LANE_B_ACTIVITY_FILE,
+        LANE_B_FOLLOWUP_FILE,
+        lane_a_activity,
+        lane_b_activity,
+        write_rows,
+    )
+    from loader.lane_a.touches import TOUCHES as LANE_A_TOUCHES
+    from loader.lane_b.touches import TOUCHES as LANE_B_TOUCHES
+    from loader.touches import ingest_touches
+
+    scored_a = [
+        dict(zip(("appointment_uid", "people_id", "company_id", "meeting_date", "bit_score",
+                  "tier", "channel", "variant"), row, strict=True))
+        for row in conn.execute(
+            "select appointment_uid, people_id::text, company_id::text, meeting_date, bit_score,"
+            " tier, recommended_channel::text, message_variant_id from bit.reactivation_intent"
+            " where eligibility_status <> 'excluded' or exclusion_reason = 'superseded'"
+        )
+    ]  # fmt: skip
+    scored_b = [
+        dict(zip(("fractional_cfo_id", "leverage_score", "next_action", "channel", "variant"),
+                 row, strict=True))
+        for row in conn.execute(
+            "select fractional_cfo_id, leverage_score, recommended_next_action,"
+            " recommended_channel::text, message_variant_id from bit.partner_intent"
+            " where recommended_channel is not null"
+        )
+    ]  # fmt: skip
+    touches_a, back_a = lane_a_activity(scored_a, today)
+    touches_b, back_b = lane_b_activity(scored_b, today)
+    options = IngestOptions(actor="make-demo")
+    a_columns = ["appointment_uid", "channel", "touched_at", "event", "message_variant_id",
+                 "score_at_touch", "tier_at_touch"]  # fmt: skip
+    b_columns = ["fractional_cfo_id", "channel", "touched_at", "event", "message_variant_id",
+                 "score_at_touch", "next_action_at_touch"]  # fmt: skip
+    sent = ingest_touches(
+        conn,
+        LANE_A_TOUCHES,
+        write_rows(folder / LANE_A_ACTIVITY_FILE, touches_a, a_columns),
+        options,
+    )
+    if back_a:
+        ingest_lane_a(conn, write_rows(folder / LANE_A_FOLLOWUP_FILE, back_a,
+                                       list(back_a[0])), options)  # fmt: skip
+    partner_sent = ingest_touches(
+        conn,
+        LANE_B_TOUCHES,
+        write_rows(folder / LANE_B_ACTIVITY_FILE, touches_b, b_columns),
+        options,
+    )
+    if back_b:
+        ingest_meetings(conn, write_rows(folder / LANE_B_FOLLOWUP_FILE, back_b,
+                                         list(back_b[0])), options)  # fmt: skip
+    for report in (sent, partner_sent):
+        if report.errors:
+            raise DemoFailed(f"the example activity did not load: {report.errors[:3]}")
+    return (
+        f"Lane A {len(touches_a)} events, {len(back_a)} meetings back; "
+        f"Lane B {len(touches_b)} events, {len(back_b)} meetings"
+    )
 
 
 def print_queue(conn: psycopg.Connection, console: Console, queue: QueueTable, top: int) -> None:

@@ -248,3 +248,94 @@ def write_examples(folder: Path, today: dt.date | None = None) -> dict[str, Path
         "partners": _write(folder / PARTNERS_FILE, partners),
         "partner_meetings": _write(folder / PARTNER_MEETINGS_FILE, meetings),
     }
+
+
+# ---- a few weeks of example outreach, for the demo's reports ----
+
+LANE_A_ACTIVITY_FILE = "lane_a_activity.xlsx"
+LANE_A_FOLLOWUP_FILE = "lane_a_meetings_back.xlsx"
+LANE_B_ACTIVITY_FILE = "lane_b_activity.xlsx"
+LANE_B_FOLLOWUP_FILE = "lane_b_partner_meetings_back.xlsx"
+
+
+def lane_a_activity(
+    scored: list[dict], today: dt.date, seed: int = 17
+) -> tuple[list[dict], list[dict]]:
+    """Sends over the last eight weeks to scored meetings (appointment_uid, people_id,
+    company_id, meeting_date, bit_score, tier, channel, variant), with replies and
+    meetings back more likely the higher the score: (touches rows, new meetings rows)."""
+    rng = random.Random(seed)
+    touches, meetings = [], []
+    for row in sorted(scored, key=lambda r: r["appointment_uid"]):
+        if rng.random() > 0.6 or (today - row["meeting_date"]).days < 60:
+            continue
+        sent = today - dt.timedelta(days=rng.randrange(6, 57))
+        score = float(row["bit_score"])
+        touches.append(_touch(row["appointment_uid"], row, sent, "sent", score, row["tier"]))
+        if rng.random() < 0.10 + score / 300:
+            touches.append(_touch(row["appointment_uid"], row, sent + dt.timedelta(days=2),
+                                  "replied", None, None))  # fmt: skip
+        if rng.random() < score / 220:
+            back = min(today - dt.timedelta(days=1), sent + dt.timedelta(days=rng.randrange(4, 30)))
+            meetings.append({"people_id": row["people_id"], "company_id": row["company_id"],
+                             "meeting_date": back, "meeting_type": "numbers",
+                             "meeting_outcome": "progressed", "source": "crm"})  # fmt: skip
+    return touches, meetings
+
+
+def lane_b_activity(
+    scored: list[dict], today: dt.date, seed: int = 19
+) -> tuple[list[dict], list[dict]]:
+    """The same for partners (fractional_cfo_id, email, leverage_score, next_action,
+    channel, variant): (touches rows, new partner meetings rows)."""
+    rng = random.Random(seed)
+    touches, meetings = [], []
+    for row in sorted(scored, key=lambda r: str(r["fractional_cfo_id"])):
+        if rng.random() > 0.7:
+            continue
+        sent = today - dt.timedelta(days=rng.randrange(8, 57))
+        score = float(row["leverage_score"])
+        touches.append({"fractional_cfo_id": str(row["fractional_cfo_id"]),
+                        "channel": row["channel"], "touched_at": dt.datetime(
+                            sent.year, sent.month, sent.day, 10), "event": "sent",
+                        "message_variant_id": row["variant"], "score_at_touch": score,
+                        "next_action_at_touch": row["next_action"]})  # fmt: skip
+        if rng.random() < score / 160:
+            back = min(today - dt.timedelta(days=1), sent + dt.timedelta(days=rng.randrange(5, 30)))
+            outcome = rng.choice(["warm", "warm", "neutral"])
+            meetings.append({"fractional_cfo_id": str(row["fractional_cfo_id"]),
+                             "meeting_date": back, "meeting_type": "followup",
+                             "outcome": outcome, "notes": ""})  # fmt: skip
+    return touches, meetings
+
+
+def _touch(uid: str, row: dict, day: dt.date, event: str, score, tier) -> dict:
+    return {
+        "appointment_uid": uid,
+        "channel": row["channel"],
+        "touched_at": dt.datetime(day.year, day.month, day.day, 10),
+        "event": event,
+        "message_variant_id": row["variant"] if event == "sent" else None,
+        "score_at_touch": score,
+        "tier_at_touch": tier,
+    }
+
+
+def write_rows(path: Path, rows: list[dict], headers: list[str]) -> Path:
+    """Rows (dicts) as a workbook with these headers; dates and times as real cells."""
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("data")
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    sheet.write_row(0, 0, headers)
+    for r, row in enumerate(rows, start=1):
+        for c, key in enumerate(headers):
+            value = row.get(key)
+            if isinstance(value, dt.datetime):
+                sheet.write_datetime(r, c, value, moment)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), day)
+            elif value is not None and value != "":
+                sheet.write(r, c, value)
+    workbook.close()
+    return path
