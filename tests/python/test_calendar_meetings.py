@@ -30,6 +30,10 @@ from loader.lane_a.calendar_meetings import (
 )
 from loader.lane_a.columns import MEETING_COLUMNS
 
+# Reading calendars is the loader's work (the database only says what is stored):
+# once, in the embedded run.
+pytestmark = pytest.mark.once
+
 TEAM_ICS = Path(__file__).parents[1] / "fixtures" / "calendar" / "team.ics"
 OURS = frozenset({"ourco.example"})
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)

@@ -141,6 +141,7 @@ def _meetings(url: str, n: int) -> None:
                 copy.write_row((person, f"P{i}", f"p{i}@x.example"))
 
 
+@pytest.mark.once  # a hash and a share: the server does not change them
 def test_arms_get_their_shares_and_keep_them_across_builds_and_exports(
     migrated_db: str, tmp_path: Path
 ) -> None:

@@ -256,6 +256,7 @@ def test_the_performance_view_counts_meetings_that_came_back(
     assert by_channel == [("email", 4)]
 
 
+@pytest.mark.once  # dbt's warning severity, whatever the server
 def test_tiers_out_of_order_raise_a_warning(built: str, tmp_path: Path) -> None:
     """hot touches bringing fewer meetings back than cool ones: the weights need a look."""
     with psycopg.connect(built, autocommit=True) as conn:
