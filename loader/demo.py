@@ -126,7 +126,7 @@ def run_demo(console: Console, examples_dir: Path | None = None, top: int = 10) 
     with database.connect(target, autocommit=True) as conn:
         loaded = load_example_activity(conn, folder, dt.date.today())
     console.print(f"example outreach loaded: {loaded}")
-    if run_dbt(target, ["build", "--quiet", "--exclude-resource-type", "test", "unit_test"]) != 0:
+    if run_dbt(target, ["run", "--quiet"]) != 0:
         raise DemoFailed("dbt build failed; see the output above")
 
     with database.connect(target, autocommit=True) as conn:

@@ -79,6 +79,11 @@ class DbtRun:
         }
 
 
+def build_lane_a(database_url: str, scratch: Path) -> None:
+    """Lane A built (models and seeds) on whatever is loaded: a template maker."""
+    dbt_build(database_url, "lane_a", with_tests=False)
+
+
 def copy_project(destination: Path) -> Path:
     """A throwaway copy of the dbt project to inject violations into.
 

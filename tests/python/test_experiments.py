@@ -15,16 +15,12 @@ from statistics import NormalDist
 
 import psycopg
 import pytest
-from dbt_project_runner import copy_project, dbt_build, run_dbt_captured
+from dbt_project_runner import build_lane_a, copy_project, run_dbt_captured
 
 from loader.lane_a.export import READY_QUEUE
 from loader.queue_export import export_queue
 
 pytestmark = pytest.mark.dbt
-
-
-def build_lane_a(database_url: str, scratch) -> None:
-    dbt_build(database_url, "lane_a", with_tests=False)
 
 
 @pytest.fixture

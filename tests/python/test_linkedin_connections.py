@@ -15,6 +15,9 @@ import psycopg
 import pytest
 from cli_run import run_main
 
+# Reading LinkedIn's file is the loader's work: once, in the embedded run.
+pytestmark = pytest.mark.once
+
 CONNECTIONS = Path(__file__).parents[1] / "fixtures" / "linkedin" / "Connections.csv"
 
 

@@ -15,13 +15,9 @@ from statistics import NormalDist
 
 import psycopg
 import pytest
-from dbt_project_runner import dbt_build
+from dbt_project_runner import build_lane_a
 
 pytestmark = pytest.mark.dbt
-
-
-def build_lane_a(database_url: str, scratch) -> None:
-    dbt_build(database_url, "lane_a", with_tests=False)
 
 
 @pytest.fixture

@@ -21,6 +21,9 @@ from loader.lane_a.ingest import ingest
 from loader.lane_a.touches import TOUCHES
 from loader.touches import ingest_touches
 
+# Reading each tool's columns is the loader's work: once, in the embedded run.
+pytestmark = pytest.mark.once
+
 EARLIER = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=3)
 AT = f"{EARLIER:%Y-%m-%dT%H:%M:%S}Z"
 LATER = f"{EARLIER + dt.timedelta(hours=1):%Y-%m-%dT%H:%M:%S}Z"

@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from cli_run import run_main
-from dbt_project_runner import dbt_build, load_examples
+from dbt_project_runner import build_lane_a, dbt_build, load_examples
 
 from loader.demo import load_example_activity
 
@@ -132,7 +132,7 @@ def test_the_report_says_what_the_views_say_and_opens_in_a_browser(
 def test_a_lane_with_no_sends_says_what_to_do_first(
     database_copy, tmp_path: Path, capsys, monkeypatch
 ) -> None:
-    url = database_copy("lane_a_built_empty", lambda u, s: dbt_build(u, "lane_a", False))
+    url = database_copy("lane_a_built_empty", build_lane_a)
     monkeypatch.setenv("DATABASE_URL", url)
     out = tmp_path / "empty.html"
     code, _, err = run_main(["report", "lane-a", "--out", str(out)], capsys, monkeypatch)

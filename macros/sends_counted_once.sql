@@ -1,0 +1,105 @@
+{#-
+    One row per message that really went out, the same rule for both lanes: the
+    CTEs and the final select of int_reactivation__sends / int_partner__sends, from
+    the lane's `events` relation (touch_id, <subject>, prospect_key, channel,
+    touched_at, is_plan, message_variant_id, score_at_touch, <at_touch>; planned
+    and sent touches only).
+
+    A tool's (or a person's) send for the same prospect and channel within
+    `confirm_days` after a plan (a day's grace before it: a date alone is read as
+    noon UTC) confirms it: one send, with the plan's score, at-touch value and
+    variant and the tool's time. Each plan is confirmed by at most one send and
+    each send confirms at most one plan: a send takes the latest plan before it, a
+    plan keeps its first send. A plan nobody confirms is still a send (planned); a
+    send with no plan is one too (unplanned).
+-#}
+{% macro sends_counted_once(events, subject, at_touch, confirm_days) -%}
+plans as (
+    select
+        touch_id,
+        {{ subject }},
+        prospect_key,
+        channel,
+        touched_at,
+        message_variant_id,
+        score_at_touch,
+        {{ at_touch }}
+    from {{ events }}
+    where is_plan
+),
+
+tool_sends as (
+    select
+        touch_id,
+        {{ subject }},
+        prospect_key,
+        channel,
+        touched_at,
+        message_variant_id,
+        score_at_touch,
+        {{ at_touch }}
+    from {{ events }}
+    where not is_plan
+),
+
+-- Each send's plan: the latest one of the prospect on the channel it can confirm.
+send_plans as (
+    select distinct on (tool_sends.touch_id)
+        tool_sends.touch_id as send_touch_id,
+        plans.touch_id as plan_touch_id,
+        tool_sends.touched_at as sent_at
+    from tool_sends
+    inner join plans
+        on
+            tool_sends.prospect_key = plans.prospect_key
+            and tool_sends.channel = plans.channel
+            and tool_sends.touched_at >= plans.touched_at - interval '1 day'
+            and tool_sends.touched_at <= plans.touched_at + interval '{{ confirm_days }} days'
+    order by tool_sends.touch_id asc, plans.touched_at desc, plans.touch_id desc
+),
+
+confirmations as (
+    select distinct on (plan_touch_id)
+        plan_touch_id,
+        send_touch_id,
+        sent_at
+    from send_plans
+    order by plan_touch_id asc, sent_at asc, send_touch_id asc
+)
+
+select
+    plans.touch_id as send_id,
+    plans.{{ subject }},
+    plans.channel,
+    coalesce(confirmations.sent_at, plans.touched_at) as sent_at,
+    case when confirmations.send_touch_id is null then 'planned' else 'confirmed' end
+        as send_status,
+    confirmations.send_touch_id as confirmed_by_touch_id,
+    coalesce(plans.message_variant_id, tool_sends.message_variant_id) as message_variant_id,
+    coalesce(plans.score_at_touch, tool_sends.score_at_touch) as score_at_touch,
+    coalesce(plans.{{ at_touch }}, tool_sends.{{ at_touch }}) as {{ at_touch }}
+from plans
+left join confirmations
+    on plans.touch_id = confirmations.plan_touch_id
+left join tool_sends
+    on confirmations.send_touch_id = tool_sends.touch_id
+
+union all
+
+select
+    tool_sends.touch_id as send_id,
+    tool_sends.{{ subject }},
+    tool_sends.channel,
+    tool_sends.touched_at as sent_at,
+    'unplanned' as send_status,
+    null::bigint as confirmed_by_touch_id,
+    tool_sends.message_variant_id,
+    tool_sends.score_at_touch,
+    tool_sends.{{ at_touch }}
+from tool_sends
+where not exists (
+    select 1
+    from confirmations
+    where confirmations.send_touch_id = tool_sends.touch_id
+)
+{%- endmacro %}
