@@ -46,9 +46,6 @@ class CrmMapping:
     defaults: dict[str, str]
     date_format: str | None
 
-    def header_for(self, column: str) -> str:
-        return self.columns.get(column, column)
-
 
 def mapping_text(name: str) -> str:
     """A preset's TOML, for `loader mapping show NAME`."""

@@ -21,17 +21,37 @@ from loader.sheet_reader import normalize_header
 from loader.workbook import ROW
 
 
+def read_headers(mapping: CrmMapping, columns: Sequence[Column]) -> dict[str, str | None]:
+    """Their header (as read: normalised) for each of our columns. A column the mapping
+    does not name is read under our own name when the file has it - unless the mapping
+    gives that header to another column (HubSpot's "Company ID" is crm_company_id, not
+    our company_id): then it is not read at all (None)."""
+    mapped = {normalize_header(h) for h in mapping.columns.values()}
+    return {
+        c.name: normalize_header(mapping.columns[c.name])
+        if c.name in mapping.columns
+        else (None if normalize_header(c.name) in mapped else c.name)
+        for c in columns
+    }
+
+
 def mapped_source(mapping: CrmMapping, columns: Sequence[Column]) -> SourceFormat:
-    # Their header (as read: normalised) for each of our columns; a column the mapping
-    # does not name is read under our own name, when the file has it.
-    headers = {c.name: normalize_header(mapping.header_for(c.name)) for c in columns}
-    required = [headers[c.name] for c in columns if c.required and c.name not in mapping.defaults]
+    headers = read_headers(mapping, columns)
+    required = [
+        headers[c.name]
+        for c in columns
+        if c.required and c.name not in mapping.defaults and headers[c.name] is not None
+    ]
 
     def to_columns(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
         selected = [ROW]
         for column in columns:
             header = headers[column.name]
-            value = pl.col(header) if header in frame.columns else pl.lit(None, pl.String)
+            value = (
+                pl.col(header)
+                if header is not None and header in frame.columns
+                else pl.lit(None, pl.String)
+            )
             value = _our_values(value, mapping.values.get(column.name))
             if column.kind in ("date", "timestamp") and mapping.date_format:
                 value = _iso_dates(value, mapping.date_format, column.kind)
@@ -51,7 +71,7 @@ def mapped_source(mapping: CrmMapping, columns: Sequence[Column]) -> SourceForma
         return None
 
     return SourceFormat(
-        known=list(dict.fromkeys(headers.values())),
+        known=list(dict.fromkeys(h for h in headers.values() if h is not None)),
         required=required,
         to_columns=to_columns,
         hint=hint,

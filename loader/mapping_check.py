@@ -9,8 +9,7 @@ import polars as pl
 
 from loader.column import Column
 from loader.crm_mapping import CrmMapping
-from loader.mapped_source import mapped_source
-from loader.sheet_reader import normalize_header
+from loader.mapped_source import mapped_source, read_headers
 from loader.workbook import read_table
 
 
@@ -27,13 +26,16 @@ def check_mapping(
     frame, _ = source.to_columns(table.frame)
     problems = 0
     echo(f"{path.name} through {mapping.name} ({table.rows_read} rows):")
+    headers = read_headers(mapping, columns)
     for column in columns:
-        header = mapping.header_for(column.name)
-        present = normalize_header(header) in table.frame.columns and (
-            table.frame.get_column(normalize_header(header)).drop_nulls().len() > 0
+        header = headers[column.name]
+        present = (
+            header is not None
+            and header in table.frame.columns
+            and (table.frame.get_column(header).drop_nulls().len() > 0)
         )
         if present:
-            where = f"from {header!r}"
+            where = f"from {mapping.columns.get(column.name, column.name)!r}"
         elif column.name in mapping.defaults:
             where = f"default {mapping.defaults[column.name]!r}"
         else:
@@ -43,7 +45,7 @@ def check_mapping(
                 problems += 1
         echo(f"  {column.name}: {where}")
         if column.allowed and present:
-            problems += _values(table.frame, frame, normalize_header(header), column, echo)
+            problems += _values(table.frame, frame, header, column, echo)
     if table.unknown_columns:
         echo(f"  not read: {', '.join(table.unknown_columns)}")
     echo("mapping ok" if not problems else f"{problems} problem(s): fix the mapping, then ingest")

@@ -1,10 +1,11 @@
 """CRM exports as they are: `loader ingest lane-a FILE --from hubspot|MAPPING.toml`.
 
-The HubSpot-style file uses the preset's headers, which are HubSpot's documented
-property names (developers.hubspot.com/docs/api/crm/meetings: hs_meeting_start_time,
-hs_meeting_outcome, hs_activity_type, hs_object_id; contacts: email, firstname,
-lastname, jobtitle, company; companies: domain), and HubSpot's meeting outcome values
-(NO_SHOW, CANCELED, ...).
+The HubSpot-style file uses the labels HubSpot's export writes for its documented
+properties (developers.hubspot.com/docs/api/crm/meetings: Activity date = hs_timestamp,
+Meeting outcome = hs_meeting_outcome, Call and meeting type = hs_activity_type, Record
+ID = hs_object_id; contacts and companies: Email, First Name, Last Name, Job Title,
+Contact ID, Company ID, Company Name, Company Domain Name), and its meeting outcomes
+(No Show, Canceled, ...; the API's NO_SHOW).
 """
 
 from __future__ import annotations
@@ -20,28 +21,28 @@ from sheets import write_csv, write_xlsx
 # Reading a CRM export through a mapping is the loader's work: once, in the embedded run.
 pytestmark = pytest.mark.once
 
-HUBSPOT = ["hs_object_id", "hs_meeting_start_time", "hs_meeting_outcome", "hs_activity_type",
-           "hs_meeting_body", "email", "firstname", "lastname", "jobtitle", "company",
-           "domain", "hubspot_owner_id"]  # fmt: skip
+HUBSPOT = ["Record ID", "Activity date", "Meeting outcome", "Call and meeting type",
+           "Meeting description", "Email", "First Name", "Last Name", "Job Title",
+           "Company Name", "Company Domain Name", "Meeting owner", "Company ID"]  # fmt: skip
 HUBSPOT_ROWS = [
     ["9001", "2026-09-15T09:30:00.000Z", "NO_SHOW", "Intro call", None, "ana@acme.example",
-     "Ana", "Lima", "CFO", "Acme", "acme.example", "77"],
+     "Ana", "Lima", "CFO", "Acme", "acme.example", "77", "287"],
     ["9002", "2026-08-01T14:00:00Z", "Canceled", "Demo", None, "ben@bolt.example", "Ben",
-     "Ode", None, "Bolt", "bolt.example", "77"],
+     "Ode", None, "Bolt", "bolt.example", "77", "288"],
     ["9003", "2026-07-01T10:00:00Z", "no show", "Finance review", None, "cleo@cask.example",
-     "Cleo", "Park", "COO", "Cask", "cask.example", "78"],
+     "Cleo", "Park", "COO", "Cask", "cask.example", "78", "289"],
 ]  # fmt: skip
 # The same meetings typed into our own template.
 OURS = ["source_record_id", "meeting_date", "meeting_outcome", "meeting_type", "email",
         "first_name", "last_name", "job_title", "company_name", "company_domain",
-        "source"]  # fmt: skip
+        "source", "crm_company_id"]  # fmt: skip
 OUR_ROWS = [
     ["9001", "2026-09-15", "ghosted", "discovery", "ana@acme.example", "Ana", "Lima", "CFO",
-     "Acme", "acme.example", "crm"],
+     "Acme", "acme.example", "crm", "287"],
     ["9002", "2026-08-01", "ghosted", "systems", "ben@bolt.example", "Ben", "Ode", None,
-     "Bolt", "bolt.example", "crm"],
+     "Bolt", "bolt.example", "crm", "288"],
     ["9003", "2026-07-01", "ghosted", "numbers", "cleo@cask.example", "Cleo", "Park", "COO",
-     "Cask", "cask.example", "crm"],
+     "Cask", "cask.example", "crm", "289"],
 ]  # fmt: skip
 
 STORED = """
@@ -78,7 +79,7 @@ def test_a_hubspot_export_loads_the_same_meetings_as_our_template(
     assert code == 0, err
     report = json.loads(out)
     assert (report["inserted"], report["rejected"]) == (3, 0)
-    assert "ignored unknown column(s): hubspot_owner_id" in report["warnings"]
+    assert "ignored unknown column(s): meeting_owner" in report["warnings"]
     via_mapping = stored(migrated_db)
     assert sorted(r[1:4] for r in via_mapping) == [
         ("2026-07-01", "numbers", "ghosted"),
@@ -102,7 +103,7 @@ def test_unmapped_values_are_refused_grouped_and_nothing_is_written(
     loader, migrated_db: str, tmp_path: Path
 ) -> None:
     rows = [[str(9100 + i), "2026-09-15", outcome, kind, None, f"p{i}@x.example", "P", str(i),
-             None, "X", "x.example", None]
+             None, "X", "x.example", None, None]
             for i, (outcome, kind) in enumerate(
                 [("COMPLETED", "Intro call")] * 4 + [("Moved forward", "Demo")] * 2
                 + [("NO_SHOW", "Follow-up")] + [("NO_SHOW", "Intro call")])]  # fmt: skip
@@ -172,13 +173,13 @@ def test_mapping_show_and_check(loader, tmp_path: Path) -> None:
     copied = tmp_path / "my_crm.toml"
     copied.write_text(out, encoding="utf-8")
     rows = [*HUBSPOT_ROWS, ["9004", "2026-06-01", "COMPLETED", "Demo", None, "d@x.example",
-                            "D", "E", None, "X", "x.example", None]]  # fmt: skip
+                            "D", "E", None, "X", "x.example", None, None]]  # fmt: skip
     path = write_csv(tmp_path / "hubspot.csv", HUBSPOT, rows)
     code, out, _ = loader("mapping", "check", str(path), "--from", str(copied))
     assert code == 1
-    assert "meeting_outcome: from 'hs_meeting_outcome'" in out
+    assert "meeting_outcome: from 'Meeting outcome'" in out
     assert "'COMPLETED' x 1: NOT MAPPED" in out and "'NO_SHOW' x 1: -> ghosted" in out
-    assert "source: default 'crm'" in out and "not read: hubspot_owner_id" in out
+    assert "source: default 'crm'" in out and "not read: meeting_owner" in out
     code, out, _ = loader("mapping", "check", str(path), "--from", "hubspot")
     assert code == 1  # COMPLETED is for the team to decide
 
