@@ -82,11 +82,12 @@ def load_mapping(source: str, kind: str, columns: Sequence[Column]) -> CrmMappin
 def _checked(name: str, data: dict, kind: str, columns: Sequence[Column]) -> CrmMapping:
     by_name = {c.name: c for c in columns}
     ours = ", ".join(by_name)
-    unknown_keys = sorted(set(data) - _KEYS)
-    if unknown_keys:
+    # A note of the file's own (name = "...") is fine; an unknown table is a typo.
+    unknown_tables = sorted(k for k, v in data.items() if k not in _KEYS and isinstance(v, dict))
+    if unknown_tables:
         raise UsageError(
-            f"{name}: unknown key(s) {', '.join(unknown_keys)}; a mapping has "
-            "for, date_format, [columns], [values.<column>] and [defaults]."
+            f"{name}: unknown table(s) [{'], ['.join(unknown_tables)}]; a mapping has "
+            "[columns], [values.<column>] and [defaults] (and for, date_format)."
         )
     declared = data.get("for", kind)
     if declared != kind:

@@ -7,7 +7,8 @@ One row per external attendee of each past meeting: a meeting is an event occurr
 (recurring events expanded by recurring-ical-events, EXDATEs and moved or cancelled
 occurrences honoured) that started before now and has at least one attendee (or
 organizer) outside our domains. Its date is the team's: a time-zoned start is turned into
-the team's time zone, an all-day event keeps its day. Each row has the attendee's name,
+the team's time zone (--timezone; else the calendar's own, X-WR-TIMEZONE; else the day
+in the event's own zone), an all-day event keeps its day. Each row has the attendee's name,
 email and company domain, `source = calendar` and `source_record_id = UID/occurrence`;
 outcome and type are left for a person to pick. Internal-only, cancelled and future
 events are left out and counted; a meeting already stored is skipped.
@@ -98,9 +99,11 @@ def our_domains(domains: Sequence[str]) -> frozenset[str]:
     return cleaned
 
 
-def team_zone(name: str | None) -> dt.tzinfo:
+def team_zone(name: str | None) -> dt.tzinfo | None:
+    """--timezone as a zone; None (no --timezone): each meeting's date is the day in the
+    calendar's own zone (X-WR-TIMEZONE), else in the event's own."""
     if not name:
-        return dt.UTC
+        return None
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -113,14 +116,16 @@ def calendar_meetings(
     calendars: Iterable[icalendar.Calendar],
     domains: frozenset[str],
     now: dt.datetime,
-    zone: dt.tzinfo,
+    zone: dt.tzinfo | None,
     since: dt.date | None = None,
 ) -> CalendarMeetings:
     """Every past meeting with an external attendee, as template rows (see the module)."""
     found = CalendarMeetings()
-    start = since or (now.astimezone(zone).date() - dt.timedelta(days=DEFAULT_LOOKBACK_DAYS))
+    team = zone
+    start = since or (now.date() - dt.timedelta(days=DEFAULT_LOOKBACK_DAYS))
     occurrences = 0
     for calendar in calendars:
+        zone = team or _calendar_zone(calendar)
         found.future += _future_events(calendar, now)
         _check_recurrence_sizes(calendar, now, zone)
         try:
@@ -202,15 +207,26 @@ def _start(event: icalendar.cal.Component) -> dt.date | dt.datetime | None:
     return getattr(value, "dt", None)
 
 
-def _as_instant(value: dt.date | dt.datetime, zone: dt.tzinfo) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=zone)
-    return dt.datetime.combine(value, dt.time(), tzinfo=zone)
+def _calendar_zone(calendar: icalendar.Calendar) -> dt.tzinfo | None:
+    """The zone a calendar export says it is in (Google and Outlook write X-WR-TIMEZONE)."""
+    name = str(calendar.get("X-WR-TIMEZONE", "")).strip()
+    try:
+        return zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
 
 
-def _team_date(value: dt.date | dt.datetime, zone: dt.tzinfo) -> dt.date:
+def _as_instant(value: dt.date | dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
     if isinstance(value, dt.datetime):
-        return value.astimezone(zone).date() if value.tzinfo else value.date()
+        return value if value.tzinfo else value.replace(tzinfo=zone or dt.UTC)
+    return dt.datetime.combine(value, dt.time(), tzinfo=zone or dt.UTC)
+
+
+def _team_date(value: dt.date | dt.datetime, zone: dt.tzinfo | None) -> dt.date:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo and zone:
+            return value.astimezone(zone).date()
+        return value.date()  # the day where the meeting was: its own zone, or floating
     return value  # an all-day event keeps its day
 
 
@@ -219,7 +235,7 @@ def _add_meeting(
     event: icalendar.cal.Component,
     begins: dt.date | dt.datetime,
     domains: frozenset[str],
-    zone: dt.tzinfo,
+    zone: dt.tzinfo | None,
 ) -> None:
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
         found.cancelled += 1

@@ -130,7 +130,7 @@ def _calendar_options(command):
                 "--timezone",
                 metavar="ZONE",
                 help="The team's time zone, for each meeting's date (e.g. Europe/Paris; "
-                "default UTC).",
+                "default: the calendar's own, else each event's).",
             ),
         ],
     )

@@ -76,8 +76,20 @@ def test_an_ics_gives_one_row_per_external_attendee_of_each_past_meeting() -> No
     found = calendar_meetings(read_ics(TEAM_ICS), OURS, NOW, team_zone("Europe/Paris"))
     assert as_tuples(found.rows) == EXPECTED
     assert (found.meetings, found.internal_only, found.cancelled, found.future) == (6, 1, 2, 1)
-    in_utc = calendar_meetings(read_ics(TEAM_ICS), OURS, NOW, team_zone(None))
-    assert sorted(str(r["meeting_date"]) for r in in_utc.rows)[:2] == ["2026-10-01", "2026-10-08"]
+    # No --timezone: the day where the meeting was (New York's 19:00 is still that day).
+    own = calendar_meetings(read_ics(TEAM_ICS), OURS, NOW, team_zone(None))
+    dates = sorted(str(r["meeting_date"]) for r in own.rows)
+    assert dates[:4] == ["2026-10-01", "2026-10-08", "2026-10-23", "2026-11-05"]
+
+
+def test_a_calendar_that_names_its_zone_dates_its_meetings_there() -> None:
+    ics = (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nX-WR-TIMEZONE:Europe/Paris\nBEGIN:VEVENT\n"
+        "UID:late@test\nDTSTART:20261105T233000Z\nATTENDEE:mailto:a@outside.example\n"
+        "END:VEVENT\nEND:VCALENDAR\n"
+    ).replace("\n", "\r\n")
+    found = calendar_meetings([parse_ics(ics.encode(), "x.ics")], OURS, NOW, team_zone(None))
+    assert [str(r["meeting_date"]) for r in found.rows] == ["2026-11-06"]
 
 
 @pytest.fixture
