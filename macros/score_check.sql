@@ -135,6 +135,27 @@ code_intervals as (
         {{ wilson_low('successes_without', 'sends_without') }} as without_low,
         {{ wilson_high('successes_without', 'sends_without') }} as without_high
     from code_lifts
+),
+
+-- The lift and its 95% interval: Newcombe's method 10, from the two Wilson intervals.
+code_lift_intervals as (
+    select
+        code,
+        sends_with,
+        successes_with,
+        sends_without,
+        rate_with,
+        rate_without,
+        with_low,
+        with_high,
+        rate_with - rate_without as lift,
+        rate_with - rate_without - sqrt(
+            power(rate_with - with_low, 2) + power(without_high - rate_without, 2)
+        ) as lift_low,
+        rate_with - rate_without + sqrt(
+            power(with_high - rate_with, 2) + power(rate_without - without_low, 2)
+        ) as lift_high
+    from code_intervals
 )
 {%- endmacro %}
 
@@ -214,41 +235,19 @@ select
     null::numeric as auc_low,
     null::numeric as auc_high,
     round(rate_without, 4) as rate_without,
-    round(rate_with - rate_without, 4) as lift,
-    round(rate_with - rate_without - sqrt(
-        power(rate_with - with_low, 2) + power(without_high - rate_without, 2)
-    ), 4) as lift_low,
-    round(rate_with - rate_without + sqrt(
-        power(with_high - rate_with, 2) + power(rate_without - without_low, 2)
-    ), 4) as lift_high,
+    round(lift, 4) as lift,
+    round(lift_low, 4) as lift_low,
+    round(lift_high, 4) as lift_high,
     case
         when sends_with + sends_without < {{ min_sends }} or sends_without = 0 then null
-        when rate_with - rate_without - sqrt(
-            power(rate_with - with_low, 2) + power(without_high - rate_without, 2)
-        ) > 0
+        when lift_low > 0 or lift_high < 0
             then format(
-                'raise %s: %s points of meeting rate, interval %s to %s', code,
-                to_char(100 * (rate_with - rate_without), 'FMSG990.0'),
-                to_char(100 * (rate_with - rate_without - sqrt(
-                    power(rate_with - with_low, 2) + power(without_high - rate_without, 2)
-                )), 'FMSG990.0'),
-                to_char(100 * (rate_with - rate_without + sqrt(
-                    power(with_high - rate_with, 2) + power(rate_without - without_low, 2)
-                )), 'FMSG990.0')
-            )
-        when rate_with - rate_without + sqrt(
-            power(with_high - rate_with, 2) + power(rate_without - without_low, 2)
-        ) < 0
-            then format(
-                'lower %s: %s points of meeting rate, interval %s to %s', code,
-                to_char(100 * (rate_with - rate_without), 'FMSG990.0'),
-                to_char(100 * (rate_with - rate_without - sqrt(
-                    power(rate_with - with_low, 2) + power(without_high - rate_without, 2)
-                )), 'FMSG990.0'),
-                to_char(100 * (rate_with - rate_without + sqrt(
-                    power(with_high - rate_with, 2) + power(rate_without - without_low, 2)
-                )), 'FMSG990.0')
+                '%s %s: %s points of meeting rate, interval %s to %s',
+                case when lift_low > 0 then 'raise' else 'lower' end, code,
+                to_char(100 * lift, 'FMSG990.0'),
+                to_char(100 * lift_low, 'FMSG990.0'),
+                to_char(100 * lift_high, 'FMSG990.0')
             )
     end as verdict
-from code_intervals
+from code_lift_intervals
 {%- endmacro %}
