@@ -25,6 +25,7 @@ _APPEND_ONLY = (
     "sales.reactivation_suppressions",
     "partners.partner_appointments",
     "partners.partner_appointment_revisions",
+    "partners.partner_suppressions",
     "partners.partner_touches",
     "partners.partner_pauses",
     "shq.load_ledger",

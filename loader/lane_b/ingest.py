@@ -161,16 +161,56 @@ def _write_partners(conn: psycopg.Connection, plan: Plan) -> Written:
         """
     ).rowcount
     new_partners = plan.state
+    paused = pause_suppressed_partners(conn)
     notes = [
         f"new partner {new['fractional_cfo_id']} (row {new['row']}: {new['firm_name']})"
         for new in new_partners
     ]
-    return Written(
-        inserted,
-        updated,
-        details={"new_partner_ids": new_partners} if new_partners else {},
-        notes=notes,
+    if paused:
+        notes.append(f"{paused} partner(s) had unsubscribed before they were loaded: paused")
+    details: dict[str, object] = {"unsubscribed_before_loaded": paused}
+    if new_partners:
+        details["new_partner_ids"] = new_partners
+    return Written(inserted, updated, details=details, notes=notes)
+
+
+def pause_suppressed_partners(conn: psycopg.Connection) -> int:
+    """Pause every partner whose email or LinkedIn URL unsubscribed before they were
+    loaded (partners.partner_suppressions), once: a partner already paused for an
+    unsubscribe is left as is."""
+    if conn.execute("select not exists (select 1 from partners.partner_suppressions)").fetchone()[
+        0
+    ]:
+        return 0
+    # Two equi-joins, not one join on "email or LinkedIn": each hashes the suppressions.
+    cursor = conn.execute(
+        f"""
+        with matched as (
+            select master.fractional_cfo_id, kept.tool, kept.unsubscribed_at
+            from partners.partner_suppressions as kept
+            inner join {MASTER} as master on master.email = kept.email
+            union all
+            select master.fractional_cfo_id, kept.tool, kept.unsubscribed_at
+            from partners.partner_suppressions as kept
+            inner join {MASTER} as master
+                on lower(master.linkedin_url) = lower(kept.linkedin_url)
+        )
+        insert into partners.partner_pauses (fractional_cfo_id, action, reason, actor)
+        select distinct on (matched.fractional_cfo_id)
+               matched.fractional_cfo_id, 'pause',
+               format('unsubscribed (%s, %s) before they were loaded', matched.tool,
+                      to_char(matched.unsubscribed_at at time zone 'UTC', 'YYYY-MM-DD')),
+               current_setting('lanes.actor')
+        from matched
+        where not exists (
+            select 1 from partners.partner_pauses as entry
+            where entry.fractional_cfo_id = matched.fractional_cfo_id
+              and entry.reason like 'unsubscribed%'
+        )
+        order by matched.fractional_cfo_id, matched.unsubscribed_at desc
+        """
     )
+    return cursor.rowcount
 
 
 PARTNERS_SPEC = IngestSpec(

@@ -80,6 +80,9 @@ TOUCHES = TouchSpec(
     """,
     opt_out_detail="unsubscribed_paused",
     opt_out_note="{n} unsubscribed partner(s) paused",
+    # An unsubscribe from an address no stored partner has is kept; the partners ingest
+    # pauses that partner as they are loaded (loader/lane_b/ingest.py).
+    suppressions="partners.partner_suppressions",
 )
 
 

@@ -111,54 +111,7 @@ select shq.attach_audit('partners.partner_appointment_revisions', 'revision_id')
 select shq.make_write_once('sales.reactivation_suppressions');
 select shq.attach_audit('sales.reactivation_suppressions', 'suppression_id');
 
-create or replace view shq.write_guards as
-with expected (table_name, trigger_name) as (
-    values
-        ('shq.audit_log', 'forbid_change'),
-        ('shq.load_ledger', 'forbid_change'),
-        ('sales.appointment_history', 'forbid_change'),
-        ('sales.appointment_history', 'audit_insert'),
-        ('sales.appointment_revisions', 'forbid_change'),
-        ('sales.appointment_revisions', 'audit_insert'),
-        ('sales.reactivation_touches', 'forbid_change'),
-        ('sales.reactivation_touches', 'audit_insert'),
-        ('sales.reactivation_kill_switch', 'forbid_change'),
-        ('sales.reactivation_kill_switch', 'audit_insert'),
-        ('sales.reactivation_suppressions', 'forbid_change'),
-        ('sales.reactivation_suppressions', 'audit_insert'),
-        ('sales.prospect_people', 'audit_insert'),
-        ('sales.prospect_people', 'audit_update'),
-        ('sales.prospect_people', 'audit_delete'),
-        ('sales.prospect_companies', 'audit_insert'),
-        ('sales.prospect_companies', 'audit_update'),
-        ('sales.prospect_companies', 'audit_delete'),
-        ('partners.partner_appointments', 'forbid_change'),
-        ('partners.partner_appointments', 'audit_insert'),
-        ('partners.partner_appointment_revisions', 'forbid_change'),
-        ('partners.partner_appointment_revisions', 'audit_insert'),
-        ('partners.partner_touches', 'forbid_change'),
-        ('partners.partner_touches', 'audit_insert'),
-        ('partners.partner_pauses', 'forbid_change'),
-        ('partners.partner_pauses', 'audit_insert'),
-        ('partners.fractional_cfo_master', 'audit_insert'),
-        ('partners.fractional_cfo_master', 'audit_update'),
-        ('partners.fractional_cfo_master', 'audit_delete')
-)
-
-select
-    expected.table_name,
-    expected.trigger_name,
-    case
-        when guard.oid is null then 'missing'
-        when guard.tgenabled = 'D' then 'disabled'
-        when guard.tgenabled <> 'A' then 'not always'
-        else 'enabled'
-    end as state
-from expected
-left join pg_trigger as guard
-    on
-        guard.tgrelid = to_regclass(expected.table_name)
-        and guard.tgname = expected.trigger_name;
+-- shq.write_guards: redefined once, at the end, with every table this migration adds.
 
 -- 5. A new email lifts a bounce. The directory keeps one email per person (the
 --    latest file wins); a bounce recorded before the email last changed was for
@@ -188,3 +141,100 @@ alter table sales.prospect_people enable always trigger track_email_change;
 alter table sales.prospect_people add column phone text;
 
 comment on column sales.prospect_people.phone is 'Phone number as the CRM writes it (free text; tools read it as is).';
+
+-- 7. Lane B's own: a new email in the partner master lifts a bounce, and an
+--    unsubscribe from an address no partner has yet is kept and pauses that
+--    partner when they are loaded. Its own function and table: nothing shared
+--    with Lane A.
+alter table partners.fractional_cfo_master add column email_changed_at timestamptz;
+
+comment on column partners.fractional_cfo_master.email_changed_at is 'When a later file last changed the email (null: unchanged since first stored). A bounce before it was for an older address.';
+
+create function partners.track_email_change() returns trigger
+language plpgsql
+as $$
+begin
+    if new.email is distinct from old.email then
+        new.email_changed_at := clock_timestamp();
+    end if;
+    return new;
+end;
+$$;
+
+create trigger track_email_change before update of email on partners.fractional_cfo_master
+for each row execute function partners.track_email_change();
+alter table partners.fractional_cfo_master enable always trigger track_email_change;
+
+create table partners.partner_suppressions (
+    suppression_id bigint generated always as identity primary key,
+    email text,
+    linkedin_url text,
+    tool text not null,
+    unsubscribed_at timestamptz not null,
+    actor text not null,
+    created_at timestamptz not null default clock_timestamp(),
+    constraint partner_suppressions_address_chk
+        check (email is not null or linkedin_url is not null)
+);
+
+comment on table partners.partner_suppressions is 'Lane B: an unsubscribe for an address no stored partner had when it came in. Loading that partner pauses them. Write-once.';
+comment on column partners.partner_suppressions.email is 'The address that unsubscribed (lower-case).';
+comment on column partners.partner_suppressions.linkedin_url is 'The LinkedIn profile that unsubscribed.';
+comment on column partners.partner_suppressions.tool is 'Where the unsubscribe came from.';
+comment on column partners.partner_suppressions.unsubscribed_at is 'When the partner unsubscribed.';
+
+create index partner_suppressions_email_idx on partners.partner_suppressions (email);
+
+select shq.make_write_once('partners.partner_suppressions');
+select shq.attach_audit('partners.partner_suppressions', 'suppression_id');
+
+create or replace view shq.write_guards as
+with expected (table_name, trigger_name) as (
+    values
+        ('shq.audit_log', 'forbid_change'),
+        ('shq.load_ledger', 'forbid_change'),
+        ('sales.appointment_history', 'forbid_change'),
+        ('sales.appointment_history', 'audit_insert'),
+        ('sales.appointment_revisions', 'forbid_change'),
+        ('sales.appointment_revisions', 'audit_insert'),
+        ('sales.reactivation_touches', 'forbid_change'),
+        ('sales.reactivation_touches', 'audit_insert'),
+        ('sales.reactivation_kill_switch', 'forbid_change'),
+        ('sales.reactivation_kill_switch', 'audit_insert'),
+        ('sales.reactivation_suppressions', 'forbid_change'),
+        ('sales.reactivation_suppressions', 'audit_insert'),
+        ('sales.prospect_people', 'audit_insert'),
+        ('sales.prospect_people', 'audit_update'),
+        ('sales.prospect_people', 'audit_delete'),
+        ('sales.prospect_companies', 'audit_insert'),
+        ('sales.prospect_companies', 'audit_update'),
+        ('sales.prospect_companies', 'audit_delete'),
+        ('partners.partner_appointments', 'forbid_change'),
+        ('partners.partner_appointments', 'audit_insert'),
+        ('partners.partner_appointment_revisions', 'forbid_change'),
+        ('partners.partner_appointment_revisions', 'audit_insert'),
+        ('partners.partner_touches', 'forbid_change'),
+        ('partners.partner_touches', 'audit_insert'),
+        ('partners.partner_pauses', 'forbid_change'),
+        ('partners.partner_pauses', 'audit_insert'),
+        ('partners.partner_suppressions', 'forbid_change'),
+        ('partners.partner_suppressions', 'audit_insert'),
+        ('partners.fractional_cfo_master', 'audit_insert'),
+        ('partners.fractional_cfo_master', 'audit_update'),
+        ('partners.fractional_cfo_master', 'audit_delete')
+)
+
+select
+    expected.table_name,
+    expected.trigger_name,
+    case
+        when guard.oid is null then 'missing'
+        when guard.tgenabled = 'D' then 'disabled'
+        when guard.tgenabled <> 'A' then 'not always'
+        else 'enabled'
+    end as state
+from expected
+left join pg_trigger as guard
+    on
+        guard.tgrelid = to_regclass(expected.table_name)
+        and guard.tgname = expected.trigger_name;

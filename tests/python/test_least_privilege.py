@@ -34,6 +34,7 @@ LANE_TABLES = [
     "partners.fractional_cfo_master",
     "partners.partner_appointments",
     "partners.partner_appointment_revisions",
+    "partners.partner_suppressions",
     "partners.partner_touches",
     "partners.partner_pauses",
     "shq.audit_log",
@@ -141,7 +142,7 @@ def test_a_disabled_write_guard_fails_db_status_and_the_lane_test(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     code, out, _ = run_main(["db", "status"], capsys, monkeypatch)
-    assert code == 0 and "write guards: all 29 write-once and audit triggers enabled" in out
+    assert code == 0 and "write guards: all 31 write-once and audit triggers enabled" in out
 
     with psycopg.connect(database_url_env, autocommit=True) as conn:
         conn.execute("alter table sales.appointment_history disable trigger forbid_change")
@@ -153,7 +154,7 @@ def test_a_disabled_write_guard_fails_db_status_and_the_lane_test(
         "sales.appointment_history enable always trigger forbid_change"
     ) in err
     assert "write guard not always: audit_insert on partners.partner_touches" in err
-    assert "2 of 29 write guards are off" in err
+    assert "2 of 31 write guards are off" in err
 
     project = copy_project(tmp_path / "project")
     lane_a = run_dbt_captured(

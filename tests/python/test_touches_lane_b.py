@@ -99,6 +99,40 @@ def test_a_bounce_sends_the_partner_to_linkedin(
     dbt_build(partners_built, "lane_b", with_tests=False)
     with psycopg.connect(partners_built) as conn:
         assert ready(conn)["dana@ledgerline.com"][3] == "linkedin"
+    # A later partner file brings a new email: the bounce was for the old one.
+    new = [["Ledgerline CFO", "Dana One", "https://www.linkedin.com/in/dana-one",
+            "dana.one@ledgerline.com", None, None, "Referral", None]]  # fmt: skip
+    with psycopg.connect(partners_built) as conn:
+        report = ingest_partners(conn, write_xlsx(tmp_path / "p2.xlsx", PARTNER_HEADERS, new),
+                                 IngestOptions(actor="t"))  # fmt: skip
+    assert (report.inserted, report.updated) == (0, 1)
+    dbt_build(partners_built, "lane_b", with_tests=False)
+    with psycopg.connect(partners_built) as conn:
+        assert ready(conn)["dana.one@ledgerline.com"][3] == "email"
+
+
+def test_an_unsubscribe_before_the_partner_is_loaded_pauses_them_when_they_are(
+    partners_built: str, tmp_path: Path
+) -> None:
+    headers = ["email", "channel", "touched_at", "event"]
+    rows = [["lee@newfirm.example", "email", f"{EARLIER:%Y-%m-%d %H:%M}", "unsubscribed"]]
+    with psycopg.connect(partners_built, autocommit=True) as conn:
+        report = load(conn, write_csv(tmp_path / "u.csv", headers, rows))
+        assert (report["inserted"], report["rejected"]) == (1, 0)
+        assert report["unsubscribes_kept_for_unknown_addresses"] == 1
+    partner = [["New Firm CFO", "Lee Four", None, "lee@newfirm.example", None, None,
+                "Referral", None]]  # fmt: skip
+    with psycopg.connect(partners_built) as conn:
+        report = ingest_partners(conn, write_xlsx(tmp_path / "p.xlsx", PARTNER_HEADERS, partner),
+                                 IngestOptions(actor="t"))  # fmt: skip
+    assert report.inserted == 1 and report.details["unsubscribed_before_loaded"] == 1
+    with psycopg.connect(partners_built) as conn:
+        [(action, reason)] = conn.execute(
+            "select p.action, p.reason from partners.partner_pauses as p"
+            " join partners.fractional_cfo_master as m using (fractional_cfo_id)"
+            " where m.email = 'lee@newfirm.example'"
+        ).fetchall()
+    assert action == "pause" and reason.startswith("unsubscribed (generic, ")
 
 
 def test_a_person_types_one_partner_touch(

@@ -17,6 +17,7 @@ WRITE_ONCE = [
     "sales.reactivation_suppressions",
     "partners.partner_appointments",
     "partners.partner_appointment_revisions",
+    "partners.partner_suppressions",
     "partners.partner_touches",
     "partners.partner_pauses",
     "shq.audit_log",
@@ -65,6 +66,10 @@ def _seed_rows(conn: psycopg.Connection) -> None:
             " fractional_cfo_id, meeting_date, meeting_type, outcome)"
             " values (%s, %s, '2026-03-02', 'intro', 'warm')",
             (f"{partner}|2026-03-02|1", partner),
+        )
+        conn.execute(
+            "insert into partners.partner_suppressions (email, tool, unsubscribed_at, actor)"
+            " values ('gone@example.com', 'heyreach', now(), 'seed')"
         )
         conn.execute(
             "insert into partners.partner_appointment_revisions (partner_appointment_uid,"

@@ -11,6 +11,7 @@ partners as (
         fractional_cfo_id,
         linkedin_url,
         email,
+        email_changed_at,
         geography,
         niche_focus,
         partner_status
@@ -53,11 +54,21 @@ touches as (
     from {{ ref('int_partner__sends') }}
 ),
 
--- An email that bounced is no address: the next action goes to LinkedIn.
+-- An email that bounced is no address: the next action goes to LinkedIn -
+-- until a later file brings the partner a new email (a bounce before the
+-- change was for the old address).
 email_bounces as (
-    select distinct fractional_cfo_id
+    select distinct outreach_events.fractional_cfo_id
     from outreach_events
-    where touch_event = 'bounced' and channel = 'email'
+    inner join partners as bounced_partners
+        on outreach_events.fractional_cfo_id = bounced_partners.fractional_cfo_id
+    where
+        outreach_events.touch_event = 'bounced'
+        and outreach_events.channel = 'email'
+        and (
+            bounced_partners.email_changed_at is null
+            or outreach_events.touched_at >= bounced_partners.email_changed_at
+        )
 ),
 
 -- The partner answered: a person takes it from here (the latest reply).

@@ -9,6 +9,7 @@ with source as (
         niche_focus,
         source,
         status,
+        email_changed_at,
         created_at,
         updated_at
     from {{ source('partners', 'fractional_cfo_master') }}
@@ -24,6 +25,7 @@ select
     niche_focus,
     source as partner_source,
     status::text as partner_status,
+    email_changed_at,
     created_at as first_loaded_at,
     updated_at
 from source
