@@ -33,7 +33,9 @@ from cli_run import run_main
 from dbt_project_runner import dbt_build
 from sheets import write_csv, write_xlsx
 
-pytestmark = pytest.mark.dbt
+# The product's default is the embedded server; the dbt models it runs are built and
+# tested on the PostgreSQL 15 service by the other dbt tests. Once, embedded.
+pytestmark = [pytest.mark.dbt, pytest.mark.once]
 
 TODAY = dt.date.today()
 NOW = dt.datetime.now(dt.UTC)

@@ -129,6 +129,7 @@ def test_the_report_says_what_the_views_say_and_opens_in_a_browser(
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
 
 
+@pytest.mark.once
 def test_a_lane_with_no_sends_says_what_to_do_first(
     database_copy, tmp_path: Path, capsys, monkeypatch
 ) -> None:
