@@ -41,6 +41,8 @@ class TouchSpec:
     subject_type: str  # its SQL type (text, uuid)
     channel_type: str  # the table's channel enum
     at_touch_column: str  # what else an export keeps at the touch (tier, next action)
+    # Where an export keeps the reason codes (Lane B: factors) the row left with.
+    reasons_at_touch_column: str
     # The file's columns that may name the subject, (name, SQL type), in the order
     # they are tried; the template's columns follow (see `columns`).
     references: Sequence[tuple[str, str]]
@@ -85,6 +87,9 @@ class QueueSpec:
     # beside the score and variant (the touches table's `at_touch_column`).
     touches: TouchSpec
     at_touch_field: str
+    # The view's reason codes (Lane B: factors), kept on the touch: which reasons bring
+    # meetings back is measured on the codes a row left with, not on later ones.
+    reasons_column: str
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,7 @@ def _touch(spec: QueueSpec, record: dict) -> dict[str, object]:
         "variant": record[fields["variant"]],
         "score": record[fields["score"]],
         "at_touch": None if at_touch is None else str(at_touch),
+        "reasons": record[spec.reasons_column],
     }
 
 

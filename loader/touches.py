@@ -269,21 +269,23 @@ def record_touch(
 def record_exported_touches(
     conn: psycopg.Connection, spec: TouchSpec, exported: Sequence[Mapping], actor: str
 ) -> int:
-    """Each exported row as a `planned` touch, with the score, variant and `at_touch` value
-    it left with (what the outcomes measure) and the export's run id. The tool's `sent`
-    for the same prospect and channel confirms it later (dbt pairs them, so one send
-    counts once); never confirmed, it still counts as a touch. `exported` rows have
-    subject, channel, variant, score and at_touch. Call inside the export's transaction,
-    its audit context applied."""
+    """Each exported row as a `planned` touch, with the score, variant, `at_touch` value and
+    reason codes it left with (what the outcomes measure) and the export's run id. The
+    tool's `sent` for the same prospect and channel confirms it later (dbt pairs them, so
+    one send counts once); never confirmed, it still counts as a touch. `exported` rows
+    have subject, channel, variant, score, at_touch and reasons (a list of codes). Call
+    inside the export's transaction, its audit context applied."""
     cursor = conn.execute(
         f"""
         insert into {spec.table} ({spec.subject_column}, channel, actor, note, event,
-            message_variant_id, score_at_touch, {spec.at_touch_column}, tool, export_run)
+            message_variant_id, score_at_touch, {spec.at_touch_column},
+            {spec.reasons_at_touch_column}, tool, export_run)
         select subject, channel::{spec.channel_type}, %s, 'exported from the ready queue',
-               'planned', variant, score, at_touch, 'export',
+               'planned', variant, score, at_touch, string_to_array(reasons, ' '), 'export',
                current_setting('lanes.correlation_id')::uuid
-        from unnest(%s::{spec.subject_type}[], %s::text[], %s::text[], %s::numeric[], %s::text[])
-            as exported (subject, channel, variant, score, at_touch)
+        from unnest(%s::{spec.subject_type}[], %s::text[], %s::text[], %s::numeric[], %s::text[],
+                    %s::text[])
+            as exported (subject, channel, variant, score, at_touch, reasons)
         """,
         (
             actor,
@@ -292,6 +294,8 @@ def record_exported_touches(
             [row["variant"] for row in exported],
             [row["score"] for row in exported],
             [row["at_touch"] for row in exported],
+            # One text per row (a ragged text[][] cannot cross): codes have no spaces.
+            [None if row["reasons"] is None else " ".join(row["reasons"]) for row in exported],
         ),
     )
     return cursor.rowcount

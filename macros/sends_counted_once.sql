@@ -2,18 +2,19 @@
     One row per message that really went out, the same rule for both lanes: the
     CTEs and the final select of int_reactivation__sends / int_partner__sends, from
     the lane's `events` relation (touch_id, <subject>, prospect_key, channel,
-    touched_at, is_plan, message_variant_id, score_at_touch, <at_touch>; planned
+    touched_at, is_plan, message_variant_id, score_at_touch, and each of
+    <at_touch_columns>: what else a row left with, e.g. its tier and reason codes; planned
     and sent touches only).
 
     A tool's (or a person's) send for the same prospect and channel within
     `confirm_days` after a plan (a day's grace before it: a date alone is read as
-    noon UTC) confirms it: one send, with the plan's score, at-touch value and
+    noon UTC) confirms it: one send, with the plan's score, at-touch values and
     variant and the tool's time. Each plan is confirmed by at most one send and
     each send confirms at most one plan: a send takes the latest plan before it, a
     plan keeps its first send. A plan nobody confirms is still a send (planned); a
     send with no plan is one too (unplanned).
 -#}
-{% macro sends_counted_once(events, subject, at_touch, confirm_days) -%}
+{% macro sends_counted_once(events, subject, at_touch_columns, confirm_days) -%}
 plans as (
     select
         touch_id,
@@ -23,7 +24,7 @@ plans as (
         touched_at,
         message_variant_id,
         score_at_touch,
-        {{ at_touch }}
+        {{ at_touch_columns | join(',\n        ') }}
     from {{ events }}
     where is_plan
 ),
@@ -37,7 +38,7 @@ tool_sends as (
         touched_at,
         message_variant_id,
         score_at_touch,
-        {{ at_touch }}
+        {{ at_touch_columns | join(',\n        ') }}
     from {{ events }}
     where not is_plan
 ),
@@ -77,7 +78,10 @@ select
     confirmations.send_touch_id as confirmed_by_touch_id,
     coalesce(plans.message_variant_id, tool_sends.message_variant_id) as message_variant_id,
     coalesce(plans.score_at_touch, tool_sends.score_at_touch) as score_at_touch,
-    coalesce(plans.{{ at_touch }}, tool_sends.{{ at_touch }}) as {{ at_touch }}
+    {%- for column in at_touch_columns %}
+    coalesce(plans.{{ column }}, tool_sends.{{ column }}) as {{ column }}
+    {{- "," if not loop.last }}
+    {%- endfor %}
 from plans
 left join confirmations
     on plans.touch_id = confirmations.plan_touch_id
@@ -95,7 +99,9 @@ select
     null::bigint as confirmed_by_touch_id,
     tool_sends.message_variant_id,
     tool_sends.score_at_touch,
-    tool_sends.{{ at_touch }}
+    {%- for column in at_touch_columns %}
+    tool_sends.{{ column }}{{ "," if not loop.last }}
+    {%- endfor %}
 from tool_sends
 where not exists (
     select 1

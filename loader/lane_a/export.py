@@ -33,4 +33,5 @@ READY_QUEUE = QueueSpec(
     # The tier the row left with is what the outcomes compare.
     touches=TOUCHES,
     at_touch_field="tier",
+    reasons_column="bit_reason_codes",
 )

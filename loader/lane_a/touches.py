@@ -71,6 +71,7 @@ TOUCHES = TouchSpec(
     subject_type="text",
     channel_type='"bit".reactivation_channel_enum',
     at_touch_column="tier_at_touch",
+    reasons_at_touch_column="reason_codes_at_touch",
     references=[
         ("appointment_uid", "text"),
         ("reactivation_bit_id", "uuid"),

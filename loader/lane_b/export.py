@@ -34,4 +34,5 @@ READY_QUEUE = QueueSpec(
     # The next action the partner left with is what the outcomes compare.
     touches=TOUCHES,
     at_touch_field="next_action",
+    reasons_column="leverage_factors",
 )

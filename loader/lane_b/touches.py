@@ -34,6 +34,7 @@ TOUCHES = TouchSpec(
     subject_type="uuid",
     channel_type="partners.partner_channel_enum",
     at_touch_column="next_action_at_touch",
+    reasons_at_touch_column="factors_at_touch",
     references=[
         ("fractional_cfo_id", "uuid"),
         ("partner_bit_id", "uuid"),

@@ -26,24 +26,33 @@ def built(database_copy) -> str:
     return database_copy("lane_a_built_empty", build_lane_a)
 
 
-def store(url: str, sends: list[tuple[float, bool, str, list[str]]]) -> None:
-    """(score, meeting came back, tier, reason codes) per send, as the build would."""
+def store(
+    url: str,
+    sends: list[tuple[float, bool, str, list[str]]],
+    later_codes: list[list[str]] | None = None,
+) -> None:
+    """(score, meeting came back, tier, reason codes) per send, as the build would. With
+    `later_codes`, the reason codes are the ones the export kept at the touch and the
+    meetings' codes at the latest build are these others."""
     with psycopg.connect(url) as conn:
         with conn.cursor().copy(
             "copy bit.reactivation_outcomes (touch_id, appointment_uid, touched_at, channel,"
-            " send_status, score_at_touch, tier_at_touch, replied, reactivated, computed_at)"
-            " from stdin"
+            " send_status, score_at_touch, tier_at_touch, reason_codes_at_touch, replied,"
+            " reactivated, computed_at) from stdin"
         ) as copy:
-            for n, (score, success, tier, _) in enumerate(sends):
+            for n, (score, success, tier, codes) in enumerate(sends):
+                at_touch = codes if later_codes else None
                 copy.write_row((n, f"m{n}", "2026-10-01 10:00+00", "email", "confirmed",
-                                score, tier, False, success, "2026-12-01 00:00+00"))  # fmt: skip
+                                score, tier, at_touch, False, success,
+                                "2026-12-01 00:00+00"))  # fmt: skip
         with conn.cursor().copy(
             "copy bit.reactivation_intent (reactivation_bit_id, appointment_uid, bit_score,"
             " bit_reason_codes, recommended_channel, eligibility_status, computed_at,"
             " touches_since_meeting, meetings_to_date, status_without_kill_switch) from stdin"
         ) as copy:
             for n, (score, _, _, codes) in enumerate(sends):
-                copy.write_row((uuid.uuid4(), f"m{n}", score, codes, "email", "eligible",
+                latest = later_codes[n] if later_codes else codes
+                copy.write_row((uuid.uuid4(), f"m{n}", score, latest, "email", "eligible",
                                 "2026-12-01 00:00+00", 0, 1, "eligible"))  # fmt: skip
 
 
@@ -139,3 +148,33 @@ def test_a_reason_with_a_true_lift_gets_a_suggestion_and_one_without_none(built:
     assert float(numbers["lift_low"]) < 0 < float(numbers["lift_high"])
     assert numbers["verdict"] is None
     assert reasons["OUTCOME_STALLED"]["verdict"] is None  # every send has it: no comparison
+
+
+def test_reasons_are_the_ones_a_row_left_with_not_the_latest_builds(built: str) -> None:
+    """After a send, a meeting's codes move (recency ages, PRIOR_TOUCHES counts the send,
+    a meeting that came back makes MULTI_MEETING): a lift must read the codes at the touch."""
+    rng = random.Random(11)
+    sends, later = [], []
+    for _ in range(2000):
+        timing = rng.random() < 0.5
+        success = rng.random() < (0.30 if timing else 0.15)  # truth: +15 points
+        earlier = [f"PRIOR_TOUCHES_{rng.randrange(1, 3)}"] if rng.random() < 0.5 else []
+        sends.append((50.0, success, "cool", ["RECENCY_0_90", *earlier] + (
+            ["REASON_TIMING"] if timing else [])))  # fmt: skip
+        # Later: every send is a prior touch, a success brought a second meeting.
+        later.append(["RECENCY_91_180", "PRIOR_TOUCHES_1"] + (["MULTI_MEETING_2"] if success
+                                                               else []))  # fmt: skip
+    store(built, sends, later_codes=later)
+    reasons = rows(built, "reason")
+    # A counted code is its seed row (PRIOR_TOUCHES); a bucket keeps its digits.
+    assert set(reasons) == {"RECENCY_0_90", "REASON_TIMING", "PRIOR_TOUCHES"}
+    assert 0.10 < float(reasons["REASON_TIMING"]["lift"]) < 0.20
+    assert reasons["PRIOR_TOUCHES"]["verdict"] is None
+    with psycopg.connect(built) as conn:
+        performance = dict(conn.execute(
+            "select bucket, touches from bit.v_reactivation_performance"
+            " where dimension = 'reason_code'"
+        ).fetchall())  # fmt: skip
+    expected = {"RECENCY_0_90", "REASON_TIMING", "PRIOR_TOUCHES_1", "PRIOR_TOUCHES_2"}
+    assert set(performance) == expected
+    assert performance["RECENCY_0_90"] == 2000

@@ -200,21 +200,22 @@ def test_a_person_types_one_touch(
         assert "Ana Lima" not in queue(conn)
 
 
-def test_mark_touched_keeps_the_score_tier_and_variant_the_row_left_with(
+def test_mark_touched_keeps_the_score_tier_variant_and_reasons_the_row_left_with(
     built: str, tmp_path: Path
 ) -> None:
     with psycopg.connect(built, autocommit=True) as conn:
         before = conn.execute(
-            "select appointment_uid, bit_score, tier, message_variant_id"
+            "select appointment_uid, bit_score, tier, message_variant_id, bit_reason_codes"
             " from bit.v_reactivation_ready order by 1"
         ).fetchall()
         export_queue(conn, READY_QUEUE, tmp_path / "q.xlsx", mark_touched=True)
         after = conn.execute(
-            "select appointment_uid, score_at_touch, tier_at_touch, message_variant_id"
-            " from sales.reactivation_touches where tool = 'export' and event = 'planned'"
-            " order by 1"
+            "select appointment_uid, score_at_touch, tier_at_touch, message_variant_id,"
+            " reason_codes_at_touch from sales.reactivation_touches"
+            " where tool = 'export' and event = 'planned' order by 1"
         ).fetchall()
     assert after == before
+    assert all(row[4] for row in after)
 
 
 def test_the_performance_view_counts_meetings_that_came_back(

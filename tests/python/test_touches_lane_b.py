@@ -65,6 +65,26 @@ def test_an_exported_partner_queue_comes_back_and_is_idempotent(
         assert (again["inserted"], again["duplicates"]) == (0, 2)
 
 
+def test_mark_touched_keeps_the_score_action_variant_and_factors_the_partner_left_with(
+    partners_built: str, tmp_path: Path
+) -> None:
+    with psycopg.connect(partners_built, autocommit=True) as conn:
+        before = conn.execute(
+            "select fractional_cfo_id, leverage_score, recommended_next_action::text,"
+            " message_variant_id, leverage_factors from bit.v_partner_outreach_ready order by 1"
+        ).fetchall()
+        export_queue(conn, READY_QUEUE, tmp_path / "q.xlsx", mark_touched=True)
+        after = conn.execute(
+            "select fractional_cfo_id, score_at_touch, next_action_at_touch, message_variant_id,"
+            " factors_at_touch from partners.partner_touches"
+            " where tool = 'export' and event = 'planned' order by 1"
+        ).fetchall()
+    assert after == before and len(after) == 2
+    assert all(row[4] for row in after)
+    # The next build, with every check, takes the planned touches as they are.
+    dbt_build(partners_built, "lane_b")
+
+
 def test_unsubscribe_by_email_pauses_the_partner_at_once(
     partners_built: str, tmp_path: Path
 ) -> None:

@@ -4,7 +4,8 @@
 --   confirmed: an export handed it out (a planned touch, `--mark-touched`) and
 --              the tool (or a person) reported sending it: same prospect and
 --              channel, within reactivation_confirm_days of the plan. It keeps
---              the plan's score, tier and variant and takes the tool's time.
+--              the plan's score, tier, reason codes and variant and takes
+--              the tool's time.
 --   planned:   handed out, never confirmed. Still a touch (a person may have
 --              sent it by hand): it counts for cooling-off and max touches.
 --   unplanned: the tool or a person sent it with no plan (the row was not
@@ -30,7 +31,8 @@ events as (
         ) as is_plan,
         touches.message_variant_id,
         touches.score_at_touch,
-        touches.tier_at_touch
+        touches.tier_at_touch,
+        touches.reason_codes_at_touch
     from {{ ref('stg_lane_a__reactivation_touches') }} as touches
     inner join {{ ref('stg_lane_a__appointment_history') }} as meetings
         on touches.appointment_uid = meetings.appointment_uid
@@ -40,5 +42,8 @@ events as (
 ),
 
 {{ sends_counted_once(
-    'events', 'appointment_uid', 'tier_at_touch', var("reactivation_confirm_days")
+    'events',
+    'appointment_uid',
+    ['tier_at_touch', 'reason_codes_at_touch'],
+    var("reactivation_confirm_days")
 ) }}

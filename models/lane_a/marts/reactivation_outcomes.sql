@@ -37,7 +37,8 @@ outreach_events as (
 ),
 
 -- Each real send once (a planned touch and the tool's send that confirms it
--- are one), with the score, tier and variant it was handed out with.
+-- are one), with the score, tier, reason codes and variant it was handed
+-- out with.
 sent as (
     select
         sends.send_id as touch_id,
@@ -51,6 +52,7 @@ sent as (
         sends.message_variant_id,
         sends.score_at_touch,
         sends.tier_at_touch,
+        sends.reason_codes_at_touch,
         lead(sends.sent_at) over (
             partition by sends.appointment_uid
             order by sends.sent_at, sends.send_id
@@ -123,6 +125,7 @@ select
     sent.message_variant_id,
     sent.score_at_touch,
     sent.tier_at_touch,
+    sent.reason_codes_at_touch,
     replies.touch_id is not null as replied,
     replies.first_reply_at,
     credited_touches.touch_id is not null as reactivated,

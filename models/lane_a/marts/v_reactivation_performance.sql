@@ -9,7 +9,8 @@
 -- Does the score work? For each dimension and bucket: sent touches, replies,
 -- meetings that came back (reactivated), both rates and their 95% Wilson
 -- intervals, so "3 of 4" reads as a wide interval, not as 75%. Reason codes
--- are the meeting's codes at the latest build.
+-- are the ones the row left with (kept by the export), else the meeting's
+-- codes at the latest build.
 
 with
 
@@ -20,6 +21,7 @@ outcomes as (
         channel,
         message_variant_id,
         tier_at_touch,
+        reason_codes_at_touch,
         replied,
         reactivated
     from {{ ref('reactivation_outcomes') }}
@@ -27,9 +29,12 @@ outcomes as (
 
 reason_codes as (
     select
-        appointment_uid,
-        unnest(bit_reason_codes) as reason_code
-    from {{ ref('reactivation_intent') }}
+        outcomes.touch_id,
+        unnest(coalesce(outcomes.reason_codes_at_touch, intent.bit_reason_codes))
+            as reason_code
+    from outcomes
+    left join {{ ref('reactivation_intent') }} as intent
+        on outcomes.appointment_uid = intent.appointment_uid
 ),
 
 by_dimension as (
@@ -68,7 +73,7 @@ by_dimension as (
         outcomes.reactivated
     from outcomes
     inner join reason_codes
-        on outcomes.appointment_uid = reason_codes.appointment_uid
+        on outcomes.touch_id = reason_codes.touch_id
 ),
 
 counts as (

@@ -10,9 +10,13 @@
 -- meetings back? Over the sends whose score at the touch is known (the export
 -- that handed the row out recorded it): the AUC of bit_score for "a meeting came
 -- back" with its DeLong interval and a verdict, the meeting rate per tier
--- (calibration), and per reason code the rate with and without it (the meeting's
--- codes at the latest build) with the lift's interval and, only where that
--- interval excludes zero, a suggested direction for the weight (macros/score_check.sql).
+-- (calibration), and per reason code the rate with and without it with the
+-- lift's interval and, only where that interval excludes zero, a suggested
+-- direction for the weight (macros/score_check.sql). A send's codes are the ones
+-- its row left with (kept by the export): codes change after a send (recency
+-- ages, PRIOR_TOUCHES counts the very send), and crediting a reason with what
+-- happened later would bias its lift. A send no export recorded them for takes
+-- the meeting's codes at the latest build.
 
 with
 
@@ -22,26 +26,43 @@ sends as (
         appointment_uid,
         score_at_touch as score,
         coalesce(tier_at_touch, 'unknown') as band,
-        reactivated as success
+        reactivated as success,
+        reason_codes_at_touch
     from {{ ref('reactivation_outcomes') }}
     where score_at_touch is not null
 ),
 
-intent_codes as (
+send_codes as (
     select
-        appointment_uid,
-        -- A counted code (PRIOR_TOUCHES_2) is its component.
-        regexp_replace(unnest(bit_reason_codes), '_[0-9]+$', '') as code
-    from {{ ref('reactivation_intent') }}
+        sends.send_id,
+        coalesce(sends.reason_codes_at_touch, intent.bit_reason_codes) as reason_codes
+    from sends
+    left join {{ ref('reactivation_intent') }} as intent
+        on sends.appointment_uid = intent.appointment_uid
+),
+
+send_code as (
+    select
+        send_id,
+        unnest(reason_codes) as code
+    from send_codes
+),
+
+-- Codes that carry a count (PRIOR_TOUCHES_2): one weight per touch, so one row of
+-- the seed. Other codes keep their digits (RECENCY_0_90 is a bucket of its own).
+counted_codes as (
+    select reason_code
+    from {{ ref('reactivation_score_weights') }}
+    where bucket like 'each\_%'
 ),
 
 codes as (
     select distinct
-        sends.send_id,
-        intent_codes.code
-    from sends
-    inner join intent_codes
-        on sends.appointment_uid = intent_codes.appointment_uid
+        send_code.send_id,
+        coalesce(counted_codes.reason_code, send_code.code) as code
+    from send_code
+    left join counted_codes
+        on send_code.code ~ ('^' || counted_codes.reason_code || '_[0-9]+$')
 ),
 
 {{ score_check_ctes('sends', 'codes', var('reactivation_min_sends_for_check')) }}

@@ -10,6 +10,7 @@ with source as (
         message_variant_id,
         score_at_touch,
         tier_at_touch,
+        reason_codes_at_touch,
         tool,
         created_at
     from {{ source('sales', 'reactivation_touches') }}
@@ -26,6 +27,7 @@ select
     message_variant_id,
     score_at_touch,
     tier_at_touch,
+    reason_codes_at_touch,
     tool as touch_source,
     created_at as recorded_at
 from source

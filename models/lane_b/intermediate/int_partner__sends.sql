@@ -4,7 +4,8 @@
 --   confirmed: an export handed it out (a planned touch, `--mark-touched`) and
 --              the tool (or a person) reported sending it on the same channel
 --              within partner_confirm_days of the plan. It keeps the plan's
---              score, next action and variant and takes the tool's time.
+--              score, next action, factors and variant and takes the
+--              tool's time.
 --   planned:   handed out, never confirmed. Still a touch (a person may have
 --              sent it by hand).
 --   unplanned: the tool or a person sent it with no plan.
@@ -26,7 +27,8 @@ events as (
         or (touch_event = 'sent' and touch_source is not distinct from 'export') as is_plan,
         message_variant_id,
         score_at_touch,
-        next_action_at_touch
+        next_action_at_touch,
+        factors_at_touch
     from {{ ref('stg_lane_b__partner_touches') }}
     where
         touch_event in ('planned', 'sent')
@@ -34,5 +36,8 @@ events as (
 ),
 
 {{ sends_counted_once(
-    'events', 'fractional_cfo_id', 'next_action_at_touch', var("partner_confirm_days")
+    'events',
+    'fractional_cfo_id',
+    ['next_action_at_touch', 'factors_at_touch'],
+    var("partner_confirm_days")
 ) }}

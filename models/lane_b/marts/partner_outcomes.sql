@@ -49,6 +49,7 @@ sent as (
         message_variant_id,
         score_at_touch,
         next_action_at_touch,
+        factors_at_touch,
         lead(sent_at) over (
             partition by fractional_cfo_id
             order by sent_at, send_id
@@ -115,6 +116,7 @@ select
     sent.message_variant_id,
     sent.score_at_touch,
     sent.next_action_at_touch,
+    sent.factors_at_touch,
     replies.touch_id is not null as replied,
     replies.first_reply_at,
     credited_touches.touch_id is not null as met_again,
