@@ -66,7 +66,9 @@ replies as (
         on
             sent.fractional_cfo_id = outreach_events.fractional_cfo_id
             and outreach_events.touch_event = 'replied'
-            and sent.touched_at < outreach_events.touched_at
+            -- At the same moment counts: a file that gives dates only puts a send
+            -- and a same-day reply at the same noon.
+            and sent.touched_at <= outreach_events.touched_at
             and (sent.next_sent_at is null or sent.next_sent_at > outreach_events.touched_at)
     group by sent.touch_id
 ),
