@@ -281,7 +281,7 @@ def record_exported_touches(
             message_variant_id, score_at_touch, {spec.at_touch_column},
             {spec.reasons_at_touch_column}, tool, export_run)
         select subject, channel::{spec.channel_type}, %s, 'exported from the ready queue',
-               'planned', variant, score, at_touch, string_to_array(reasons, ' '), 'export',
+               'planned', variant, score, at_touch, string_to_array(reasons, chr(31)), 'export',
                current_setting('lanes.correlation_id')::uuid
         from unnest(%s::{spec.subject_type}[], %s::text[], %s::text[], %s::numeric[], %s::text[],
                     %s::text[])
@@ -294,8 +294,9 @@ def record_exported_touches(
             [row["variant"] for row in exported],
             [row["score"] for row in exported],
             [row["at_touch"] for row in exported],
-            # One text per row (a ragged text[][] cannot cross): codes have no spaces.
-            [None if row["reasons"] is None else " ".join(row["reasons"]) for row in exported],
+            # One text per row (a ragged text[][] cannot cross), the codes joined by the
+            # ASCII unit separator: a code edited into a seed may hold a space or a comma.
+            [None if row["reasons"] is None else "\x1f".join(row["reasons"]) for row in exported],
         ),
     )
     return cursor.rowcount
