@@ -14,6 +14,41 @@
       Wilson intervals), and a suggested direction for its weight only where the
       interval excludes zero. Never an automatic change: a person edits the seed.
 -#}
+{#-
+    The `codes` relation score_check_ctes() reads, as CTEs (send_codes,
+    counted_codes, codes): each send's reason codes as its row left with them
+    (`codes_at_touch`, kept by the export), else, for a send no export recorded
+    them for, the subject's codes at the latest build (`codes_now` of `intent`,
+    joined on `key`). A counted code (PRIOR_TOUCHES_2, one weight per touch: a
+    seed row whose bucket is each_*) is its seed row's code; any other code keeps
+    its digits (RECENCY_0_90 is a bucket of its own).
+-#}
+{% macro score_check_codes(sends, key, codes_at_touch, intent, codes_now, weights, code_column) -%}
+send_codes as (
+    select
+        sends.send_id,
+        unnest(coalesce(sends.{{ codes_at_touch }}, intent.{{ codes_now }})) as code
+    from {{ sends }} as sends
+    left join {{ intent }} as intent
+        on sends.{{ key }} = intent.{{ key }}
+),
+
+counted_codes as (
+    select {{ code_column }} as counted_code
+    from {{ weights }}
+    where bucket like 'each\_%'
+),
+
+codes as (
+    select distinct
+        send_codes.send_id,
+        coalesce(counted_codes.counted_code, send_codes.code) as code
+    from send_codes
+    left join counted_codes
+        on send_codes.code ~ ('^' || counted_codes.counted_code || '_[0-9]+$')
+),
+{%- endmacro %}
+
 {% macro score_check_ctes(sends, codes, min_sends) -%}
 score_totals as (
     select

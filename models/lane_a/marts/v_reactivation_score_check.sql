@@ -32,38 +32,15 @@ sends as (
     where score_at_touch is not null
 ),
 
-send_codes as (
-    select
-        sends.send_id,
-        coalesce(sends.reason_codes_at_touch, intent.bit_reason_codes) as reason_codes
-    from sends
-    left join {{ ref('reactivation_intent') }} as intent
-        on sends.appointment_uid = intent.appointment_uid
-),
-
-send_code as (
-    select
-        send_id,
-        unnest(reason_codes) as code
-    from send_codes
-),
-
--- Codes that carry a count (PRIOR_TOUCHES_2): one weight per touch, so one row of
--- the seed. Other codes keep their digits (RECENCY_0_90 is a bucket of its own).
-counted_codes as (
-    select reason_code
-    from {{ ref('reactivation_score_weights') }}
-    where bucket like 'each\_%'
-),
-
-codes as (
-    select distinct
-        send_code.send_id,
-        coalesce(counted_codes.reason_code, send_code.code) as code
-    from send_code
-    left join counted_codes
-        on send_code.code ~ ('^' || counted_codes.reason_code || '_[0-9]+$')
-),
+{{ score_check_codes(
+    'sends',
+    'appointment_uid',
+    'reason_codes_at_touch',
+    ref('reactivation_intent'),
+    'bit_reason_codes',
+    ref('reactivation_score_weights'),
+    'reason_code'
+) }}
 
 {{ score_check_ctes('sends', 'codes', var('reactivation_min_sends_for_check')) }}
 

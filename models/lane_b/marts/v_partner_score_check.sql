@@ -30,39 +30,15 @@ sends as (
     where score_at_touch is not null
 ),
 
-send_factors as (
-    select
-        sends.send_id,
-        coalesce(sends.factors_at_touch, intent.leverage_factors) as factors
-    from sends
-    left join {{ ref('partner_intent') }} as intent
-        on sends.fractional_cfo_id = intent.fractional_cfo_id
-),
-
-send_factor as (
-    select
-        send_id,
-        unnest(factors) as code
-    from send_factors
-),
-
--- Factors that carry a count (WARM_MEETINGS_2, PRIOR_TOUCHES_1): one weight per
--- meeting or touch, so one row of the seed. Other factors keep their digits
--- (RECENT_MEETING_30 and RECENT_MEETING_90 are buckets of their own).
-counted_factors as (
-    select factor_code
-    from {{ ref('partner_score_weights') }}
-    where bucket like 'each\_%'
-),
-
-codes as (
-    select distinct
-        send_factor.send_id,
-        coalesce(counted_factors.factor_code, send_factor.code) as code
-    from send_factor
-    left join counted_factors
-        on send_factor.code ~ ('^' || counted_factors.factor_code || '_[0-9]+$')
-),
+{{ score_check_codes(
+    'sends',
+    'fractional_cfo_id',
+    'factors_at_touch',
+    ref('partner_intent'),
+    'leverage_factors',
+    ref('partner_score_weights'),
+    'factor_code'
+) }}
 
 {{ score_check_ctes('sends', 'codes', var('partner_min_sends_for_check')) }}
 
