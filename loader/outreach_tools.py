@@ -156,7 +156,10 @@ def tool_columns(tool: ToolFormat) -> list[str]:
 #   lead's data. developer.instantly.ai/webhook-events. Also its lead-list export
 #   (the Lead object, developer.instantly.ai/api-reference/schemas/lead): `email`,
 #   `timestamp_updated` and a numeric `status` — 1 active, 2 paused, 3 completed,
-#   -1 bounced, -2 unsubscribed, -3 skipped; only -1 and -2 are events for us.
+#   -1 bounced, -2 unsubscribed, -3 skipped; only -1 and -2 are events for us. The
+#   lead's custom variables are its `payload` object (same schema: "Lead custom
+#   variables"), flattened as `payload.lanes_key`, ...; a webhook merges them at the
+#   top level.
 # * HeyReach — webhook events: `eventType` (MESSAGE_SENT, INMAIL_SENT,
 #   CONNECTION_REQUEST_SENT, MESSAGE_REPLY_RECEIVED, INMAIL_REPLY_RECEIVED,
 #   EVERY_MESSAGE_REPLY_RECEIVED, ...), `timestamp`, `leadProfile` (linkedInUrl,
@@ -229,6 +232,7 @@ ACTIVITY_FORMATS = {
             "lead_email": "email",
             "email": "email",
             **_OUR_FIELDS_BACK,
+            **{f"payload.{name}": field for name, field in _OUR_FIELDS_BACK.items()},
         },
         {
             "email_sent": ("sent", "email"),

@@ -99,6 +99,24 @@ def test_instantly_lead_list_status_says_bounced_and_unsubscribed(
     ]
 
 
+def test_instantly_lead_list_gives_our_key_back_in_its_payload(
+    loaded: str, tmp_path: Path
+) -> None:
+    # The lead schema keeps custom variables in `payload`; flattened, payload.lanes_key.
+    # The address is one we do not know (the lead's email changed in the tool): the key
+    # still names the meeting.
+    with psycopg.connect(loaded) as conn:
+        (uid,) = conn.execute(
+            "select a.appointment_uid from sales.appointment_history a"
+            " join sales.prospect_people p using (people_id) where p.person_name = 'Sam Ortiz'"
+        ).fetchone()
+    headers = ["email", "status", "timestamp_updated", "payload.lanes_key"]
+    rows = [["sam.ortiz@new-address.example", "-1", AT, uid]]
+    report = load(loaded, write_csv(tmp_path / "leads.csv", headers, rows), "instantly")
+    assert (report["inserted"], report["rejected"]) == (1, 0), report
+    assert stored_events(loaded) == [("Sam Ortiz", "email", "bounced", "instantly")]
+
+
 def test_heyreach_every_reply_stream_counts_a_reply_once(loaded: str, tmp_path: Path) -> None:
     headers = ["eventType", "timestamp", "leadProfile.linkedInUrl"]
     lee = "https://www.linkedin.com/in/lee-k"
