@@ -99,9 +99,7 @@ def test_instantly_lead_list_status_says_bounced_and_unsubscribed(
     ]
 
 
-def test_instantly_lead_list_gives_our_key_back_in_its_payload(
-    loaded: str, tmp_path: Path
-) -> None:
+def test_instantly_lead_list_gives_our_key_back_in_its_payload(loaded: str, tmp_path: Path) -> None:
     # The lead schema keeps custom variables in `payload`; flattened, payload.lanes_key.
     # The address is one we do not know (the lead's email changed in the tool): the key
     # still names the meeting.
