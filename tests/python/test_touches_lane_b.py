@@ -81,8 +81,8 @@ def test_mark_touched_keeps_the_score_action_variant_and_factors_the_partner_lef
         ).fetchall()
     assert after == before and len(after) == 2
     assert all(row[4] for row in after)
-    # The next build, with every check, takes the planned touches as they are.
-    dbt_build(partners_built, "lane_b")
+    # The next build's checks of the touches take planned ones as they are.
+    dbt_build(partners_built, "stg_lane_b__partner_touches")
 
 
 def test_unsubscribe_by_email_pauses_the_partner_at_once(
