@@ -7,12 +7,16 @@
     and sent touches only).
 
     A tool's (or a person's) send for the same prospect and channel within
-    `confirm_days` after a plan (a day's grace before it: a date alone is read as
-    noon UTC) confirms it: one send, with the plan's score, at-touch values and
-    variant and the tool's time. Each plan is confirmed by at most one send and
-    each send confirms at most one plan: a send takes the latest plan before it, a
-    plan keeps its first send. A plan nobody confirms is still a send (planned); a
-    send with no plan is one too (unplanned).
+    `confirm_days` of a plan confirms it: one send, with the plan's score,
+    at-touch values and variant and the tool's time. Usually the send comes after
+    the plan; it may come before it (the file was handed to the tool before the
+    export was marked, or a history is replayed), so the window runs both ways,
+    and what comes after is preferred (a day's grace: a date alone is read as
+    noon UTC). Each plan is confirmed by at most one send and each send confirms
+    at most one plan: a send takes the latest plan before it, else the first one
+    after it; a plan keeps its first send after it, else the last one before it.
+    A plan nobody confirms is still a send (planned); a send with no plan is one
+    too (unplanned).
 -#}
 {% macro sends_counted_once(events, subject, at_touch_columns, confirm_days) -%}
 plans as (
@@ -43,29 +47,53 @@ tool_sends as (
     where not is_plan
 ),
 
--- Each send's plan: the latest one of the prospect on the channel it can confirm.
-send_plans as (
-    select distinct on (tool_sends.touch_id)
+-- Every (send, plan) of the prospect on the channel within the window, and
+-- whether the send comes after the plan (with a day's grace).
+candidate_pairs as (
+    select
         tool_sends.touch_id as send_touch_id,
         plans.touch_id as plan_touch_id,
-        tool_sends.touched_at as sent_at
+        tool_sends.touched_at as sent_at,
+        plans.touched_at as planned_at,
+        tool_sends.touched_at >= plans.touched_at - interval '1 day' as sent_after_plan
     from tool_sends
     inner join plans
         on
             tool_sends.prospect_key = plans.prospect_key
             and tool_sends.channel = plans.channel
-            and tool_sends.touched_at >= plans.touched_at - interval '1 day'
+            and tool_sends.touched_at >= plans.touched_at - interval '{{ confirm_days }} days'
             and tool_sends.touched_at <= plans.touched_at + interval '{{ confirm_days }} days'
-    order by tool_sends.touch_id asc, plans.touched_at desc, plans.touch_id desc
 ),
 
+-- Each send's plan: the latest one before it, else the first one after it.
+send_plans as (
+    select distinct on (send_touch_id)
+        send_touch_id,
+        plan_touch_id,
+        sent_at,
+        sent_after_plan
+    from candidate_pairs
+    order by
+        send_touch_id asc,
+        sent_after_plan desc,
+        case when sent_after_plan then planned_at end desc,
+        planned_at asc,
+        plan_touch_id desc
+),
+
+-- Each plan's send: the first one after it, else the last one before it.
 confirmations as (
     select distinct on (plan_touch_id)
         plan_touch_id,
         send_touch_id,
         sent_at
     from send_plans
-    order by plan_touch_id asc, sent_at asc, send_touch_id asc
+    order by
+        plan_touch_id asc,
+        sent_after_plan desc,
+        case when sent_after_plan then sent_at end asc,
+        sent_at desc,
+        send_touch_id asc
 )
 
 select

@@ -257,6 +257,45 @@ def test_the_performance_view_counts_meetings_that_came_back(
     assert by_channel == [("email", 4)]
 
 
+def test_a_send_from_before_the_export_confirms_it_once(built: str, tmp_path: Path) -> None:
+    """The file went to the tool before the export was marked (or a past campaign's
+    activity is loaded afterwards): the tool's send ten days before the planned touch
+    still confirms it, and the meeting that came back is credited to that one send."""
+    ten_days_ago = NOW - dt.timedelta(days=10)
+    with psycopg.connect(built, autocommit=True) as conn:
+        export_queue(conn, READY_QUEUE, tmp_path / "q.xlsx", mark_touched=True)
+        planned = conn.execute(
+            "select t.appointment_uid, t.channel::text, p.crm_person_id"
+            " from sales.reactivation_touches t join sales.appointment_history a"
+            " using (appointment_uid) join sales.prospect_people p using (people_id)"
+            " where t.event = 'planned' order by p.crm_person_id"
+        ).fetchall()
+    sent = [[uid, channel, f"{ten_days_ago:%Y-%m-%d %H:%M}", "sent"] for uid, channel, _ in planned]
+    headers = ["appointment_uid", "channel", "touched_at", "event"]
+    with psycopg.connect(built, autocommit=True) as conn:
+        assert load(conn, write_csv(tmp_path / "t.csv", headers, sent))["inserted"] == len(sent)
+    first_crm = planned[0][2]
+    new_meeting = write_csv(
+        tmp_path / "new.csv",
+        ["crm_person_id", "meeting_date", "meeting_type", "meeting_outcome"],
+        [[first_crm, f"{NOW - dt.timedelta(days=5):%Y-%m-%d}", "numbers", "progressed"]],
+    )
+    with psycopg.connect(built) as conn:
+        assert ingest(conn, new_meeting, IngestOptions(actor="t")).inserted == 1
+    dbt_build(built, "lane_a", with_tests=False)
+    with psycopg.connect(built) as conn:
+        statuses = conn.execute(
+            "select send_status, count(*), min(sent_at) = max(sent_at)"
+            " from lane_a.int_reactivation__sends group by 1"
+        ).fetchall()
+        outcomes = conn.execute(
+            "select count(*), count(*) filter (where reactivated),"
+            " count(*) filter (where score_at_touch is not null) from bit.reactivation_outcomes"
+        ).fetchone()
+    assert statuses == [("confirmed", len(planned), True)]
+    assert outcomes == (len(planned), 1, len(planned))
+
+
 @pytest.mark.once  # dbt's warning severity, whatever the server
 def test_tiers_out_of_order_raise_a_warning(built: str, tmp_path: Path) -> None:
     """hot touches bringing fewer meetings back than cool ones: the weights need a look."""
