@@ -79,8 +79,8 @@ def workbook(rows: int) -> Path:
 
 
 def work_loader(conninfo: str, path: Path) -> dict:
-    from loader.ingest_run import IngestOptions
-    from loader.lane_a.ingest import ingest
+    from loader.ingest.flow import IngestOptions
+    from loader.lanes.lane_a.ingest import ingest
 
     with psycopg.connect(conninfo) as conn:
         report = ingest(conn, path, IngestOptions(actor="bench"))
@@ -89,8 +89,8 @@ def work_loader(conninfo: str, path: Path) -> dict:
 
 
 def _read(path: Path):
-    from loader.lane_a.columns import MEETING_COLUMNS
-    from loader.workbook import ROW, read_table
+    from loader.lanes.lane_a.columns import MEETING_COLUMNS
+    from loader.sheets.workbook import ROW, read_table
 
     known = [c.name for c in MEETING_COLUMNS]
     required = [c.name for c in MEETING_COLUMNS if c.required]
@@ -117,7 +117,7 @@ def stored_rows(path: Path):
 
 
 def work_floor(conninfo: str, path: Path) -> dict:
-    from loader.ingest_run import copy_frame
+    from loader.ingest.flow import copy_frame
 
     frame = stored_rows(path)
     with psycopg.connect(conninfo) as conn:
@@ -126,7 +126,7 @@ def work_floor(conninfo: str, path: Path) -> dict:
 
 
 def work_bare_table(conninfo: str, path: Path) -> dict:
-    from loader.ingest_run import copy_frame
+    from loader.ingest.flow import copy_frame
 
     frame = _read(path)
     with psycopg.connect(conninfo) as conn:
@@ -183,8 +183,8 @@ def worker_main(mode: str, conninfo: str, path: str) -> None:
 
 
 def scratch_database(admin: str, name: str) -> str:
-    from loader.database import with_database
-    from loader.migrations import migrate
+    from loader.platform.database import with_database
+    from loader.platform.migrations import migrate
 
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}" with (force)')
@@ -223,7 +223,7 @@ def main() -> None:
         worker_main(*args.worker)
         return
 
-    from loader.database import resolve, with_database
+    from loader.platform.database import resolve, with_database
 
     admin = with_database(resolve().conninfo, "postgres")
     results = []

@@ -104,7 +104,7 @@ def kill_at(url: str, path: Path, pattern: str) -> None:
 def main() -> None:
     from ingest_bench import scratch_database
 
-    from loader.database import resolve, with_database
+    from loader.platform.database import resolve, with_database
 
     admin = with_database(resolve().conninfo, "postgres")
     path = crm_export(ROWS)

@@ -76,8 +76,8 @@ def meetings_xlsx(csv_path: Path) -> Path:
 
 
 def work_ingest(url: str, path: str) -> dict:
-    from loader.ingest_run import IngestOptions
-    from loader.lane_a.ingest import ingest
+    from loader.ingest.flow import IngestOptions
+    from loader.lanes.lane_a.ingest import ingest
 
     with psycopg.connect(url) as conn:
         report = ingest(conn, Path(path), IngestOptions(actor="bench"))
@@ -86,8 +86,8 @@ def work_ingest(url: str, path: str) -> dict:
 
 
 def work_read(url: str, path: str) -> dict:
-    from loader.lane_a.columns import MEETING_COLUMNS
-    from loader.workbook import read_table
+    from loader.lanes.lane_a.columns import MEETING_COLUMNS
+    from loader.sheets.workbook import read_table
 
     known = [c.name for c in MEETING_COLUMNS]
     required = [c.name for c in MEETING_COLUMNS if c.required]
@@ -100,8 +100,8 @@ def work_guarded_copy(url: str, path: str) -> dict:
     rows) and nothing of the loader's (no validation, staging, compare, ledger)."""
     from ingest_bench import stored_rows
 
-    from loader.audit import AuditContext
-    from loader.ingest_run import copy_frame
+    from loader.ingest.flow import copy_frame
+    from loader.platform.audit import AuditContext
 
     frame = stored_rows(Path(path)).sort("appointment_uid")
     with psycopg.connect(url) as conn, conn.transaction():
@@ -118,7 +118,7 @@ def worker_main(mode: str, url: str, path: str) -> None:
     result = WORKERS[mode](url, path)
     result["seconds"] = time.perf_counter() - started
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # The xlsx reader runs in a child process (loader/sheet_reader.py).
+    # The xlsx reader runs in a child process (loader/sheets/sheet_reader.py).
     result["child_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -166,7 +166,7 @@ def measure_size(admin: str, rows: int, with_xlsx: bool) -> dict:
     from ingest_bench import scratch_database
     from view_bench import activity_after_build, build_times, meetings_csv, run_queries
 
-    from loader.roles import ensure_roles
+    from loader.platform.roles import ensure_roles
 
     result: dict = {"rows": rows}
     started = time.perf_counter()
@@ -266,7 +266,7 @@ def main() -> None:
         worker_main(*args.worker)
         return
 
-    from loader.database import resolve, with_database
+    from loader.platform.database import resolve, with_database
 
     target = resolve()
     admin = with_database(target.conninfo, "postgres")

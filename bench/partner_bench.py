@@ -94,7 +94,7 @@ def partner_files(rows: int) -> tuple[Path, Path]:
 
 def activity_after_build(conn: psycopg.Connection, rng: random.Random) -> None:
     """Touches and pauses made after the build: the view's per-row checks have work."""
-    from loader.audit import AuditContext
+    from loader.platform.audit import AuditContext
 
     ready = [
         partner
@@ -137,7 +137,7 @@ def measure(admin: str, rows: int) -> dict:
     from ingest_bench import scratch_database
     from view_bench import build_times, timed
 
-    from loader.roles import ensure_roles
+    from loader.platform.roles import ensure_roles
 
     partners_path, meetings_path = partner_files(rows)
     url = scratch_database(admin, "lanes_bench_lane_b")
@@ -201,7 +201,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=ROOT / "results_lane_b.md")
     args = parser.parse_args()
 
-    from loader.database import resolve, with_database
+    from loader.platform.database import resolve, with_database
 
     admin = with_database(resolve().conninfo, "postgres")
     with psycopg.connect(admin) as conn:

@@ -1,5 +1,5 @@
 """The workbook reader's memory: an honest 1M-row sheet must load under the ceiling
-that refuses crafted ones (loader/sheet_reader.py, 1.5 GB for loader and reader
+that refuses crafted ones (loader/sheets/sheet_reader.py, 1.5 GB for loader and reader
 together).
 
 Writes the bench's 1M meetings as an xlsx (bench/out/, reused when present), reads it
@@ -23,7 +23,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent
 
 READ = (
-    "import sys; from pathlib import Path; from loader.sheet_reader import read_sheet; "
+    "import sys; from pathlib import Path; from loader.sheets.sheet_reader import read_sheet; "
     "frame, _, _ = read_sheet(Path(sys.argv[1]), None, []); print(frame.height)"
 )
 

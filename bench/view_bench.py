@@ -99,7 +99,7 @@ def timed(args: list[str], url: str) -> float:
 
 def activity_after_build(conn: psycopg.Connection, rng: random.Random) -> None:
     """A week's worth of touches and kill-switch entries, made after the build."""
-    from loader.audit import AuditContext
+    from loader.platform.audit import AuditContext
 
     ready = conn.execute(
         "select appointment_uid, people_id::text from bit.reactivation_intent"
@@ -168,8 +168,8 @@ def main() -> None:
 
     from ingest_bench import scratch_database
 
-    from loader.database import resolve, with_database
-    from loader.roles import ensure_roles
+    from loader.platform.database import resolve, with_database
+    from loader.platform.roles import ensure_roles
 
     admin = with_database(resolve().conninfo, "postgres")
     results = []

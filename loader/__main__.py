@@ -1,3 +1,3 @@
-from loader.cli import main
+from loader.cli.main import main
 
 main()

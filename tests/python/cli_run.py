@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loader.cli import main
+from loader.cli.main import main
 
 
 def run_main(

@@ -20,10 +20,10 @@ import psycopg
 import pytest
 from database_templates import Maker, TestDatabases
 
-from loader import embedded
-from loader.database import Target, with_database
-from loader.migrations import migrate
-from loader.roles import ensure_roles
+from loader.platform import embedded
+from loader.platform.database import Target, with_database
+from loader.platform.migrations import migrate
+from loader.platform.roles import ensure_roles
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,8 +9,8 @@ import psycopg
 from dbt_project_runner import dbt_build
 from sheets import write_xlsx
 
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import ingest
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.ingest import ingest
 
 TODAY = dt.date.today()
 HEADERS = ["crm_person_id", "person_name", "email", "linkedin_url", "job_title",

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psycopg
 
-from loader.database import with_database
+from loader.platform.database import with_database
 
 # What a template maker does: fill the database at this URL (migrated already, unless
 # it is the "migrated" template itself), using the scratch folder for files.

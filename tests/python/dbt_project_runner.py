@@ -11,8 +11,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from loader.database import Target
-from loader.dbt_runner import dbt_env
+from loader.platform.database import Target
+from loader.platform.dbt_runner import dbt_env
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROJECT_PARTS = [
@@ -32,10 +32,10 @@ def load_examples(database_url: str, folder: Path, lanes: tuple[str, ...] = ("a"
 
     import psycopg
 
-    from loader.examples import write_examples
-    from loader.ingest_run import IngestOptions
-    from loader.lane_a.ingest import ingest as ingest_lane_a
-    from loader.lane_b.ingest import ingest_meetings, ingest_partners
+    from loader.demo.examples import write_examples
+    from loader.ingest.flow import IngestOptions
+    from loader.lanes.lane_a.ingest import ingest as ingest_lane_a
+    from loader.lanes.lane_b.ingest import ingest_meetings, ingest_partners
 
     files = write_examples(folder, dt.date.today())
     steps = {
@@ -121,7 +121,7 @@ def invoke_dbt(
 
     Starting dbt in a process of its own costs ~2.5 s of imports per run, more than
     building a lane of test data; the tests run it here instead. The environment is
-    the one `loader dbt` gives dbt (loader/dbt_runner.py), set for the run only, and
+    the one `loader dbt` gives dbt (loader/platform/dbt_runner.py), set for the run only, and
     the output is dbt's console lines. `loader dbt` itself (a subprocess) has tests of
     its own (test_least_privilege, test_db_commands, test_first_hour).
     """

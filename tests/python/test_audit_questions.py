@@ -15,9 +15,9 @@ from pathlib import Path
 import psycopg
 from sheets import write_csv
 
-from loader.audit import AuditContext
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import ingest
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.ingest import ingest
+from loader.platform.audit import AuditContext
 
 TODAY = dt.date(2026, 11, 24)
 HEADERS = ["company_id", "people_id", "meeting_date", "meeting_type", "meeting_outcome",

@@ -21,14 +21,14 @@ import pytest
 from cli_run import run_main
 from sheets import write_xlsx
 
-from loader.lane_a.calendar_meetings import (
+from loader.lanes.lane_a.calendar_meetings import (
     MAX_OCCURRENCES,
     calendar_meetings,
     parse_ics,
     read_ics,
     team_zone,
 )
-from loader.lane_a.columns import MEETING_COLUMNS
+from loader.lanes.lane_a.columns import MEETING_COLUMNS
 
 # Reading calendars is the loader's work (the database only says what is stored):
 # once, in the embedded run.

@@ -11,7 +11,7 @@ from cli_run import run_main
 from click.testing import CliRunner
 from sheets import write_xlsx
 
-from loader.cli import cli
+from loader.cli.main import cli
 
 HEADERS = ["people_id", "meeting_date", "meeting_type", "meeting_outcome", "stalled_reason"]
 P1 = "9a1d2c3b-4e5f-4a6b-8c7d-0e1f2a3b4c5d"

@@ -231,7 +231,7 @@ def everything_stored(conn: psycopg.Connection) -> tuple:
 def test_an_ingest_killed_at_random_moments_then_run_again_stores_what_one_run_does(
     conn: psycopg.Connection, migrated_db: str, fresh_db: str, tmp_path: Path
 ) -> None:
-    from loader.migrations import migrate
+    from loader.platform.migrations import migrate
 
     path = crm_export_csv(tmp_path / "crm.csv", 20_000)
     with psycopg.connect(fresh_db, autocommit=True) as reference:

@@ -12,8 +12,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from loader import embedded
-from loader.database import Target, libpq_env, mask
+from loader.platform import embedded
+from loader.platform.database import Target, libpq_env, mask
 
 
 def run_loader(
@@ -355,7 +355,7 @@ def test_db_status_before_the_first_ingest_says_what_creates_the_database(
 def test_a_bi_login_in_one_command_with_the_password_never_shown(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from loader.cli import cli
+    from loader.cli.main import cli
 
     data = tmp_path / "pgdata"
     env = {"LANES_PGDATA": str(data)}

@@ -20,8 +20,8 @@ from dbt_project_runner import (
 )
 from sheets import write_xlsx
 
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import ingest
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.ingest import ingest
 
 # Whether our checks catch a violation is dbt's and our SQL's business, not the
 # server's: once, in the embedded run.

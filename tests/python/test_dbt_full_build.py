@@ -9,10 +9,10 @@ import psycopg
 import pytest
 from dbt_project_runner import copy_project, run_dbt_captured
 
-from loader.examples import write_examples
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import ingest as ingest_lane_a
-from loader.lane_b.ingest import ingest_meetings, ingest_partners
+from loader.demo.examples import write_examples
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.ingest import ingest as ingest_lane_a
+from loader.lanes.lane_b.ingest import ingest_meetings, ingest_partners
 
 pytestmark = pytest.mark.dbt
 

@@ -13,10 +13,10 @@ from dbt_project_runner import dbt_build
 from sheets import write_xlsx
 
 from loader.errors import DatabaseError, LanesError
-from loader.ingest_run import IngestOptions
-from loader.lane_a.export import READY_QUEUE
-from loader.lane_a.ingest import ingest
-from loader.queue_export import export_queue
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.export import READY_QUEUE
+from loader.lanes.lane_a.ingest import ingest
+from loader.outreach.queue_export import export_queue
 
 pytestmark = pytest.mark.dbt
 

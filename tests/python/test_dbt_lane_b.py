@@ -11,11 +11,11 @@ import pytest
 from dbt_project_runner import dbt_build
 from sheets import write_xlsx
 
-from loader.cli import main
-from loader.ingest_run import IngestOptions
-from loader.lane_b.export import READY_QUEUE
-from loader.lane_b.ingest import ingest_meetings, ingest_partners
-from loader.queue_export import export_queue
+from loader.cli.main import main
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_b.export import READY_QUEUE
+from loader.lanes.lane_b.ingest import ingest_meetings, ingest_partners
+from loader.outreach.queue_export import export_queue
 
 pytestmark = pytest.mark.dbt
 

@@ -2,7 +2,7 @@
 
 A team that changes a weight reads docs/scoring.md first; this keeps the two from
 drifting apart (a changed seed fails here until the docs say the same). The tool
-tables of docs/outreach-tools.md are checked against loader/outreach_tools.py.
+tables of docs/outreach-tools.md are checked against loader/outreach/tools/__init__.py.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def test_the_check_notices_a_changed_weight() -> None:
 
 
 def test_the_readme_lists_each_tool_format_as_the_code_writes_it() -> None:
-    from loader.outreach_tools import CUSTOM_FIELDS, FORMATS
+    from loader.outreach.tools import CUSTOM_FIELDS, FORMATS
 
     start = TOOLS.index("| `--format` | sends on |")
     table = takewhile(lambda line: line.startswith("|"), TOOLS[start:].splitlines()[2:])
@@ -93,8 +93,8 @@ def test_the_readme_lists_each_tool_format_as_the_code_writes_it() -> None:
 
 
 def test_the_readme_lists_each_tools_activity_columns_and_events() -> None:
-    from loader.outreach_tools import ACTIVITY_FORMATS
-    from loader.workbook import normalize_header
+    from loader.outreach.tools import ACTIVITY_FORMATS
+    from loader.sheets.workbook import normalize_header
 
     start = TOOLS.index("| `--tool` | columns read |")
     table = takewhile(lambda line: line.startswith("|"), TOOLS[start:].splitlines()[2:])

@@ -17,8 +17,8 @@ import psycopg
 import pytest
 from dbt_project_runner import build_lane_a, copy_project, run_dbt_captured
 
-from loader.lane_a.export import READY_QUEUE
-from loader.queue_export import export_queue
+from loader.lanes.lane_a.export import READY_QUEUE
+from loader.outreach.queue_export import export_queue
 
 # Arithmetic in SQL on synthetic rows and a hash: no server version changes them.
 pytestmark = [pytest.mark.dbt, pytest.mark.once]

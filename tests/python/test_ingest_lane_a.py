@@ -12,8 +12,8 @@ import pytest
 from sheets import write_csv, write_xlsx
 
 from loader.errors import FileUnusable, UsageError
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import ingest
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.ingest import ingest
 
 TODAY = dt.date(2026, 11, 24)
 HEADERS = ["company_id", "people_id", "meeting_date", "meeting_type", "meeting_outcome",
@@ -236,7 +236,7 @@ def test_a_stored_empty_text_is_not_the_same_as_a_missing_one(conn, tmp_path: Pa
 
 
 def test_ids_given_are_kept_and_the_rest_derived_once_per_key(conn, tmp_path: Path) -> None:
-    from loader.lane_a.ingest import derived_id
+    from loader.lanes.lane_a.ingest import derived_id
 
     headers = ["people_id", "email", "company_domain", "meeting_date", "meeting_type",
                "meeting_outcome"]  # fmt: skip
@@ -260,7 +260,7 @@ def test_ids_given_are_kept_and_the_rest_derived_once_per_key(conn, tmp_path: Pa
 
 
 def test_csv_and_xlsx_give_the_same_rows(admin_conninfo, fresh_db, tmp_path: Path) -> None:
-    from loader.migrations import migrate
+    from loader.platform.migrations import migrate
 
     xlsx = write_xlsx(tmp_path / "a.xlsx", HEADERS, GOOD)
     csv_path = write_csv(tmp_path / "a.csv", HEADERS, GOOD, bom=True)

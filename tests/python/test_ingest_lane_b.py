@@ -10,8 +10,8 @@ import psycopg
 import pytest
 from sheets import write_csv, write_xlsx
 
-from loader.ingest_run import IngestOptions
-from loader.lane_b.ingest import ingest_meetings, ingest_partners
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_b.ingest import ingest_meetings, ingest_partners
 
 TODAY = dt.date(2026, 11, 24)
 P_HEADERS = ["fractional_cfo_id", "firm_name", "primary_contact_name", "linkedin_url", "email",

@@ -14,8 +14,8 @@ import psycopg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import ingest
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.ingest import ingest
 
 HEADERS = ["company_id", "people_id", "meeting_date", "meeting_type", "meeting_outcome",
            "stalled_reason"]  # fmt: skip

@@ -9,9 +9,9 @@ import pytest
 from cli_run import run_main
 from sheets import write_xlsx
 
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import ingest as ingest_meetings
-from loader.lane_b.ingest import ingest_partners
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.ingest import ingest as ingest_meetings
+from loader.lanes.lane_b.ingest import ingest_partners
 
 PERSON = "9A1D2C3B-4E5F-4A6B-8C7D-0E1F2A3B4C5D"
 

@@ -20,8 +20,8 @@ from dbt_project_runner import (
 )
 from psycopg.conninfo import make_conninfo
 
-from loader.audit import AuditContext
-from loader.examples import write_examples
+from loader.demo.examples import write_examples
+from loader.platform.audit import AuditContext
 
 LANE_TABLES = [
     "sales.appointment_history",

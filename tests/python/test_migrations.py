@@ -8,8 +8,8 @@ import psycopg
 import pytest
 
 from loader.errors import MigrationError
-from loader.migrations import MIGRATIONS_DIR, applied, available, migrate
-from loader.sql_script import split_statements
+from loader.platform.migrations import MIGRATIONS_DIR, applied, available, migrate
+from loader.platform.sql_script import split_statements
 
 SEED_000_ENUMS = {
     ("sales", "meeting_type_enum"): ["discovery", "systems", "numbers", "other"],

@@ -32,9 +32,10 @@ def imported_modules(path: Path, package: str) -> set[str]:
 
 def cross_lane_imports(lane: str, other: str, root: Path = LOADER) -> list[str]:
     offenders = []
-    for path in sorted((root / lane).rglob("*.py")):
-        for module in sorted(imported_modules(path, f"loader.{lane}")):
-            if module == f"loader.{other}" or module.startswith(f"loader.{other}."):
+    lanes = root / "lanes"
+    for path in sorted((lanes / lane).rglob("*.py")):
+        for module in sorted(imported_modules(path, f"loader.lanes.{lane}")):
+            if module == f"loader.lanes.{other}" or module.startswith(f"loader.lanes.{other}."):
                 offenders.append(f"{path.relative_to(root.parent)} imports {module}")
     return offenders
 
@@ -47,35 +48,42 @@ def test_lane_b_does_not_import_lane_a() -> None:
     assert cross_lane_imports("lane_b", "lane_a") == []
 
 
+# Only the entry points wire the lanes up: the command group and the demo.
+ENTRY_POINTS = ("cli", "demo")
+
+
 def test_shared_modules_do_not_reach_into_a_lane() -> None:
-    # Shared mechanics (workbook, cells, database, audit, ingest_run) stay lane-free;
-    # only the entry points (cli, demo) wire the lanes up.
+    # Shared mechanics (sheets, platform, ingest, outreach, insight) stay lane-free.
     offenders = []
-    for path in sorted(LOADER.glob("*.py")):
-        if path.stem in {"cli", "demo"}:  # the entry points
+    for path in sorted(LOADER.rglob("*.py")):
+        inside = path.relative_to(LOADER).parts
+        if inside[0] in ENTRY_POINTS or inside[:2] in {("lanes", "lane_a"), ("lanes", "lane_b")}:
             continue
-        for module in imported_modules(path, "loader"):
-            if module.startswith(("loader.lane_a", "loader.lane_b")):
-                offenders.append(f"{path.name} imports {module}")
+        package = ".".join(("loader", *inside[:-1]))
+        for module in imported_modules(path, package):
+            if module.startswith(("loader.lanes.lane_a", "loader.lanes.lane_b")):
+                offenders.append(f"{'/'.join(inside)} imports {module}")
     assert offenders == []
 
 
 def test_the_check_catches_each_import_form(tmp_path: Path) -> None:
-    lane_a = tmp_path / "loader" / "lane_a"
+    lane_a = tmp_path / "loader" / "lanes" / "lane_a"
     lane_a.mkdir(parents=True)
-    (lane_a / "absolute.py").write_text("import loader.lane_b.partners\n")
-    (lane_a / "from_import.py").write_text("from loader.lane_b import partners\n")
+    (lane_a / "absolute.py").write_text("import loader.lanes.lane_b.partners\n")
+    (lane_a / "from_import.py").write_text("from loader.lanes.lane_b import partners\n")
     (lane_a / "relative.py").write_text("from ..lane_b.columns import PARTNER_COLUMNS\n")
-    (lane_a / "package.py").write_text("from loader import lane_b\n")
-    (lane_a / "fine.py").write_text("from loader.cells import Column\nfrom . import columns\n")
+    (lane_a / "package.py").write_text("from loader.lanes import lane_b\n")
+    (lane_a / "fine.py").write_text(
+        "from loader.sheets.cells import Column\nfrom . import columns\n"
+    )
     offenders = cross_lane_imports("lane_a", "lane_b", root=tmp_path / "loader")
     assert offenders == [
-        "loader/lane_a/absolute.py imports loader.lane_b.partners",
-        "loader/lane_a/from_import.py imports loader.lane_b",
-        "loader/lane_a/from_import.py imports loader.lane_b.partners",
-        "loader/lane_a/package.py imports loader.lane_b",
-        "loader/lane_a/relative.py imports loader.lane_b.columns",
-        "loader/lane_a/relative.py imports loader.lane_b.columns.PARTNER_COLUMNS",
+        "loader/lanes/lane_a/absolute.py imports loader.lanes.lane_b.partners",
+        "loader/lanes/lane_a/from_import.py imports loader.lanes.lane_b",
+        "loader/lanes/lane_a/from_import.py imports loader.lanes.lane_b.partners",
+        "loader/lanes/lane_a/package.py imports loader.lanes.lane_b",
+        "loader/lanes/lane_a/relative.py imports loader.lanes.lane_b.columns",
+        "loader/lanes/lane_a/relative.py imports loader.lanes.lane_b.columns.PARTNER_COLUMNS",
     ]
 
 
@@ -117,14 +125,17 @@ def test_no_module_imports_itself_back() -> None:
 
 def test_the_cycle_check_finds_a_cycle_through_a_lazy_import(tmp_path: Path) -> None:
     package = tmp_path / "loader"
-    package.mkdir()
+    (package / "sheets").mkdir(parents=True)
     (package / "__init__.py").write_text("")
-    (package / "workbook.py").write_text("from loader.sheet_reader import read_sheet\n")
-    (package / "sheet_reader.py").write_text(
-        "def read_sheet():\n    from loader.workbook import normalize_header\n"
+    (package / "sheets" / "__init__.py").write_text("")
+    (package / "sheets" / "workbook.py").write_text(
+        "from loader.sheets.sheet_reader import read_sheet\n"
+    )
+    (package / "sheets" / "sheet_reader.py").write_text(
+        "def read_sheet():\n    from loader.sheets.workbook import normalize_header\n"
     )
     assert import_cycles(loader_imports(package)) == [
-        ["loader.sheet_reader", "loader.workbook", "loader.sheet_reader"]
+        ["loader.sheets.sheet_reader", "loader.sheets.workbook", "loader.sheets.sheet_reader"]
     ]
 
 
@@ -132,7 +143,7 @@ def test_loader_help_loads_no_heavy_library() -> None:
     # dlt's rule: `--help` must answer at once, so the CLI imports the libraries that
     # read files and talk to the database inside the commands that use them.
     probe = (
-        "import sys; from loader.cli import cli; "
+        "import sys; from loader.cli.main import cli; "
         "from click.testing import CliRunner; "
         "assert CliRunner().invoke(cli, ['--help']).exit_code == 0; "
         "assert CliRunner().invoke(cli, ['ingest', 'lane-a', '--help']).exit_code == 0; "

@@ -18,13 +18,13 @@ from rich.console import Console
 from sheets import write_xlsx
 
 from loader.demo import READY_QUEUES, print_queue
-from loader.examples import write_examples
-from loader.export_file import spreadsheet_safe
-from loader.ingest_run import IngestOptions
-from loader.lane_a.export import READY_QUEUE
-from loader.lane_a.ingest import ingest
-from loader.outreach_tools import CUSTOM_FIELDS, FORMATS
-from loader.queue_export import export_queue
+from loader.demo.examples import write_examples
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.export import READY_QUEUE
+from loader.lanes.lane_a.ingest import ingest
+from loader.outreach.queue_export import export_queue
+from loader.outreach.tools import CUSTOM_FIELDS, FORMATS
+from loader.sheets.export_file import spreadsheet_safe
 
 pytestmark = pytest.mark.dbt
 

@@ -11,8 +11,8 @@ import pytest
 from dbt_project_runner import dbt_build
 from sheets import write_csv, write_xlsx
 
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import PROSPECT_NAMESPACE, derived_id, ingest
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.ingest import PROSPECT_NAMESPACE, derived_id, ingest
 
 pytestmark = pytest.mark.dbt
 

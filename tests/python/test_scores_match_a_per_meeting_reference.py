@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from dbt_project_runner import dbt_build
 
-from loader.audit import AuditContext
+from loader.platform.audit import AuditContext
 
 pytestmark = pytest.mark.dbt
 

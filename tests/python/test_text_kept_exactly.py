@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from sheets import write_csv, write_xlsx
 
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import ingest
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.ingest import ingest
 
 TEXTS = [
     "Robert'); DROP TABLE sales.appointment_history;--",

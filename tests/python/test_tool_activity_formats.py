@@ -16,10 +16,10 @@ import pytest
 from crm_people import HEADERS, PEOPLE
 from sheets import write_csv, write_xlsx
 
-from loader.ingest_run import IngestOptions
-from loader.lane_a.ingest import ingest
-from loader.lane_a.touches import TOUCHES
-from loader.touches import ingest_touches
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.ingest import ingest
+from loader.lanes.lane_a.touches import TOUCHES
+from loader.outreach.touches import ingest_touches
 
 # Reading each tool's columns is the loader's work: once, in the embedded run.
 pytestmark = pytest.mark.once

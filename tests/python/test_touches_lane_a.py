@@ -15,12 +15,12 @@ from crm_people import load_and_build
 from dbt_project_runner import copy_project, dbt_build, run_dbt_captured
 from sheets import write_csv
 
-from loader.ingest_run import IngestOptions
-from loader.lane_a.export import READY_QUEUE
-from loader.lane_a.ingest import ingest
-from loader.lane_a.touches import TOUCHES
-from loader.queue_export import export_queue
-from loader.touches import ingest_touches
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_a.export import READY_QUEUE
+from loader.lanes.lane_a.ingest import ingest
+from loader.lanes.lane_a.touches import TOUCHES
+from loader.outreach.queue_export import export_queue
+from loader.outreach.touches import ingest_touches
 
 pytestmark = pytest.mark.dbt
 

@@ -14,12 +14,12 @@ from dbt_project_runner import dbt_build
 from sheets import write_csv, write_xlsx
 from test_dbt_lane_b import MEETING_HEADERS, MEETINGS, PARTNER_HEADERS, PARTNERS, ready
 
-from loader.ingest_run import IngestOptions
-from loader.lane_b.export import READY_QUEUE
-from loader.lane_b.ingest import ingest_meetings, ingest_partners
-from loader.lane_b.touches import TOUCHES
-from loader.queue_export import export_queue
-from loader.touches import ingest_touches
+from loader.ingest.flow import IngestOptions
+from loader.lanes.lane_b.export import READY_QUEUE
+from loader.lanes.lane_b.ingest import ingest_meetings, ingest_partners
+from loader.lanes.lane_b.touches import TOUCHES
+from loader.outreach.queue_export import export_queue
+from loader.outreach.touches import ingest_touches
 
 pytestmark = pytest.mark.dbt
 

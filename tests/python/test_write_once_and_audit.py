@@ -7,7 +7,7 @@ import uuid
 import psycopg
 import pytest
 
-from loader.audit import AuditContext
+from loader.platform.audit import AuditContext
 
 WRITE_ONCE = [
     "sales.appointment_history",

@@ -1,0 +1,298 @@
+"""`loader report lane-a|lane-b`: one self-contained HTML page a manager opens, and the
+same figures as JSON for scripts.
+
+The figures come from the lane's views (the performance, score-check and experiments
+views BI reads too), so the page says what the views say. The page needs nothing but a
+browser: charts are inline SVG (loader/insight/charts.py), no script, no font or file
+fetched from anywhere; it prints on A4 or Letter. A lane with no sends yet says what to
+do first instead of drawing empty axes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from decimal import Decimal
+
+import psycopg
+
+from loader.lanes.spec import ReportSpec
+
+
+def collect(conn: psycopg.Connection, spec: ReportSpec, weeks: int) -> dict:
+    """The report's figures as plain data (what --json prints; keys in docs/operations.md)."""
+    missing = [
+        v
+        for v in (spec.intent, spec.score_check_view, spec.experiments_view)
+        if conn.execute("select to_regclass(%s)", (v,)).fetchone()[0] is None
+    ]
+    if missing:
+        from loader.errors import DatabaseError
+
+        raise DatabaseError(
+            f"{', '.join(missing)} not built yet: run `loader dbt build --select {spec.lane}`."
+        )
+
+    def rows(query: str, names: tuple[str, ...]) -> list[dict]:
+        return [dict(zip(names, r, strict=True)) for r in conn.execute(query).fetchall()]
+
+    score = rows(
+        f"select sends, meetings, auc, auc_low, auc_high, verdict from {spec.score_check_view}"
+        " where check_kind = 'score'",
+        ("touches", "meetings", "auc", "auc_low", "auc_high", "verdict"),
+    )
+    last_load = conn.execute(
+        "select file_name, finished_at, actor from shq.load_ledger where lane = %s"
+        " order by finished_at desc limit 1",
+        (spec.lane,),
+    ).fetchone()
+    last_build = conn.execute(f"select max(computed_at) from {spec.intent}").fetchone()[0]
+    last_export = conn.execute(
+        f"select max(created_at) from {spec.touches} where tool = 'export'"
+    ).fetchone()[0]
+    return _plain(
+        {
+            "lane": spec.lane,
+            "title": spec.title,
+            "generated_at": dt.datetime.now(dt.UTC),
+            "weeks": weeks,
+            "freshness": {
+                "last_load": None
+                if last_load is None
+                else {"file": last_load[0], "at": last_load[1], "by": last_load[2]},
+                "last_build": last_build,
+                "last_export": last_export,
+                "exported_before_last_build": bool(
+                    last_export and last_build and last_export < last_build
+                ),
+            },
+            "queue": rows(spec.queue_sql, ("group", "channel", "rows")),
+            "out_of_queue": rows(spec.out_sql, ("status", "reason", "rows")),
+            "weekly": rows(
+                spec.weekly_sql.format(weeks=int(weeks)), ("week", "sends", "replies", "meetings")
+            ),
+            "rates": rows(
+                f"select dimension, bucket, touches, replies, meetings, meeting_rate,"
+                f" meeting_rate_low, meeting_rate_high from {spec.performance_view}"
+                " order by dimension, bucket",
+                (
+                    "dimension",
+                    "bucket",
+                    "sends",
+                    "replies",
+                    "meetings",
+                    "rate",
+                    "rate_low",
+                    "rate_high",
+                ),
+            ),
+            "score_check": {
+                **(
+                    score[0]
+                    if score
+                    else {
+                        "touches": 0,
+                        "meetings": 0,
+                        "auc": None,
+                        "auc_low": None,
+                        "auc_high": None,
+                        "verdict": "not enough sends yet (0)",
+                    }
+                ),
+                "bands": rows(
+                    f"select bucket, sends, meetings, meeting_rate, rate_low, rate_high"
+                    f" from {spec.score_check_view} where check_kind = 'band' order by bucket",
+                    ("band", "sends", "meetings", "rate", "rate_low", "rate_high"),
+                ),
+                "suggestions": [
+                    r["verdict"]
+                    for r in rows(
+                        f"select verdict from {spec.score_check_view}"
+                        " where check_kind = 'reason' and verdict is not null"
+                        " order by abs(lift) desc",
+                        ("verdict",),
+                    )
+                ],
+            },
+            "experiments": rows(
+                f"select experiment_id, message_variant_id, is_control, sends, meetings,"
+                f" meeting_rate, meeting_rate_low, meeting_rate_high, verdict"
+                f" from {spec.experiments_view}"
+                " order by experiment_id, not is_control, message_variant_id",
+                (
+                    "experiment_id",
+                    "variant",
+                    "is_control",
+                    "sends",
+                    "meetings",
+                    "rate",
+                    "rate_low",
+                    "rate_high",
+                    "verdict",
+                ),
+            ),
+        }
+    )
+
+
+def _plain(value: object) -> object:
+    """JSON-ready: dates as ISO text, decimals as floats."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def report_json(figures: dict) -> str:
+    return json.dumps(figures, ensure_ascii=False, indent=2)
+
+
+def _when(text: str | None) -> str:
+    if not text:
+        return "never"
+    return dt.datetime.fromisoformat(text).astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def report_html(figures: dict, spec: ReportSpec) -> str:
+    """The page: sections in the order a manager asks, each led by one sentence."""
+    from loader.insight import charts as charts
+
+    e = html.escape
+    parts: list[str] = []
+    fresh = figures["freshness"]
+    load = fresh["last_load"]
+    parts.append(
+        "<section><h2>Data freshness</h2><p>"
+        + (
+            f"Last load: {e(load['file'])}, {_when(load['at'])}, by {e(load['by'])}. "
+            if load
+            else "Nothing loaded yet. "
+        )
+        + f"Last build: {_when(fresh['last_build'])}. Last export: {_when(fresh['last_export'])}."
+        + "</p>"
+        + (
+            '<p class="warn">The queue was last exported before the last build: export again '
+            "so the tools work from the current scores.</p>"
+            if fresh["exported_before_last_build"]
+            else ""
+        )
+        + "</section>"
+    )
+    queue_total = sum(r["rows"] for r in figures["queue"])
+    parts.append(
+        f"<section><h2>The queue now</h2><p>{queue_total} ready to contact today, by "
+        f"{e(spec.queue_group)} and channel; below, who is not in the queue and why.</p>"
+        + (charts.queue_chart(figures["queue"], spec.queue_group) if figures["queue"] else "")
+        + _table(
+            ["status", "reason", "rows"],
+            [[r["status"], r["reason"], r["rows"]] for r in figures["out_of_queue"]],
+        )
+        + "</section>"
+    )
+    total_sends = figures["score_check"]["touches"] or 0
+    sent_any = sum(r["sends"] for r in figures["weekly"]) + sum(
+        r["sends"] for r in figures["rates"] if r["dimension"] == "overall"
+    )
+    if not sent_any:
+        parts.append(
+            '<section><h2>What happened</h2><p class="empty">No sends yet, so nothing to '
+            f"measure. First: export the queue with --mark-touched (`loader export "
+            f"{spec.lane.replace('_', '-')} queue.csv --mark-touched`), send, and load the "
+            f"tool's activity back (`loader ingest {spec.lane.replace('_', '-')} touches FILE "
+            "--tool …`); the next report shows what came back.</p></section>"
+        )
+    else:
+        parts.append(
+            f"<section><h2>The last {figures['weeks']} weeks</h2><p>Sends each week, and what "
+            f"came back from them: replies and {e(spec.success)}.</p>"
+            + (
+                charts.weekly_chart(figures["weekly"])
+                if figures["weekly"]
+                else '<p class="empty">No sends in these weeks.</p>'
+            )
+            + "</section>"
+        )
+        for dimension in spec.dimensions:
+            rates = [r for r in figures["rates"] if r["dimension"] == dimension and r["sends"]]
+            if rates:
+                parts.append(
+                    f"<section><h2>Rate by {e(dimension.replace('_', ' '))}</h2><p>The share of "
+                    f"sends that brought {e(spec.success)}, with its 95% interval: where two "
+                    "intervals overlap, the difference may be noise.</p>"
+                    + charts.rate_chart(rates, "bucket")
+                    + "</section>"
+                )
+    check = figures["score_check"]
+    parts.append(
+        "<section><h2>Does the score rank?</h2><p>"
+        + e(check["verdict"] or "")
+        + f" — over {total_sends} sends with a known score, {check['meetings']} {e(spec.success)}."
+        + "</p>"
+        + (charts.rate_chart(check["bands"], "band") if check["bands"] else "")
+        + (
+            "<p>Worth a look in the weights (a person edits the seed):</p><ul>"
+            + "".join(f"<li>{e(s)}</li>" for s in check["suggestions"])
+            + "</ul>"
+            if check["suggestions"]
+            else ""
+        )
+        + "</section>"
+    )
+    if figures["experiments"]:
+        parts.append(
+            "<section><h2>Message experiments</h2><p>Each arm against its control, by a rule "
+            "fixed before the data (z-test, Holm, 100 sends per arm).</p>"
+            + charts.rate_chart(figures["experiments"], "variant")
+            + _table(
+                ["experiment", "variant", "sends", "rate", "verdict"],
+                [
+                    [x["experiment_id"], x["variant"], x["sends"], _pct(x["rate"]), x["verdict"]]
+                    for x in figures["experiments"]
+                ],
+            )
+            + "</section>"
+        )
+    return _PAGE.format(
+        title=e(spec.title),
+        generated=_when(figures["generated_at"]),
+        body="\n".join(parts),
+    )
+
+
+def _table(headers: list[str], rows: list[list[object]]) -> str:
+    if not rows:
+        return ""
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} - weekly report</title>
+<style>
+body {{ font-family: sans-serif; max-width: 52em; margin: 2em auto; color: #222; }}
+h1 {{ font-size: 1.5em; }} h2 {{ font-size: 1.15em; margin-top: 1.6em; }}
+section {{ break-inside: avoid; }} svg {{ max-width: 100%; height: auto; }}
+table {{ border-collapse: collapse; margin: .6em 0; }}
+td, th {{ border: 1px solid #ccc; padding: .2em .5em; text-align: left; }}
+.warn {{ color: #a40; }} .empty {{ color: #666; font-style: italic; }}
+@page {{ size: A4; margin: 15mm; }}
+@media print {{ body {{ margin: 0; max-width: none; }} }}
+</style></head>
+<body><h1>{title}</h1><p>Weekly report, made {generated}.</p>
+{body}
+</body></html>
+"""

@@ -1,0 +1,139 @@
+"""`loader status lane-a|lane-b`: one screen on a lane, for the weekly routine.
+
+What was loaded (and the last load from the ledger), when the lane was last
+built, the queue now, why the rest is waiting, what went out and came back in
+the last 7 and 30 days, and how well it works (the performance view's top
+lines). Each lane says where to look (loader/lanes/lane_a/status.py,
+loader/lanes/lane_b/status.py); reading and printing are shared here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import psycopg
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from loader.lanes.spec import StatusSpec
+
+
+def collect_status(conn: psycopg.Connection, spec: StatusSpec) -> dict:
+    """The lane's status as plain data (what --json prints)."""
+    loaded = {label: _count(conn, table) for label, table in spec.loaded}
+    last_load = conn.execute(
+        """
+        select file_name, target, finished_at, actor, inserted, updated, revised, duplicates,
+               rejected
+        from shq.load_ledger where lane = %s order by finished_at desc limit 1
+        """,
+        (spec.lane,),
+    ).fetchone()
+    last_build = None
+    if _exists(conn, spec.intent):
+        last_build = conn.execute(f"select max(computed_at) from {spec.intent}").fetchone()[0]
+    sections = {}
+    for section in spec.sections:
+        if not _exists(conn, section.needs):
+            sections[section.title] = None
+            continue
+        rows = conn.execute(section.query).fetchall()
+        sections[section.title] = [dict(zip(section.columns, row, strict=True)) for row in rows]
+    return {
+        "lane": spec.lane,
+        "loaded": loaded,
+        "last_load": None
+        if last_load is None
+        else dict(
+            zip(
+                (
+                    "file",
+                    "target",
+                    "finished_at",
+                    "actor",
+                    "inserted",
+                    "updated",
+                    "revised",
+                    "duplicates",
+                    "rejected",
+                ),
+                last_load,
+                strict=True,
+            )
+        ),
+        "last_build": last_build,
+        "sections": sections,
+    }
+
+
+def status_json(status: dict) -> str:
+    return json.dumps(status, default=_plain, ensure_ascii=False)
+
+
+def print_status(status: dict, spec: StatusSpec, console: Console) -> None:
+    console.print(f"[bold]{spec.title}[/bold]")
+    loaded = ", ".join(f"{n} {label}" for label, n in status["loaded"].items())
+    console.print(f"loaded: {loaded}", markup=False)
+    last = status["last_load"]
+    if last:
+        console.print(
+            f"last load: {last['file']} -> {last['target']}, {_when(last['finished_at'])} by "
+            f"{last['actor']} ({last['inserted']} inserted, {last['updated']} updated, "
+            f"{last['revised']} revised, "
+            f"{last['duplicates']} duplicates, {last['rejected']} rejected)",
+            markup=False,
+        )
+    else:
+        console.print("last load: none yet", markup=False)
+    build = status["last_build"]
+    console.print(
+        f"last build: {_when(build)}"
+        if build
+        else f"last build: never - run `loader dbt build --select {spec.lane}`",
+        markup=False,
+    )
+    for section in spec.sections:
+        rows = status["sections"][section.title]
+        if rows is None:
+            console.print(f"{section.title}: not built yet", markup=False)
+            continue
+        if not rows:
+            console.print(f"{section.title}: none", markup=False)
+            continue
+        console.print(section.title, markup=False)
+        table = RichTable()
+        for column in section.columns:
+            table.add_column(column, no_wrap=True, overflow="ellipsis")
+        for row in rows:
+            table.add_row(*(_cell(row[c]) for c in section.columns))
+        console.print(table)
+
+
+def _count(conn: psycopg.Connection, table: str) -> int:
+    return conn.execute(f"select count(*) from {table}").fetchone()[0]
+
+
+def _exists(conn: psycopg.Connection, relation: str) -> bool:
+    return conn.execute("select to_regclass(%s)", (relation,)).fetchone()[0] is not None
+
+
+def _when(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.1%}" if value <= 1 else f"{value}"
+    return str(value)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

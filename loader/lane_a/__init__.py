@@ -1,4 +1,0 @@
-"""Lane A (appointment reactivation): ingest of sales.appointment_history.
-
-Never imports loader.lane_b: the lanes share no code but the shared mechanics.
-"""

@@ -1,4 +1,0 @@
-"""Lane B (fractional CFO partners): ingest of the partner master and partner meetings.
-
-Never imports loader.lane_a: the lanes share no code but the shared mechanics.
-"""

@@ -1,0 +1,347 @@
+"""Past meetings from a calendar, as rows of the Lane A meetings template.
+
+`loader template lane-a meetings.xlsx --from-calendar CAL.ics --our-domain acme.com` and
+`loader sync lane-a calendar meetings.xlsx --caldav URL --user U --our-domain acme.com`.
+
+One row per external attendee of each past meeting: a meeting is an event occurrence
+(recurring events expanded by recurring-ical-events, EXDATEs and moved or cancelled
+occurrences honoured) that started before now and has at least one attendee (or
+organizer) outside our domains. Its date is the team's: a time-zoned start is turned into
+the team's time zone (--timezone; else the calendar's own, X-WR-TIMEZONE; else the day
+in the event's own zone), an all-day event keeps its day. Each row has the attendee's name,
+email and company domain, `source = calendar` and `source_record_id = UID/occurrence`;
+outcome and type are left for a person to pick. Internal-only, cancelled and future
+events are left out and counted; a meeting already stored is skipped.
+
+Calendars are hostile input like any file: a malformed one is refused in one line, and
+the expansion stops (one line, exit 2) past MAX_OCCURRENCES occurrences or an event with
+more than MAX_ATTENDEES attendees, so a billion-occurrence RRULE costs a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import icalendar
+import recurring_ical_events
+
+from loader.errors import FileUnusable, UsageError
+
+if TYPE_CHECKING:
+    import psycopg
+
+MAX_ICS_BYTES = 50 * 1024**2
+MAX_OCCURRENCES = 100_000
+MAX_ATTENDEES = 500
+# Scoring ignores meetings older than two years (reactivation_stale_after_days).
+DEFAULT_LOOKBACK_DAYS = 730
+# Personal mailboxes: their domain says nothing about the company.
+FREE_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+    "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+    "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "zoho.com",
+})  # fmt: skip
+
+
+@dataclass
+class CalendarMeetings:
+    """The template rows a calendar gives, and what was left out."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+    meetings: int = 0  # past occurrences with an external attendee
+    internal_only: int = 0
+    cancelled: int = 0
+    future: int = 0  # events that start after now
+    already_stored: int = 0  # rows whose meeting is stored (skipped)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.rows)} row(s) from {self.meetings} past meeting(s) with someone "
+            f"outside our domains; left out: {self.internal_only} internal-only, "
+            f"{self.cancelled} cancelled, {self.future} future event(s), "
+            f"{self.already_stored} row(s) already stored"
+        )
+
+
+def read_ics(path: Path) -> list[icalendar.Calendar]:
+    """An .ics file as calendars; FileUnusable (one line) when it is not one."""
+    if not path.is_file():
+        raise FileUnusable(f"{path}: no such file.")
+    size = path.stat().st_size
+    if size > MAX_ICS_BYTES:
+        raise FileUnusable(f"{path.name}: {size:,} bytes is more than a calendar export.")
+    return [parse_ics(path.read_bytes(), path.name)]
+
+
+def parse_ics(data: bytes, name: str) -> icalendar.Calendar:
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+    except Exception as error:  # icalendar raises ValueError, KeyError, ... on bad input
+        raise FileUnusable(
+            f"{name}: is not an iCalendar file we can read ({type(error).__name__}: "
+            f"{str(error).splitlines()[0][:120] if str(error) else 'no detail'}). Export the "
+            "calendar again as .ics."
+        ) from None
+    if not isinstance(calendar, icalendar.Calendar) or calendar.name != "VCALENDAR":
+        raise FileUnusable(f"{name}: is not an iCalendar file (no VCALENDAR).")
+    return calendar
+
+
+def our_domains(domains: Sequence[str]) -> frozenset[str]:
+    cleaned = frozenset(d.strip().lower().lstrip("@") for d in domains if d.strip())
+    if not cleaned:
+        raise UsageError("give --our-domain (your company's email domain, e.g. acme.com).")
+    return cleaned
+
+
+def team_zone(name: str | None) -> dt.tzinfo | None:
+    """--timezone as a zone; None (no --timezone): each meeting's date is the day in the
+    calendar's own zone (X-WR-TIMEZONE), else in the event's own."""
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"--timezone {name!r} is not a time zone; use a name like Europe/Paris."
+        ) from None
+
+
+def calendar_meetings(
+    calendars: Iterable[icalendar.Calendar],
+    domains: frozenset[str],
+    now: dt.datetime,
+    zone: dt.tzinfo | None,
+    since: dt.date | None = None,
+) -> CalendarMeetings:
+    """Every past meeting with an external attendee, as template rows (see the module)."""
+    found = CalendarMeetings()
+    team = zone
+    start = since or (now.date() - dt.timedelta(days=DEFAULT_LOOKBACK_DAYS))
+    occurrences = 0
+    for calendar in calendars:
+        zone = team or _calendar_zone(calendar)
+        found.future += _future_events(calendar, now)
+        _check_recurrence_sizes(calendar, now, zone)
+        try:
+            expanded = recurring_ical_events.of(calendar).after(start)
+            for event in expanded:
+                begins = _start(event)
+                if begins is None:
+                    continue
+                if _as_instant(begins, zone) >= now:
+                    break  # in start order: the rest is in the future
+                occurrences += 1
+                if occurrences > MAX_OCCURRENCES:
+                    raise FileUnusable(
+                        f"the calendar has more than {MAX_OCCURRENCES:,} event occurrences "
+                        f"since {start}: narrow it with --since DATE."
+                    )
+                _add_meeting(found, event, begins, domains, zone)
+        except (ValueError, TypeError, AttributeError, KeyError) as error:
+            raise FileUnusable(
+                f"the calendar cannot be expanded ({type(error).__name__}: "
+                f"{str(error)[:120]}). Export it again as .ics."
+            ) from None
+    return found
+
+
+# Seconds between occurrences, per RRULE frequency (a month and a year on average).
+_PERIOD_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400,
+                   "WEEKLY": 604800, "MONTHLY": 2629800, "YEARLY": 31557600}  # fmt: skip
+_EXPANDING_PARTS = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY",
+                    "BYWEEKNO", "BYMONTH")  # fmt: skip
+
+
+def _check_recurrence_sizes(calendar: icalendar.Calendar, now: dt.datetime, zone) -> None:
+    """Refuse, before expanding anything, a series whose occurrences up to now could pass
+    MAX_OCCURRENCES: the expansion walks every occurrence from the series' start, so a
+    FREQ=SECONDLY rule would take hours. The bound over-counts (every BY* part multiplies),
+    never under-counts."""
+    for event in calendar.walk("VEVENT"):
+        begins = _start(event)
+        rules = event.get("RRULE")
+        if begins is None or rules is None:
+            continue
+        for rule in rules if isinstance(rules, list) else [rules]:
+            bound = _occurrence_bound(rule, _as_instant(begins, zone), now, zone)
+            if bound > MAX_OCCURRENCES:
+                raise FileUnusable(
+                    f"the event {str(event.get('UID', ''))[:60]!r} repeats into more than "
+                    f"{MAX_OCCURRENCES:,} event occurrences before today (RRULE "
+                    f"{rule.to_ical().decode()[:80]}): not a meeting series; remove it from "
+                    "the export, or export a shorter range."
+                )
+
+
+def _occurrence_bound(rule, first: dt.datetime, now: dt.datetime, zone) -> float:
+    frequency = str(rule.get("FREQ", ["DAILY"])[0]).upper()
+    interval = max(1, int(rule.get("INTERVAL", [1])[0]))
+    until = rule.get("UNTIL", [None])[0]
+    end = now if until is None else min(now, _as_instant(until, zone))
+    span = max(0.0, (end - first).total_seconds())
+    bound = span / (_PERIOD_SECONDS.get(frequency, 1) * interval) + 1
+    for part in _EXPANDING_PARTS:
+        bound *= max(1, len(rule.get(part, [])))
+    if "COUNT" in rule:
+        bound = min(bound, int(rule["COUNT"][0]))
+    return bound
+
+
+def _future_events(calendar: icalendar.Calendar, now: dt.datetime) -> int:
+    count = 0
+    for event in calendar.walk("VEVENT"):
+        begins = _start(event)
+        if begins is not None and _as_instant(begins, dt.UTC) >= now:
+            count += 1
+    return count
+
+
+def _start(event: icalendar.cal.Component) -> dt.date | dt.datetime | None:
+    value = event.get("DTSTART")
+    return getattr(value, "dt", None)
+
+
+def _calendar_zone(calendar: icalendar.Calendar) -> dt.tzinfo | None:
+    """The zone a calendar export says it is in (Google and Outlook write X-WR-TIMEZONE)."""
+    name = str(calendar.get("X-WR-TIMEZONE", "")).strip()
+    try:
+        return zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _as_instant(value: dt.date | dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone or dt.UTC)
+    return dt.datetime.combine(value, dt.time(), tzinfo=zone or dt.UTC)
+
+
+def _team_date(value: dt.date | dt.datetime, zone: dt.tzinfo | None) -> dt.date:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo and zone:
+            return value.astimezone(zone).date()
+        return value.date()  # the day where the meeting was: its own zone, or floating
+    return value  # an all-day event keeps its day
+
+
+def _add_meeting(
+    found: CalendarMeetings,
+    event: icalendar.cal.Component,
+    begins: dt.date | dt.datetime,
+    domains: frozenset[str],
+    zone: dt.tzinfo | None,
+) -> None:
+    if str(event.get("STATUS", "")).upper() == "CANCELLED":
+        found.cancelled += 1
+        return
+    people = _participants(event)
+    external = {email: name for email, name in people.items() if not _is_ours(email, domains)}
+    if not external:
+        found.internal_only += 1
+        return
+    found.meetings += 1
+    uid = str(event.get("UID", "")).strip() or "(no uid)"
+    occurrence = _occurrence_id(event, begins, zone)
+    meeting_date = _team_date(begins, zone)
+    for email, name in sorted(external.items()):
+        domain = email.rsplit("@", 1)[1]
+        found.rows.append(
+            {
+                "person_name": name,
+                "email": email,
+                "company_domain": None if domain in FREE_MAIL_DOMAINS else domain,
+                "meeting_date": meeting_date,
+                "source": "calendar",
+                "source_record_id": f"{uid}/{occurrence}",
+            }
+        )
+
+
+def _occurrence_id(
+    event: icalendar.cal.Component, begins: dt.date | dt.datetime, zone: dt.tzinfo
+) -> str:
+    """Which occurrence of the series: its RECURRENCE-ID (a moved one keeps its identity),
+    else its start; a day for an all-day event, a UTC time otherwise."""
+    recurrence = getattr(event.get("RECURRENCE-ID"), "dt", None)
+    moment = recurrence if recurrence is not None else begins
+    if not isinstance(moment, dt.datetime):
+        return moment.strftime("%Y%m%d")
+    return _as_instant(moment, zone).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _participants(event: icalendar.cal.Component) -> dict[str, str | None]:
+    """Email -> name of the attendees and the organizer (rooms and resources left out)."""
+    attendees = event.get("ATTENDEE", [])
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    if len(attendees) > MAX_ATTENDEES:
+        raise FileUnusable(
+            f"the event {str(event.get('UID', ''))[:60]!r} lists {len(attendees):,} attendees: "
+            f"more than {MAX_ATTENDEES} is not a meeting; remove it from the export."
+        )
+    organizer = event.get("ORGANIZER")
+    people: dict[str, str | None] = {}
+    for address in [*attendees, *([organizer] if organizer is not None else [])]:
+        params = getattr(address, "params", {})
+        if str(params.get("CUTYPE", "INDIVIDUAL")).upper() in ("ROOM", "RESOURCE"):
+            continue
+        email = str(address).strip()
+        if email.lower().startswith("mailto:"):
+            email = email[7:]
+        email = email.strip().lower()
+        if "@" not in email or " " in email:
+            continue
+        name = params.get("CN")
+        people.setdefault(email, str(name).strip() if name else None)
+    return people
+
+
+def _is_ours(email: str, domains: frozenset[str]) -> bool:
+    domain = email.rsplit("@", 1)[1]
+    return any(domain == d or domain.endswith(f".{d}") for d in domains)
+
+
+def skip_stored(conn: psycopg.Connection, found: CalendarMeetings) -> None:
+    """Drop the rows whose meeting is stored: the same occurrence (source_record_id) of
+    that person, or the meeting the ingest would make of the row (derived ids)."""
+    from loader.lanes.lane_a.ingest import derived_id
+
+    if not found.rows:
+        return
+    keyed = []
+    for row in found.rows:
+        person = derived_id("email", str(row["email"]))
+        company = derived_id("domain", str(row["company_domain"])) if row["company_domain"] else ""
+        keyed.append((f"{company}|{person}|{row['meeting_date']}", row))
+    stored = {
+        uid
+        for (uid,) in conn.execute(
+            "select appointment_uid from sales.appointment_history where appointment_uid = any(%s)",
+            ([uid for uid, _ in keyed],),
+        )
+    }
+    by_occurrence = {
+        (record_id, email)
+        for record_id, email in conn.execute(
+            """
+            select h.source_record_id, p.email
+            from sales.appointment_history as h
+            join sales.prospect_people as p using (people_id)
+            where h.source_record_id = any(%s)
+            """,
+            ([str(row["source_record_id"]) for _, row in keyed],),
+        )
+    }
+    kept = [
+        row
+        for uid, row in keyed
+        if uid not in stored and (row["source_record_id"], row["email"]) not in by_occurrence
+    ]
+    found.already_stored += len(found.rows) - len(kept)
+    found.rows = kept

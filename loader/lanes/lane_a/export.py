@@ -1,0 +1,37 @@
+"""Lane A's ready queue as an export: bit.v_reactivation_ready, best first."""
+
+from __future__ import annotations
+
+from loader.lanes.lane_a.touches import TOUCHES
+from loader.lanes.spec import QueueSpec
+
+COLUMNS = [
+    "person_name", "company_name", "recommended_channel", "email", "linkedin_url", "job_title",
+    "tier", "bit_score", "bit_reason_codes", "message_subject", "message_opening",
+    "message_variant_id", "meeting_date", "meeting_type", "meeting_outcome", "stalled_reason",
+    "days_since_meeting", "touches_since_meeting", "last_touched_at", "first_name", "last_name",
+    "company_domain", "reactivation_bit_id", "appointment_uid", "people_id", "company_id",
+    "outreach_id", "source_record_id", "computed_at", "phone",
+]  # fmt: skip
+
+LEAD_FIELDS = {
+    "key": "appointment_uid", "bit_id": "reactivation_bit_id", "score": "bit_score",
+    "tier": "tier", "variant": "message_variant_id", "channel": "recommended_channel",
+    "email": "email", "linkedin_url": "linkedin_url", "first_name": "first_name",
+    "last_name": "last_name", "full_name": "person_name", "company_name": "company_name",
+    "company_domain": "company_domain", "job_title": "job_title", "subject": "message_subject",
+    "opening": "message_opening", "phone": "phone",
+}  # fmt: skip
+
+READY_QUEUE = QueueSpec(
+    lane="lane_a",
+    view="bit.v_reactivation_ready",
+    intent="bit.reactivation_intent",
+    columns=COLUMNS,
+    order_by="bit_score desc, meeting_date desc, appointment_uid",
+    lead_fields=LEAD_FIELDS,
+    # The tier the row left with is what the outcomes compare.
+    touches=TOUCHES,
+    at_touch_field="tier",
+    reasons_column="bit_reason_codes",
+)

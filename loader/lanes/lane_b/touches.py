@@ -1,0 +1,98 @@
+"""Lane B's outreach events: partners.partner_touches (write-once).
+
+A row names its partner by fractional_cfo_id (every export carries it; a tool
+gives it back as lanes_key), partner_bit_id, email or linkedin_url — the same
+matching as partner meetings. An `unsubscribed` event also pauses the partner, in
+the same transaction. The mechanics are shared: loader/outreach/touches.py.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from loader.lanes.spec import ACTIVITY_COLUMNS, TouchSpec
+from loader.sheets.column import Column
+
+if TYPE_CHECKING:
+    import psycopg
+
+TOUCH_COLUMNS = [
+    Column("fractional_cfo_id", "uuid", "The partner, as in every export.", "",
+           note="or partner_bit_id, email or linkedin_url"),
+    Column("partner_bit_id", "uuid", "Score row id, if fractional_cfo_id is not at hand.", ""),
+    Column("email", "email", "The partner's email, if no id is at hand.", ""),
+    Column("linkedin_url", "linkedin", "The partner's LinkedIn URL, if no id or email.", ""),
+    *ACTIVITY_COLUMNS,
+    Column("next_action_at_touch", "text",
+           "The partner's next action when the row was handed out, when known.", ""),
+]  # fmt: skip
+
+TOUCHES = TouchSpec(
+    lane="lane_b",
+    table="partners.partner_touches",
+    subject_column="fractional_cfo_id",
+    subject_type="uuid",
+    channel_type="partners.partner_channel_enum",
+    at_touch_column="next_action_at_touch",
+    reasons_at_touch_column="factors_at_touch",
+    references=[
+        ("fractional_cfo_id", "uuid"),
+        ("partner_bit_id", "uuid"),
+        ("email", "text"),
+        ("linkedin_url", "text"),
+    ],
+    columns=TOUCH_COLUMNS,
+    # Our ids as a tool gives them back (loader/outreach/tools/__init__.py); email, LinkedIn URL
+    # and message variant are read into the columns of those names.
+    tool_fields={
+        "key": "fractional_cfo_id",
+        "bit_id": "partner_bit_id",
+        "score": "score_at_touch",
+    },
+    # The first reference that names a stored partner wins, in the order above; a
+    # partner's score row id is md5('partner:' || fractional_cfo_id) (see partner_intent).
+    resolve_sql="""
+        update {stage} as s set subject = coalesce(
+            (select m.fractional_cfo_id from partners.fractional_cfo_master as m
+             where m.fractional_cfo_id = s.fractional_cfo_id),
+            (select m.fractional_cfo_id from partners.fractional_cfo_master as m
+             where md5('partner:' || m.fractional_cfo_id::text)::uuid = s.partner_bit_id),
+            (select m.fractional_cfo_id from partners.fractional_cfo_master as m
+             where m.email = s.email),
+            (select m.fractional_cfo_id from partners.fractional_cfo_master as m
+             where lower(m.linkedin_url) = lower(s.linkedin_url)))
+    """,
+    which_message="which partner? fill in fractional_cfo_id (every export has it), "
+    "partner_bit_id, email or linkedin_url.",
+    unknown_message=lambda column: (
+        f"no partner with this {column} is loaded; copy fractional_cfo_id from the export "
+        "(a tool gives it back as lanes_key) or load the partner first."
+    ),
+    opt_out_sql="""
+        insert into partners.partner_pauses (fractional_cfo_id, action, reason, actor)
+        select distinct on (fractional_cfo_id) fractional_cfo_id, 'pause',
+               format('unsubscribed (%%s, %%s)', %(tool)s,
+                      to_char(touched_at at time zone 'UTC', 'YYYY-MM-DD')),
+               current_setting('lanes.actor')
+        from inserted
+        where event = 'unsubscribed'
+        order by fractional_cfo_id, touched_at desc
+        returning 1
+    """,
+    opt_out_detail="unsubscribed_paused",
+    opt_out_note="{n} unsubscribed partner(s) paused",
+    # An unsubscribe from an address no stored partner has is kept; the partners ingest
+    # pauses that partner as they are loaded (loader/lanes/lane_b/ingest.py).
+    suppressions="partners.partner_suppressions",
+)
+
+
+def find_partner_subject(partner: str):
+    """For `loader touch lane-b PARTNER` (an id or an email): (id, firm name)."""
+
+    def find(conn: psycopg.Connection) -> tuple[str, str]:
+        from loader.lanes.lane_b.switch import find_partner
+
+        return find_partner(conn, partner)
+
+    return find

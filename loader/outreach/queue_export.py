@@ -1,0 +1,153 @@
+"""Export a lane's ready queue, optionally recording each exported row as touched.
+
+Shared mechanics only: each lane says which view, columns and order to read,
+which of its columns are the lead's fields, and how to record a touch (see
+loader/lanes/lane_a/export.py, loader/lanes/lane_b/export.py). With `mark_touched`, the
+file appears only if the touches were committed, and the touches are
+committed only if the file was written: both or neither. Only rows that are
+in the file are marked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+from loader.errors import DatabaseError, UsageError
+from loader.lanes.spec import QueueSpec
+from loader.outreach.tools import (
+    CHANNELS,
+    FORMATS,
+    GENERIC,
+    left_out_reason,
+    tool_columns,
+    tool_row,
+)
+from loader.outreach.touches import record_exported_touches
+from loader.platform.audit import AuditContext
+from loader.sheets.export_file import check_destination, discard, publish, write_temporary
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    touched: int
+    correlation_id: str
+    left_out: dict[str, int] = field(default_factory=dict)  # reason -> rows
+    notes: list[str] = field(default_factory=list)
+
+
+def export_queue(
+    conn: psycopg.Connection,
+    spec: QueueSpec,
+    path: Path,
+    limit: int | None = None,
+    mark_touched: bool = False,
+    actor: str | None = None,
+    channel: str | None = None,
+    tool: str = GENERIC,
+) -> ExportResult:
+    check_destination(path)
+    if limit is not None and limit < 1:
+        raise UsageError("--limit must be at least 1.")
+    if channel is not None and channel not in CHANNELS:
+        raise UsageError(f"--channel must be one of {', '.join(CHANNELS)}, not {channel!r}.")
+    if tool != GENERIC and tool not in FORMATS:
+        raise UsageError(f"--format must be one of {GENERIC}, {', '.join(FORMATS)}.")
+    context = AuditContext.of(actor)
+    lead_columns = [c for c in spec.lead_fields.values() if c]
+    selected = list(dict.fromkeys([*spec.columns, *lead_columns]))
+    channel_column = spec.lead_fields["channel"]
+    query = f"select {', '.join(selected)} from {spec.view}"
+    params: list[object] = []
+    if channel:
+        query += f" where {channel_column}::text = %s"
+        params.append(channel)
+    query += f" order by {spec.order_by}"
+    if limit:
+        query += " limit %s"
+        params.append(limit)
+    with conn.transaction():
+        context.apply(conn)
+        if conn.execute("select to_regclass(%s)", (spec.view,)).fetchone()[0] is None:
+            build = f"loader dbt build --select {spec.lane}"
+            raise DatabaseError(f"{spec.view} does not exist yet: run `{build}` first.")
+        records = [dict(zip(selected, row, strict=True)) for row in conn.execute(query, params)]
+        notes = _stale_build_notes(conn, spec)
+        exported, left_out = _for_tool(spec, records, tool)
+        if tool == GENERIC:
+            columns = list(spec.columns)
+            rows = [[record[c] for c in columns] for record in exported]
+        else:
+            columns = tool_columns(FORMATS[tool])
+            rows = [tool_row(FORMATS[tool], _lead(spec, record)) for record in exported]
+        temporary = write_temporary(path, columns, rows)
+        try:
+            touched = 0
+            if mark_touched and exported:
+                touched = record_exported_touches(
+                    conn, spec.touches, [_touch(spec, record) for record in exported], context.actor
+                )
+        except BaseException:
+            discard(temporary)
+            raise
+    # Reached only when the transaction committed.
+    publish(temporary, path)
+    return ExportResult(path, len(rows), touched, str(context.correlation_id), left_out, notes)
+
+
+def _stale_build_notes(conn: psycopg.Connection, spec: QueueSpec) -> list[str]:
+    """A load after the last build is not in the queue yet: say so rather than export less."""
+    loaded, built = conn.execute(
+        # Touches imports do not count: the view already drops touched rows at query time.
+        f"select (select max(finished_at) from shq.load_ledger where lane = %s"
+        f"          and inserted + updated > 0 and target not like '%%touches'),"
+        f"       (select max(computed_at) from {spec.intent})",
+        (spec.lane,),
+    ).fetchone()
+    if loaded is None or (built is not None and loaded <= built):
+        return []
+    return [
+        f"data was loaded after the last build: run `loader dbt build --select {spec.lane}` "
+        "and export again to include it."
+    ]
+
+
+def _lead(spec: QueueSpec, record: dict) -> dict[str, object]:
+    lead: dict[str, object] = {"lane": spec.lane}
+    for name, column in spec.lead_fields.items():
+        value = record[column]
+        lead[name] = str(value) if name == "channel" and value is not None else value
+    return lead
+
+
+def _touch(spec: QueueSpec, record: dict) -> dict[str, object]:
+    """An exported row as the touch it becomes: what it left with."""
+    fields = spec.lead_fields
+    at_touch = record[fields[spec.at_touch_field]]
+    return {
+        "subject": record[fields["key"]],
+        "channel": str(record[fields["channel"]]),
+        "variant": record[fields["variant"]],
+        "score": record[fields["score"]],
+        "at_touch": None if at_touch is None else str(at_touch),
+        "reasons": record[spec.reasons_column],
+    }
+
+
+def _for_tool(spec: QueueSpec, records: list[dict], tool: str) -> tuple[list[dict], dict]:
+    """The records the tool can take, and how many it cannot, by reason."""
+    if tool == GENERIC:
+        return records, {}
+    kept, reasons = [], Counter()
+    for record in records:
+        reason = left_out_reason(FORMATS[tool], _lead(spec, record))
+        if reason:
+            reasons[reason] += 1
+        else:
+            kept.append(record)
+    return kept, dict(reasons)
