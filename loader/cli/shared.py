@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import click
 
 from loader.errors import Interrupted, UsageError
-from loader.outreach.tools import CHANNELS, EVENTS, FORMAT_NAMES, GENERIC, TOOL_NAMES
+from loader.outreach.tools import CHANNELS, EVENTS, GENERIC, tool_names
 
 if TYPE_CHECKING:
     import psycopg
@@ -30,6 +30,18 @@ if TYPE_CHECKING:
     from loader.sheets.column import Column
 
     IngestFunction = Callable[[psycopg.Connection, Path, IngestOptions], IngestReport]
+
+
+class ToolChoice(click.Choice):
+    """--format / --tool: our own layout or a tool found in loader/outreach/tools/ when the
+    command runs, so a new tool module is a new choice with no other file changed."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = False
+
+    @property
+    def choices(self) -> Sequence[str]:
+        return list(tool_names())
 
 
 def with_options(command, options):
@@ -95,7 +107,7 @@ def export_options(command):
             click.option(
                 "--format",
                 "tool",
-                type=click.Choice(list(FORMAT_NAMES)),
+                type=ToolChoice(),
                 default=GENERIC,
                 show_default=True,
                 help="Columns as this outreach tool imports them; rows it cannot take are "
@@ -108,8 +120,8 @@ def export_options(command):
 
 TOOL_OPTION = click.option(
     "--tool",
-    type=click.Choice(list(TOOL_NAMES), case_sensitive=False),
-    default="generic",
+    type=ToolChoice(),
+    default=GENERIC,
     show_default=True,
     help="The file is this outreach tool's activity export (its own columns and event names).",
 )

@@ -18,7 +18,8 @@ class FileKind:
     also: frozenset[str] = frozenset()  # and at least one of these, when given
 
 
-KINDS = (
+# The project's own files; each outreach tool's activity export is added from its module.
+OWN_KINDS = (
     FileKind("a Lane A meetings file", "loader ingest lane-a FILE",
              frozenset({"meeting_date", "meeting_outcome"})),
     FileKind("a Lane B partners file", "loader ingest lane-b partners FILE",
@@ -29,21 +30,28 @@ KINDS = (
     FileKind("an outreach activity file (touches)",
              "loader ingest lane-a touches FILE (or lane-b touches)",
              frozenset({"channel", "touched_at"})),
-    FileKind("a lemlist activity export", "loader ingest lane-a touches FILE --tool lemlist",
-             frozenset({"type", "createdat"})),
-    FileKind("an Instantly activity export",
-             "loader ingest lane-a touches FILE --tool instantly",
-             frozenset({"event_type", "timestamp"})),
-    FileKind("a HeyReach activity export", "loader ingest lane-a touches FILE --tool heyreach",
-             frozenset({"eventtype"})),
 )  # fmt: skip
+
+
+def kinds() -> tuple[FileKind, ...]:
+    """Our own kinds, then each tool's activity export (loader/outreach/tools/)."""
+    from loader.outreach.tools import tools
+
+    return OWN_KINDS + tuple(
+        FileKind(
+            f"{'an' if tool.label[0].lower() in 'aeiou' else 'a'} {tool.label} activity export",
+            f"loader ingest lane-a touches FILE --tool {tool.name}",
+            tool.recognised_by,
+        )
+        for tool in tools().values()
+    )
 
 
 def other_kind(found: list[str], expected: list[str]) -> FileKind | None:
     """The kind the headers `found` are, when it is not the kind whose columns are
     `expected` (None: no known kind, or the expected one)."""
     have, ours = set(found), set(expected)
-    for kind in KINDS:
+    for kind in kinds():
         if not kind.headers <= have or (kind.also and not kind.also & have):
             continue
         if kind.headers <= ours and (not kind.also or kind.also & ours):

@@ -50,14 +50,21 @@ class TouchSpec:
     # The tool's fields for our ids -> our columns (key, bit_id); a tool's email, LinkedIn
     # URL and message variant go to the columns of those names when the lane has them.
     tool_fields: Mapping[str, str]
+    # The score rows dbt owns, whose id a tool may give back instead of our key:
+    # (the intent table, its score-row id column, its key column). The file's columns of
+    # the same names are the id and the key; a known id fills in a missing key.
+    score_rows: tuple[str, str, str]
     # UPDATE of the staged rows: sets `subject` from the references (first that names a
     # stored meeting or partner). `{stage}` is the staging table.
     resolve_sql: str
     which_message: str  # the row names no subject at all
     unknown_message: Callable[[str], str]  # a reference column that names nothing stored
-    # A CTE body reading `inserted` (subject_column, event, touched_at) that stops
-    # outreach to whoever unsubscribed; `%(tool)s` is the tool's name.
-    opt_out_sql: str
+    # Whoever unsubscribed is stopped in the lane's kill switch (its one stop path,
+    # loader/outreach/kill_switch.py): a query reading `inserted` (subject_column, event,
+    # touched_at) that gives the switch's key columns, `tool` and `at`; `%(tool)s` is the
+    # tool's name.
+    switch: SwitchSpec
+    opt_out_whom: str
     opt_out_detail: str  # the report's key for how many were stopped
     opt_out_note: str  # "{n} unsubscribed … stopped", for the report
     # Where an unsubscribe naming an address no stored subject has is kept (never an

@@ -3,7 +3,7 @@
 A lane's touches import is one more `IngestSpec` (loader/lanes/lane_a/touches.py,
 loader/lanes/lane_b/touches.py). What they share lives here: the activity columns
 every lane has, and reading an outreach tool's activity export as those columns
-(the mappings themselves are in loader/outreach/tools/__init__.py).
+(each tool's columns and events are its module in loader/outreach/tools/).
 """
 
 from __future__ import annotations
@@ -18,22 +18,15 @@ import psycopg
 
 from loader.errors import FileUnusable, UsageError
 from loader.ingest.flow import SourceFormat
-from loader.outreach.tools import (
-    ACTIVITY_FORMATS,
-    CHANNELS,
-    EVENTS,
-    GENERIC,
-    TOOL_NAMES,
-    ActivityFormat,
-)
+from loader.outreach.tools import CHANNELS, EVENTS, GENERIC, Tool, tool_names, tools
 from loader.sheets.cells import Column, parse_columns
 from loader.sheets.workbook import ROW
 
 
 def check_tool(tool: str) -> str:
     tool = tool.strip().lower()
-    if tool not in TOOL_NAMES:
-        raise UsageError(f"--tool must be one of {', '.join(TOOL_NAMES)}, not {tool!r}.")
+    if tool not in tool_names():
+        raise UsageError(f"--tool must be one of {', '.join(tool_names())}, not {tool!r}.")
     return tool
 
 
@@ -48,10 +41,10 @@ def activity_source(
     """
     if check_tool(tool) == GENERIC:
         return None
-    layout = ACTIVITY_FORMATS[tool]
+    layout = tools()[tool]
     wanted = {**fields, "event": "event", "touched_at": "touched_at"}
     # The tool's column -> ours, for the fields the lane reads.
-    header_columns = {h: wanted[f] for h, f in layout.columns.items() if f in wanted}
+    header_columns = {h: wanted[f] for h, f in layout.activity_columns.items() if f in wanted}
 
     def to_columns(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
         sources: dict[str, list[str]] = {}
@@ -63,11 +56,11 @@ def activity_source(
             filled = [h for h in sources.get(needed, []) if frame.get_column(h).null_count()
                       < frame.height]  # fmt: skip
             if not filled:
-                headers = [h for h, f in layout.columns.items() if f == needed]
+                headers = [h for h, f in layout.activity_columns.items() if f == needed]
                 raise FileUnusable(
-                    f"this is not a {layout.name} activity export: no "
+                    f"this is not a {layout.label} activity export: no "
                     f"{' or '.join(headers)} column (or it is empty). Export the activity "
-                    f"again from {layout.name} (docs/outreach-tools.md says where)."
+                    f"again from {layout.label} (docs/outreach-tools.md says where)."
                 )
         frame = frame.select(
             ROW,
@@ -84,7 +77,7 @@ def activity_source(
         )
         if repeated:
             warnings.append(
-                f"left out {repeated} {layout.name} row(s) repeating a reply already in the file "
+                f"left out {repeated} {layout.label} row(s) repeating a reply already in the file "
                 f"({', '.join(layout.repeats)}): a reply counts once"
             )
         raw_event = pl.col("event").str.to_lowercase().str.strip_chars()
@@ -102,7 +95,7 @@ def activity_source(
             counts = Counter(untracked["event"].to_list())
             listed = ", ".join(f"{name}: {n}" for name, n in counts.most_common())
             warnings.append(
-                f"skipped {untracked.height} row(s) with {layout.name} events that are not "
+                f"skipped {untracked.height} row(s) with {layout.label} events that are not "
                 f"sent, replied, bounced or unsubscribed ({listed})"
             )
         frame = frame.filter(~(pl.col("__event").is_null() & pl.col("event").is_not_null()))
@@ -118,9 +111,9 @@ def activity_source(
 
 
 def _without_repeats(
-    frame: pl.DataFrame, layout: ActivityFormat, lead_columns: list[str]
+    frame: pl.DataFrame, layout: Tool, lead_columns: list[str]
 ) -> tuple[pl.DataFrame, int]:
-    """The rows of an event that repeats another (HeyReach's every-reply stream), left out
+    """The rows of an event that repeats another (a tool's every-reply stream), left out
     for a lead whose repeated event is in the file; returns (frame, rows left out)."""
     if not layout.repeats or not lead_columns:
         return frame, 0

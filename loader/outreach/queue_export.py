@@ -18,14 +18,7 @@ import psycopg
 
 from loader.errors import DatabaseError, UsageError
 from loader.lanes.spec import QueueSpec
-from loader.outreach.tools import (
-    CHANNELS,
-    FORMATS,
-    GENERIC,
-    left_out_reason,
-    tool_columns,
-    tool_row,
-)
+from loader.outreach.tools import CHANNELS, GENERIC, tool_names, tools
 from loader.outreach.touches import record_exported_touches
 from loader.platform.audit import AuditContext
 from loader.sheets.export_file import check_destination, discard, publish, write_temporary
@@ -56,8 +49,8 @@ def export_queue(
         raise UsageError("--limit must be at least 1.")
     if channel is not None and channel not in CHANNELS:
         raise UsageError(f"--channel must be one of {', '.join(CHANNELS)}, not {channel!r}.")
-    if tool != GENERIC and tool not in FORMATS:
-        raise UsageError(f"--format must be one of {GENERIC}, {', '.join(FORMATS)}.")
+    if tool not in tool_names():
+        raise UsageError(f"--format must be one of {', '.join(tool_names())}, not {tool!r}.")
     context = AuditContext.of(actor)
     lead_columns = [c for c in spec.lead_fields.values() if c]
     selected = list(dict.fromkeys([*spec.columns, *lead_columns]))
@@ -83,8 +76,8 @@ def export_queue(
             columns = list(spec.columns)
             rows = [[record[c] for c in columns] for record in exported]
         else:
-            columns = tool_columns(FORMATS[tool])
-            rows = [tool_row(FORMATS[tool], _lead(spec, record)) for record in exported]
+            columns = tools()[tool].lead_header()
+            rows = [tools()[tool].lead_row(_lead(spec, record)) for record in exported]
         temporary = write_temporary(path, columns, rows)
         try:
             touched = 0
@@ -145,7 +138,7 @@ def _for_tool(spec: QueueSpec, records: list[dict], tool: str) -> tuple[list[dic
         return records, {}
     kept, reasons = [], Counter()
     for record in records:
-        reason = left_out_reason(FORMATS[tool], _lead(spec, record))
+        reason = tools()[tool].left_out_reason(_lead(spec, record))
         if reason:
             reasons[reason] += 1
         else:

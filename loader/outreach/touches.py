@@ -6,7 +6,7 @@ a `TouchSpec` (loader/lanes/lane_a/touches.py, loader/lanes/lane_b/touches.py). 
 natural key is (subject, channel, event, touched_at), the subject being the lane's
 meeting (Lane A) or partner (Lane B): importing the same file again inserts
 nothing. An `unsubscribed` event stops outreach to whoever it names in the same
-transaction (the lane's `opt_out_sql`).
+transaction (the lane's kill switch, loader/outreach/kill_switch.py).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from loader.ingest.flow import (
 )
 from loader.lanes.spec import TouchSpec
 from loader.outreach.activity import TypedTouch, activity_source, check_tool
+from loader.outreach.kill_switch import unsubscribe_sql
 from loader.platform.audit import AuditContext
 from loader.sheets.cells import Parsed, add_row_error
 from loader.sheets.workbook import ROW
@@ -123,6 +124,7 @@ def _drop_repeats(references: list[str], rows: pl.DataFrame) -> Prepared:
 
 def _compare(spec: TouchSpec, conn: psycopg.Connection, rows: pl.DataFrame) -> Plan:
     stage = _stage_table(spec)
+    _key_from_score_row(conn, spec, stage)
     conn.execute(spec.resolve_sql.format(stage=stage))
     names = [name for name, _ in spec.references]
     kept_before = 0
@@ -164,6 +166,18 @@ def _compare(spec: TouchSpec, conn: psycopg.Connection, rows: pl.DataFrame) -> P
     duplicates = stored + kept_before
     return Plan(
         inserted=rows.height - len(errors) - duplicates, duplicates=duplicates, errors=errors
+    )
+
+
+def _key_from_score_row(conn: psycopg.Connection, spec: TouchSpec, stage: str) -> None:
+    """A row naming its score row (a tool gave back our bit id) but not our key gets the
+    key from the intent table dbt built: the id is dbt's, never recomputed here."""
+    intent, id_column, key_column = spec.score_rows
+    if conn.execute("select to_regclass(%s)", (intent,)).fetchone()[0] is None:
+        return  # never built: no score row id can have been handed out
+    conn.execute(
+        f"update {stage} as s set {key_column} = i.{key_column} from {intent} as i"
+        f" where s.{key_column} is null and s.{id_column} = i.{id_column}"
     )
 
 
@@ -232,7 +246,7 @@ def write_touches(
             returning {key}, event, touched_at
         ),
 
-        opted_out as ({spec.opt_out_sql})
+        opted_out as ({unsubscribe_sql(spec.switch, spec.opt_out_whom)})
 
         select (select count(*) from inserted), (select count(*) from opted_out)
         """,

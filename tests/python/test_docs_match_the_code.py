@@ -2,7 +2,7 @@
 
 A team that changes a weight reads docs/scoring.md first; this keeps the two from
 drifting apart (a changed seed fails here until the docs say the same). The tool
-tables of docs/outreach-tools.md are checked against loader/outreach/tools/__init__.py.
+tables of docs/outreach-tools.md are checked against the tool modules in loader/outreach/tools/.
 """
 
 from __future__ import annotations
@@ -81,28 +81,30 @@ def test_the_check_notices_a_changed_weight() -> None:
 
 
 def test_the_readme_lists_each_tool_format_as_the_code_writes_it() -> None:
-    from loader.outreach.tools import CUSTOM_FIELDS, FORMATS
+    from loader.outreach.tools import CUSTOM_FIELDS, tools
 
     start = TOOLS.index("| `--format` | sends on |")
     table = takewhile(lambda line: line.startswith("|"), TOOLS[start:].splitlines()[2:])
     rows = {line.split("|")[1].strip().strip("`"): line.split("|")[3] for line in table}
-    for name, tool in FORMATS.items():
-        assert re.findall(r"`([^`]+)`", rows[name]) == [column for column, _ in tool.columns], name
+    for name, tool in tools().items():
+        assert re.findall(r"`([^`]+)`", rows[name]) == [
+            column for column, _ in tool.lead_columns
+        ], name
     custom = TOOLS[TOOLS.index("Every tool format ends with our own fields") :][:400]
     assert re.findall(r"`(lanes_\w+)`", custom) == [name for name, _ in CUSTOM_FIELDS]
 
 
 def test_the_readme_lists_each_tools_activity_columns_and_events() -> None:
-    from loader.outreach.tools import ACTIVITY_FORMATS
+    from loader.outreach.tools import tools
     from loader.sheets.workbook import normalize_header
 
     start = TOOLS.index("| `--tool` | columns read |")
     table = takewhile(lambda line: line.startswith("|"), TOOLS[start:].splitlines()[2:])
     rows = {line.split("|")[1].strip().strip("`"): line.split("|")[2:4] for line in table}
-    for name, layout in ACTIVITY_FORMATS.items():
+    for name, layout in tools().items():
         columns, events = rows[name]
         assert {normalize_header(c) for c in re.findall(r"`([^`]+)`", columns)} == set(
-            layout.columns
+            layout.activity_columns
         ), name
         assert {e.lower() for e in re.findall(r"`([^`]+)`", events)} == set(layout.events), name
 

@@ -44,15 +44,16 @@ def test_exclude_and_include_a_person(
     with psycopg.connect(database_url_env) as conn:
         rows = conn.execute(
             "select scope, scope_key, action, actor,"
-            " to_char(expires_at at time zone 'utc', 'YYYY-MM-DD HH24:MI')"
+            " to_char(expires_at at time zone 'utc', 'YYYY-MM-DD HH24:MI'), cause"
             " from sales.reactivation_kill_switch order by entry_id"
         ).fetchall()
         audited = conn.execute(
             "select count(*) from shq.audit_log where table_name = 'reactivation_kill_switch'"
         ).fetchone()
     # "--until 2027-01-31" excludes through the end of that day (UTC).
-    assert rows[0] == ("person", PERSON.lower(), "exclude", "ana", "2027-02-01 00:00")
+    assert rows[0] == ("person", PERSON.lower(), "exclude", "ana", "2027-02-01 00:00", "manual")
     assert rows[1][:3] == ("person", PERSON.lower(), "include")
+    assert rows[1][5] == "manual"
     assert audited == (2,)
 
 

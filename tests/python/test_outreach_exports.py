@@ -23,7 +23,7 @@ from loader.ingest.flow import IngestOptions
 from loader.lanes.lane_a.export import READY_QUEUE
 from loader.lanes.lane_a.ingest import ingest
 from loader.outreach.queue_export import export_queue
-from loader.outreach.tools import CUSTOM_FIELDS, FORMATS
+from loader.outreach.tools import CUSTOM_FIELDS, tools
 from loader.sheets.export_file import spreadsheet_safe
 
 pytestmark = pytest.mark.dbt
@@ -114,7 +114,7 @@ def test_each_tool_gets_its_documented_columns_and_only_rows_it_can_take(
     custom = [name for name, _ in CUSTOM_FIELDS]
     exported = pl.read_csv(out, infer_schema=False)
     assert exported.columns == expected_columns + custom
-    first_name = next(name for name, field in FORMATS[tool].columns if field == "first_name")
+    first_name = next(name for name, field in tools()[tool].lead_columns if field == "first_name")
     assert sorted(exported[first_name].to_list()) == sorted(people)
     assert result.left_out == left_out
     assert result.rows == len(people) and result.touched == len(people)
@@ -135,7 +135,7 @@ def test_each_tool_gets_its_documented_columns_and_only_rows_it_can_take(
         assert row["lanes_lane"] == "lane_a"
         assert row["lanes_tier"] in {"hot", "warm", "cool"}
         assert float(row["lanes_score"]) >= 40
-        opening = next(name for name, field in FORMATS[tool].columns if field == "opening")
+        opening = next(name for name, field in tools()[tool].lead_columns if field == "opening")
         assert row[opening].startswith(f"Hi {first},")
 
 

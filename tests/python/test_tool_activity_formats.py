@@ -133,7 +133,7 @@ def test_a_tools_file_without_its_event_column_is_one_line(loaded: str, tmp_path
     from loader.errors import FileUnusable
 
     path = write_csv(tmp_path / "wrong.csv", ["to_email", "when"], [["a@b.example", AT]])
-    with pytest.raises(FileUnusable, match="not a smartlead activity export: no event_type"):
+    with pytest.raises(FileUnusable, match="not a Smartlead activity export: no event_type"):
         load(loaded, path, "smartlead")
 
 

@@ -112,8 +112,11 @@ def test_lemlist_activity_export(built: str, tmp_path: Path) -> None:
             ("Sam Ortiz", "email", "unsubscribed", "lemlist", None),
         ]
         # Honouring the opt-out needs no rebuild and no retyping: Sam is excluded now.
-        reason = conn.execute("select scope, reason from sales.reactivation_kill_switch").fetchone()
-        assert reason == ("person", f"unsubscribed (lemlist, {EARLIER:%Y-%m-%d})")
+        reason = conn.execute(
+            "select scope, reason, cause from sales.reactivation_kill_switch"
+        ).fetchone()
+        # Typed: an opt-out is found by its cause, never by the text of its reason.
+        assert reason == ("person", f"unsubscribed (lemlist, {EARLIER:%Y-%m-%d})", "unsubscribed")
         assert "Sam Ortiz" not in queue(conn)
 
 

@@ -103,8 +103,10 @@ def test_unsubscribe_by_email_pauses_the_partner_at_once(
         ingest_touches(
             conn, TOUCHES, path, IngestOptions(actor="t", skip_invalid=True), "instantly"
         )
-        reason = conn.execute("select action, reason from partners.partner_pauses").fetchone()
-        assert reason == ("pause", f"unsubscribed (instantly, {EARLIER:%Y-%m-%d})")
+        reason = conn.execute(
+            "select action, reason, cause from partners.partner_pauses"
+        ).fetchone()
+        assert reason == ("pause", f"unsubscribed (instantly, {EARLIER:%Y-%m-%d})", "unsubscribed")
         assert "dana@ledgerline.com" not in ready(conn)
 
 
@@ -147,12 +149,13 @@ def test_an_unsubscribe_before_the_partner_is_loaded_pauses_them_when_they_are(
                                  IngestOptions(actor="t"))  # fmt: skip
     assert report.inserted == 1 and report.details["unsubscribed_before_loaded"] == 1
     with psycopg.connect(partners_built) as conn:
-        [(action, reason)] = conn.execute(
-            "select p.action, p.reason from partners.partner_pauses as p"
+        [(action, reason, cause)] = conn.execute(
+            "select p.action, p.reason, p.cause from partners.partner_pauses as p"
             " join partners.fractional_cfo_master as m using (fractional_cfo_id)"
             " where m.email = 'lee@newfirm.example'"
         ).fetchall()
     assert action == "pause" and reason.startswith("unsubscribed (generic, ")
+    assert cause == "unsubscribed"
 
 
 def test_a_person_types_one_partner_touch(

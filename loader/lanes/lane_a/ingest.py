@@ -49,6 +49,8 @@ from loader.lanes.lane_a.columns import (
     VALUE_COLUMNS,
 )
 from loader.lanes.lane_a.directory import write_directory
+from loader.lanes.lane_a.switch import KILL_SWITCH
+from loader.outreach.kill_switch import unsubscribe_sql
 from loader.sheets.cells import Parsed, add_row_error
 from loader.sheets.workbook import ROW
 
@@ -313,20 +315,14 @@ def exclude_suppressed_people(conn: psycopg.Connection) -> int:
             inner join sales.prospect_people as people
                 on lower(people.linkedin_url) = lower(kept.linkedin_url)
         )
-        insert into sales.reactivation_kill_switch (scope, scope_key, action, reason, actor)
-        select distinct on (matched.people_id)
-               'person', matched.people_id::text, 'exclude',
-               format('unsubscribed (%s, %s) before their meetings were loaded', matched.tool,
-                      to_char(matched.unsubscribed_at at time zone 'UTC', 'YYYY-MM-DD')),
-               current_setting('lanes.actor')
-        from matched
-        where not exists (
-            select 1 from sales.reactivation_kill_switch as entry
-            where entry.scope = 'person' and entry.scope_key = matched.people_id::text
-              and entry.reason like 'unsubscribed%'
-        )
-        order by matched.people_id, matched.unsubscribed_at desc
         """
+        + unsubscribe_sql(
+            KILL_SWITCH,
+            "select 'person' as scope, people_id::text as scope_key, tool,"
+            " unsubscribed_at as at from matched",
+            "before their meetings were loaded",
+            once=True,
+        )
     )
     return cursor.rowcount
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from loader.errors import UsageError
 from loader.lanes.spec import SwitchSpec
+
+if TYPE_CHECKING:
+    import psycopg
 
 SCOPES = ("appointment", "person", "company")
 

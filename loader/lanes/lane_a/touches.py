@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from loader.lanes.lane_a.switch import KILL_SWITCH
 from loader.lanes.spec import ACTIVITY_COLUMNS, TouchSpec
 from loader.sheets.column import Column
 
@@ -87,17 +88,13 @@ TOUCHES = TouchSpec(
         "score": "score_at_touch",
         "tier": "tier_at_touch",
     },
-    # A given appointment_uid must be stored; else a score row id names the meeting
-    # (md5('reactivation:' || appointment_uid), see reactivation_intent); else the
-    # person's email, else their LinkedIn URL.
+    score_rows=("bit.reactivation_intent", "reactivation_bit_id", "appointment_uid"),
+    # A given appointment_uid (or the one a known score row id names) must be stored;
+    # else the person's email, else their LinkedIn URL.
     resolve_sql="""
         update {stage} as s set subject = h.appointment_uid
         from sales.appointment_history as h
         where h.appointment_uid = s.appointment_uid;
-        update {stage} as s set subject = h.appointment_uid
-        from sales.appointment_history as h
-        where s.appointment_uid is null
-          and md5('reactivation:' || h.appointment_uid)::uuid = s.reactivation_bit_id;
     """
     + _BY_CONTACT.replace("{column}", "email")
     + ";"
@@ -105,23 +102,15 @@ TOUCHES = TouchSpec(
     which_message="which meeting? fill in appointment_uid (every export has it), "
     "reactivation_bit_id, or the person's email or linkedin_url.",
     unknown_message=_UNKNOWN.__getitem__,
-    opt_out_sql="""
-        insert into sales.reactivation_kill_switch (scope, scope_key, action, reason, actor)
-        select distinct on (scope, scope_key) scope, scope_key, 'exclude',
-               format('unsubscribed (%%s, %%s)', %(tool)s,
-                      to_char(touched_at at time zone 'UTC', 'YYYY-MM-DD')),
-               current_setting('lanes.actor')
-        from (
-            select case when h.people_id is not null then 'person' else 'company' end
-                       as scope,
-                   coalesce(h.people_id, h.company_id)::text as scope_key,
-                   i.touched_at
-            from inserted as i
-            join sales.appointment_history as h using (appointment_uid)
-            where i.event = 'unsubscribed'
-        ) as unsubscribed
-        order by scope, scope_key, touched_at desc
-        returning 1
+    # An unsubscribe excludes the person (else the company).
+    switch=KILL_SWITCH,
+    opt_out_whom="""
+        select case when h.people_id is not null then 'person' else 'company' end as scope,
+               coalesce(h.people_id, h.company_id)::text as scope_key,
+               %(tool)s as tool, i.touched_at as at
+        from inserted as i
+        inner join sales.appointment_history as h using (appointment_uid)
+        where i.event = 'unsubscribed'
     """,
     opt_out_detail="unsubscribed_excluded",
     opt_out_note="{n} unsubscribed prospect(s) excluded from outreach",

@@ -40,6 +40,8 @@ from loader.ingest.mapping import CrmMapping
 from loader.lanes.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
 from loader.lanes.lane_b.linkedin import linkedin_source
 from loader.lanes.lane_b.partner_matching import MASTER, match_partners
+from loader.lanes.lane_b.switch import PAUSES
+from loader.outreach.kill_switch import unsubscribe_sql
 from loader.sheets.cells import Parsed, add_row_error
 from loader.sheets.workbook import ROW
 
@@ -195,20 +197,13 @@ def pause_suppressed_partners(conn: psycopg.Connection) -> int:
             inner join {MASTER} as master
                 on lower(master.linkedin_url) = lower(kept.linkedin_url)
         )
-        insert into partners.partner_pauses (fractional_cfo_id, action, reason, actor)
-        select distinct on (matched.fractional_cfo_id)
-               matched.fractional_cfo_id, 'pause',
-               format('unsubscribed (%s, %s) before they were loaded', matched.tool,
-                      to_char(matched.unsubscribed_at at time zone 'UTC', 'YYYY-MM-DD')),
-               current_setting('lanes.actor')
-        from matched
-        where not exists (
-            select 1 from partners.partner_pauses as entry
-            where entry.fractional_cfo_id = matched.fractional_cfo_id
-              and entry.reason like 'unsubscribed%'
-        )
-        order by matched.fractional_cfo_id, matched.unsubscribed_at desc
         """
+        + unsubscribe_sql(
+            PAUSES,
+            "select fractional_cfo_id, tool, unsubscribed_at as at from matched",
+            "before they were loaded",
+            once=True,
+        )
     )
     return cursor.rowcount
 

@@ -6,11 +6,13 @@ The mechanics are shared (loader/outreach/kill_switch.py); this says how a partn
 from __future__ import annotations
 
 import uuid
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from loader.errors import UsageError
 from loader.lanes.spec import SwitchSpec
+
+if TYPE_CHECKING:
+    import psycopg
 
 PAUSES = SwitchSpec(
     table="partners.partner_pauses", actions=("pause", "resume"), key_columns=("fractional_cfo_id",)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from loader.lanes.lane_b.switch import PAUSES
 from loader.lanes.spec import ACTIVITY_COLUMNS, TouchSpec
 from loader.sheets.column import Column
 
@@ -49,14 +50,13 @@ TOUCHES = TouchSpec(
         "bit_id": "partner_bit_id",
         "score": "score_at_touch",
     },
-    # The first reference that names a stored partner wins, in the order above; a
-    # partner's score row id is md5('partner:' || fractional_cfo_id) (see partner_intent).
+    score_rows=("bit.partner_intent", "partner_bit_id", "fractional_cfo_id"),
+    # The first reference that names a stored partner wins, in the order above (a known
+    # score row id has filled in fractional_cfo_id).
     resolve_sql="""
         update {stage} as s set subject = coalesce(
             (select m.fractional_cfo_id from partners.fractional_cfo_master as m
              where m.fractional_cfo_id = s.fractional_cfo_id),
-            (select m.fractional_cfo_id from partners.fractional_cfo_master as m
-             where md5('partner:' || m.fractional_cfo_id::text)::uuid = s.partner_bit_id),
             (select m.fractional_cfo_id from partners.fractional_cfo_master as m
              where m.email = s.email),
             (select m.fractional_cfo_id from partners.fractional_cfo_master as m
@@ -68,16 +68,11 @@ TOUCHES = TouchSpec(
         f"no partner with this {column} is loaded; copy fractional_cfo_id from the export "
         "(a tool gives it back as lanes_key) or load the partner first."
     ),
-    opt_out_sql="""
-        insert into partners.partner_pauses (fractional_cfo_id, action, reason, actor)
-        select distinct on (fractional_cfo_id) fractional_cfo_id, 'pause',
-               format('unsubscribed (%%s, %%s)', %(tool)s,
-                      to_char(touched_at at time zone 'UTC', 'YYYY-MM-DD')),
-               current_setting('lanes.actor')
+    switch=PAUSES,
+    opt_out_whom="""
+        select fractional_cfo_id, %(tool)s as tool, touched_at as at
         from inserted
         where event = 'unsubscribed'
-        order by fractional_cfo_id, touched_at desc
-        returning 1
     """,
     opt_out_detail="unsubscribed_paused",
     opt_out_note="{n} unsubscribed partner(s) paused",

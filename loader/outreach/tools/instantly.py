@@ -1,0 +1,53 @@
+"""Instantly (email).
+
+Lead import — the lead, developer.instantly.ai/api-reference/lead (email, first_name,
+last_name, company_name, job_title, website, phone, personalization); other columns
+become custom variables.
+
+Activity — webhook / event fields, developer.instantly.ai/webhook-events: `timestamp`,
+`event_type` (email_sent, reply_received, email_bounced, lead_unsubscribed, ...),
+`lead_email`, plus the lead's data. Also its lead-list export (the Lead object,
+developer.instantly.ai/api-reference/schemas/lead): `email`, `timestamp_updated` and a
+numeric `status` — 1 active, 2 paused, 3 completed, -1 bounced, -2 unsubscribed,
+-3 skipped; only -1 and -2 are events for us. The lead's custom variables are its
+`payload` object (same schema: "Lead custom variables"), flattened as
+`payload.lanes_key`, ...; a webhook merges them at the top level.
+"""
+
+from loader.outreach.tools import Tool, our_fields_back
+
+TOOL = Tool(
+    name="instantly",
+    label="Instantly",
+    channels=("email",),
+    lead_columns=(
+        ("email", "email"),
+        ("first_name", "first_name"),
+        ("last_name", "last_name"),
+        ("company_name", "company_name"),
+        ("job_title", "job_title"),
+        ("website", "company_domain"),
+        ("phone", "phone"),
+        ("personalization", "opening"),
+    ),
+    activity_columns={
+        "event_type": "event",
+        # The lead-list export: its numeric status is the event (see the events).
+        "status": "event",
+        "timestamp": "touched_at",
+        "timestamp_updated": "touched_at",
+        "lead_email": "email",
+        "email": "email",
+        **our_fields_back(),
+        **our_fields_back("payload."),
+    },
+    events={
+        "email_sent": ("sent", "email"),
+        "reply_received": ("replied", "email"),
+        "email_bounced": ("bounced", "email"),
+        "lead_unsubscribed": ("unsubscribed", "email"),
+        "-1": ("bounced", "email"),
+        "-2": ("unsubscribed", "email"),
+    },
+    recognised_by=frozenset({"event_type", "timestamp"}),
+)
