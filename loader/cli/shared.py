@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from loader.ingest.flow import IngestOptions, IngestReport
     from loader.ingest.mapping import CrmMapping
-    from loader.lanes.spec import QueueSpec, ReportSpec, StatusSpec, TouchSpec
+    from loader.lanes.spec import InsightSpec, QueueSpec, TouchSpec
     from loader.sheets.column import Column
 
     IngestFunction = Callable[[psycopg.Connection, Path, IngestOptions], IngestReport]
@@ -309,7 +309,7 @@ def export_command(help_text: str, queue: QueueSpec) -> click.Command:
     return command
 
 
-def status_command(help_text: str, status: StatusSpec) -> click.Command:
+def status_command(help_text: str, status: InsightSpec) -> click.Command:
     """`loader status lane-x [--json]`: one screen on the lane."""
 
     @click.command(help=help_text)
@@ -357,7 +357,7 @@ def load_from(source: str | None, kind: str, columns: Sequence[Column]) -> CrmMa
     return load_mapping(source, kind, columns)
 
 
-def report_command(help_text: str, report: ReportSpec) -> click.Command:
+def report_command(help_text: str, report: InsightSpec) -> click.Command:
     """`loader report lane-x --out FILE.html [--weeks N] [--json]`: the weekly report."""
 
     @click.command(help=help_text)

@@ -22,9 +22,9 @@ from loader.ingest.flow import IngestOptions
 from loader.ingest.summary import print_report
 from loader.insight.report import collect, report_html
 from loader.lanes.lane_a.ingest import ingest as ingest_lane_a
-from loader.lanes.lane_a.report import REPORT as LANE_A_REPORT
+from loader.lanes.lane_a.insight import INSIGHT as LANE_A_INSIGHT
 from loader.lanes.lane_b.ingest import ingest_meetings, ingest_partners
-from loader.lanes.lane_b.report import REPORT as LANE_B_REPORT
+from loader.lanes.lane_b.insight import INSIGHT as LANE_B_INSIGHT
 from loader.platform import database, embedded
 from loader.platform.dbt_runner import run_dbt
 from loader.platform.migrations import migrate
@@ -132,7 +132,7 @@ def run_demo(console: Console, examples_dir: Path | None = None, top: int = 10) 
     with database.connect(target, autocommit=True) as conn:
         for queue in READY_QUEUES:
             print_queue(conn, console, queue, top)
-        for lane, spec in (("lane_a", LANE_A_REPORT), ("lane_b", LANE_B_REPORT)):
+        for lane, spec in (("lane_a", LANE_A_INSIGHT), ("lane_b", LANE_B_INSIGHT)):
             path = folder / f"report_{lane}.html"
             path.write_text(report_html(collect(conn, spec, 12), spec), encoding="utf-8")
             console.print(f"report: {path}", markup=False)

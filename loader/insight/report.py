@@ -17,31 +17,24 @@ from decimal import Decimal
 
 import psycopg
 
-from loader.lanes.spec import ReportSpec
+from loader.insight.sections import SECTIONS, read_sections
+from loader.lanes.spec import InsightSpec
 
 
-def collect(conn: psycopg.Connection, spec: ReportSpec, weeks: int) -> dict:
-    """The report's figures as plain data (what --json prints; keys in docs/operations.md)."""
-    missing = [
-        v
-        for v in (spec.intent, spec.score_check_view, spec.experiments_view)
-        if conn.execute("select to_regclass(%s)", (v,)).fetchone()[0] is None
-    ]
+def collect(conn: psycopg.Connection, spec: InsightSpec, weeks: int) -> dict:
+    """The report's figures as plain data (what --json prints; keys in docs/operations.md).
+
+    Every figure is a section of loader/insight/sections.py, the rows `loader status`
+    shows too; only the freshness lines and the score check's shape are the report's.
+    """
+    sections = read_sections(conn, spec)
+    missing = [section.relation(spec) for section in SECTIONS if sections[section.key] is None]
     if missing:
         from loader.errors import DatabaseError
 
         raise DatabaseError(
             f"{', '.join(missing)} not built yet: run `loader dbt build --select {spec.lane}`."
         )
-
-    def rows(query: str, names: tuple[str, ...]) -> list[dict]:
-        return [dict(zip(names, r, strict=True)) for r in conn.execute(query).fetchall()]
-
-    score = rows(
-        f"select sends, meetings, auc, auc_low, auc_high, verdict from {spec.score_check_view}"
-        " where check_kind = 'score'",
-        ("touches", "meetings", "auc", "auc_low", "auc_high", "verdict"),
-    )
     last_load = conn.execute(
         "select file_name, finished_at, actor from shq.load_ledger where lane = %s"
         " order by finished_at desc limit 1",
@@ -51,6 +44,9 @@ def collect(conn: psycopg.Connection, spec: ReportSpec, weeks: int) -> dict:
     last_export = conn.execute(
         f"select max(created_at) from {spec.touches} where tool = 'export'"
     ).fetchone()[0]
+    since = dt.datetime.now(dt.UTC).date() - dt.timedelta(weeks=int(weeks))
+    checks = sections["score_check"]
+    score = next((r for r in checks if r["check"] == "score"), None)
     return _plain(
         {
             "lane": spec.lane,
@@ -67,71 +63,32 @@ def collect(conn: psycopg.Connection, spec: ReportSpec, weeks: int) -> dict:
                     last_export and last_build and last_export < last_build
                 ),
             },
-            "queue": rows(spec.queue_sql, ("group", "channel", "rows")),
-            "out_of_queue": rows(spec.out_sql, ("status", "reason", "rows")),
-            "weekly": rows(
-                spec.weekly_sql.format(weeks=int(weeks)), ("week", "sends", "replies", "meetings")
-            ),
-            "rates": rows(
-                f"select dimension, bucket, touches, replies, meetings, meeting_rate,"
-                f" meeting_rate_low, meeting_rate_high from {spec.performance_view}"
-                " order by dimension, bucket",
-                (
-                    "dimension",
-                    "bucket",
-                    "sends",
-                    "replies",
-                    "meetings",
-                    "rate",
-                    "rate_low",
-                    "rate_high",
-                ),
-            ),
+            "queue": sections["queue"],
+            "out_of_queue": sections["out_of_queue"],
+            "activity": sections["activity"],
+            "weekly": [r for r in sections["weekly"] if r["week"] > since],
+            "rates": sections["rates"],
             "score_check": {
-                **(
-                    score[0]
-                    if score
-                    else {
-                        "touches": 0,
-                        "meetings": 0,
-                        "auc": None,
-                        "auc_low": None,
-                        "auc_high": None,
-                        "verdict": "not enough sends yet (0)",
+                "touches": score["sends"] if score else 0,
+                "meetings": score["meetings"] if score else 0,
+                "auc": score["auc"] if score else None,
+                "auc_low": score["auc_low"] if score else None,
+                "auc_high": score["auc_high"] if score else None,
+                "verdict": score["verdict"] if score else "not enough sends yet (0)",
+                "bands": [
+                    {
+                        "band": r["bucket"],
+                        **{k: r[k] for k in ("sends", "meetings", "rate", "rate_low", "rate_high")},
                     }
-                ),
-                "bands": rows(
-                    f"select bucket, sends, meetings, meeting_rate, rate_low, rate_high"
-                    f" from {spec.score_check_view} where check_kind = 'band' order by bucket",
-                    ("band", "sends", "meetings", "rate", "rate_low", "rate_high"),
-                ),
-                "suggestions": [
-                    r["verdict"]
-                    for r in rows(
-                        f"select verdict from {spec.score_check_view}"
-                        " where check_kind = 'reason' and verdict is not null"
-                        " order by abs(lift) desc",
-                        ("verdict",),
+                    for r in sorted(
+                        (r for r in checks if r["check"] == "band"), key=lambda r: r["bucket"]
                     )
                 ],
+                "suggestions": [
+                    r["verdict"] for r in checks if r["check"] == "reason" and r["verdict"]
+                ],
             },
-            "experiments": rows(
-                f"select experiment_id, message_variant_id, is_control, sends, meetings,"
-                f" meeting_rate, meeting_rate_low, meeting_rate_high, verdict"
-                f" from {spec.experiments_view}"
-                " order by experiment_id, not is_control, message_variant_id",
-                (
-                    "experiment_id",
-                    "variant",
-                    "is_control",
-                    "sends",
-                    "meetings",
-                    "rate",
-                    "rate_low",
-                    "rate_high",
-                    "verdict",
-                ),
-            ),
+            "experiments": sections["experiments"],
         }
     )
 
@@ -163,7 +120,7 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
-def report_html(figures: dict, spec: ReportSpec) -> str:
+def report_html(figures: dict, spec: InsightSpec) -> str:
     """The page: sections in the order a manager asks, each led by one sentence."""
     from loader.insight import charts as charts
 

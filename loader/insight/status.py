@@ -1,10 +1,10 @@
 """`loader status lane-a|lane-b`: one screen on a lane, for the weekly routine.
 
-What was loaded (and the last load from the ledger), when the lane was last
-built, the queue now, why the rest is waiting, what went out and came back in
-the last 7 and 30 days, and how well it works (the performance view's top
-lines). Each lane says where to look (loader/lanes/lane_a/status.py,
-loader/lanes/lane_b/status.py); reading and printing are shared here.
+What was loaded (and the last load from the ledger), when the lane was last built,
+then every section of loader/insight/sections.py (the queue now, who is not in it
+and why, activity, the weeks, how well it works), each read from the view dbt owns,
+the same rows `loader report` reads. Each lane gives its views and words
+(loader/lanes/lane_x/insight.py).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import psycopg
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from loader.lanes.spec import StatusSpec
+from loader.insight.sections import SECTIONS, read_sections
+from loader.lanes.spec import InsightSpec
 
 
-def collect_status(conn: psycopg.Connection, spec: StatusSpec) -> dict:
+def collect_status(conn: psycopg.Connection, spec: InsightSpec) -> dict:
     """The lane's status as plain data (what --json prints)."""
     loaded = {label: _count(conn, table) for label, table in spec.loaded}
     last_load = conn.execute(
@@ -34,13 +35,7 @@ def collect_status(conn: psycopg.Connection, spec: StatusSpec) -> dict:
     last_build = None
     if _exists(conn, spec.intent):
         last_build = conn.execute(f"select max(computed_at) from {spec.intent}").fetchone()[0]
-    sections = {}
-    for section in spec.sections:
-        if not _exists(conn, section.needs):
-            sections[section.title] = None
-            continue
-        rows = conn.execute(section.query).fetchall()
-        sections[section.title] = [dict(zip(section.columns, row, strict=True)) for row in rows]
+    sections = read_sections(conn, spec)
     return {
         "lane": spec.lane,
         "loaded": loaded,
@@ -72,7 +67,7 @@ def status_json(status: dict) -> str:
     return json.dumps(status, default=_plain, ensure_ascii=False)
 
 
-def print_status(status: dict, spec: StatusSpec, console: Console) -> None:
+def print_status(status: dict, spec: InsightSpec, console: Console) -> None:
     console.print(f"[bold]{spec.title}[/bold]")
     loaded = ", ".join(f"{n} {label}" for label, n in status["loaded"].items())
     console.print(f"loaded: {loaded}", markup=False)
@@ -94,20 +89,22 @@ def print_status(status: dict, spec: StatusSpec, console: Console) -> None:
         else f"last build: never - run `loader dbt build --select {spec.lane}`",
         markup=False,
     )
-    for section in spec.sections:
-        rows = status["sections"][section.title]
+    for section in SECTIONS:
+        heading = section.heading(spec)
+        rows = status["sections"][section.key]
         if rows is None:
-            console.print(f"{section.title}: not built yet", markup=False)
+            console.print(f"{heading}: not built yet", markup=False)
             continue
         if not rows:
-            console.print(f"{section.title}: none", markup=False)
+            console.print(f"{heading}: none", markup=False)
             continue
-        console.print(section.title, markup=False)
+        console.print(heading, markup=False)
+        shown = section.brief or tuple(name for _, name in section.columns)
         table = RichTable()
-        for column in section.columns:
+        for column in shown:
             table.add_column(column, no_wrap=True, overflow="ellipsis")
         for row in rows:
-            table.add_row(*(_cell(row[c]) for c in section.columns))
+            table.add_row(*(_cell(row[c]) for c in shown))
         console.print(table)
 
 

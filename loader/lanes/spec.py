@@ -100,111 +100,16 @@ class QueueSpec:
 
 
 @dataclass(frozen=True)
-class Section:
-    title: str
-    needs: str  # the relation the query reads; missing -> "not built yet"
-    query: str
-    columns: tuple[str, ...]
+class InsightSpec:
+    """What `loader status` and `loader report` say about a lane: where its views are and
+    its words. The sections themselves are defined once (loader/insight/sections.py)."""
 
-
-def activity_section(touches: str, sends: str) -> Section:
-    """What went out and came back in the last 7 and 30 days and in all, each send once.
-
-    `sends` is the lane's dbt view that pairs a touch an export planned with the tool's
-    send confirming it (one send); what came back is read from the touches table."""
-    return Section(
-        "outreach activity (each send counted once)",
-        sends,
-        f"""
-        with activity (what, place, at) as (
-            select case send_status
-                       when 'confirmed' then 'sent: exported and confirmed by the tool'
-                       when 'unplanned' then 'sent: not from an export'
-                       else 'exported, not confirmed by a tool yet'
-                   end,
-                   case send_status when 'confirmed' then 1 when 'unplanned' then 2 else 3 end,
-                   sent_at
-            from {sends}
-            union all
-            select event, 4, touched_at
-            from {touches}
-            where event in ('replied', 'bounced', 'unsubscribed')
-        )
-        select what,
-               count(*) filter (where at > now() - interval '7 days'),
-               count(*) filter (where at > now() - interval '30 days'),
-               count(*)
-        from activity group by what order by min(place), what
-        """,
-        ("activity", "last 7 days", "last 30 days", "all"),
-    )
-
-
-def performance_section(title: str, view: str, dimensions: tuple[str, ...]) -> Section:
-    """The performance view's top lines: overall, then the given dimensions."""
-    return Section(
-        title,
-        view,
-        "select dimension, bucket, touches, replies, meetings, meeting_rate,"
-        f" meeting_rate_low, meeting_rate_high from {view}"
-        f" where dimension in ('overall', {', '.join(repr(d) for d in dimensions)})"
-        " order by dimension <> 'overall', dimension, meeting_rate desc",
-        ("dimension", "bucket", "touches", "replies", "meetings", "rate", "low", "high"),
-    )
-
-
-def score_check_section(view: str) -> Section:
-    """The score check's verdict in words, then each weight it suggests looking at."""
-    return Section(
-        "does the score rank (sends with a known score -> meetings)",
-        view,
-        f"""
-        select case check_kind when 'score' then 'score' else bucket end, verdict
-        from {view}
-        where check_kind = 'score' or (check_kind = 'reason' and verdict is not null)
-        order by check_kind <> 'score', abs(lift) desc nulls last
-        """,
-        ("what", "verdict"),
-    )
-
-
-def experiments_section(view: str) -> Section:
-    """Each running experiment's arms against their control, in words."""
-    return Section(
-        "message experiments (meeting rate against the control)",
-        view,
-        f"""
-        select experiment_id, message_variant_id, sends, meetings, meeting_rate, verdict
-        from {view} order by experiment_id, not is_control, message_variant_id
-        """,
-        ("experiment", "variant", "sends", "meetings", "rate", "verdict"),
-    )
-
-
-@dataclass(frozen=True)
-class StatusSpec:
     lane: str  # as in the ledger and the dbt selector
     title: str
-    loaded: tuple[tuple[str, str], ...]  # (label, table) counted
+    views: str  # the lane's summary views' prefix: "bit.v_reactivation_"
     intent: str  # its max(computed_at) is the last build
-    sections: tuple[Section, ...]
-
-
-@dataclass(frozen=True)
-class ReportSpec:
-    """What `loader report lane-x` reads, and the lane's words for it (loader/insight/report.py)."""
-
-    lane: str  # as in the ledger and the dbt selector
-    title: str
-    success: str  # what a send brings back, e.g. "meetings back"
-    # Each query returns the columns named after it.
-    queue_sql: str  # (group, channel, rows): the ready queue now
-    out_sql: str  # (status, reason, rows): who is not in the queue, and why
-    weekly_sql: str  # (week, sends, replies, meetings); {weeks} is the report's weeks
-    performance_view: str  # dimension, bucket, touches, replies, meetings, rates
-    dimensions: tuple[str, ...]  # the performance dimensions to draw
-    score_check_view: str
-    experiments_view: str
-    intent: str  # max(computed_at): the last build
     touches: str  # the last export: max(created_at) of its planned touches
-    queue_group: str  # what queue_sql groups by first ("tier", "next action")
+    loaded: tuple[tuple[str, str], ...]  # (label, table) counted
+    success: str  # what a send brings back, e.g. "meetings back"
+    queue_group: str  # what the queue is grouped by first ("tier", "next action")
+    dimensions: tuple[str, ...]  # the performance dimensions the report draws

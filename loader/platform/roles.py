@@ -1,8 +1,8 @@
 """Least-privilege roles, created when the connecting user may create roles.
 
 They are NOLOGIN group roles: grant them to real logins
-(`grant lanes_bi to metabase;`). Grants on the dbt-built views are re-applied by
-the `grant_to_bi` post-hook each time dbt rebuilds them.
+(`grant lanes_bi to metabase;`). Grants on what dbt builds in `bit` are re-applied by
+the `grant_to_bi` post-hook (set once in dbt_project.yml) each time dbt rebuilds it.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ def add_arms(conn: psycopg.Connection, experiment: str, arms: list[str]) -> None
 def add_sends(conn: psycopg.Connection, rng: random.Random, arm: str, n: int, rate: float):
     with conn.cursor().copy(
         "copy bit.reactivation_outcomes (touch_id, appointment_uid, touched_at, channel,"
-        " send_status, message_variant_id, replied, reactivated, computed_at) from stdin"
+        " send_status, message_variant_id, replied, met_again, computed_at) from stdin"
     ) as copy:
         for _ in range(n):
             copy.write_row((rng.randrange(10**15), "m", "2026-10-01 10:00+00", "email",

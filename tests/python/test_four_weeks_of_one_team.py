@@ -198,7 +198,7 @@ def lemlist_activity(path: Path, rows: list[list[str | None]]) -> Path:
 
 
 def activity_figures(status: dict) -> dict[str, int]:
-    rows = status["sections"]["outreach activity (each send counted once)"]
+    rows = status["sections"]["activity"]
     return {row["activity"]: row["all"] for row in rows}
 
 
@@ -317,12 +317,8 @@ def test_four_weeks_of_one_team(
         # (week 2); Eve's and Ivo's unsubscribes (week 3).
         "touch events": 8 + 7 + 2 + 2,
     }
-    overall = [
-        row
-        for row in status["sections"]["does it work (sent touches -> meetings back, 95% interval)"]
-        if row["dimension"] == "overall"
-    ]
-    assert [(row["touches"], row["replies"]) for row in overall] == [(8, 1)]
+    overall = [row for row in status["sections"]["rates"] if row["dimension"] == "overall"]
+    assert [(row["sends"], row["replies"]) for row in overall] == [(8, 1)]
     team.export(4, "email.csv", "--channel", "email", "--format", "instantly")
     team.export(4, "linkedin.csv", "--channel", "linkedin", "--format", "lemlist")
     assert team.commands == readme_weekly_routine(), "week 4 is not the README's routine"

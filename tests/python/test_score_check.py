@@ -38,7 +38,7 @@ def store(
         with conn.cursor().copy(
             "copy bit.reactivation_outcomes (touch_id, appointment_uid, touched_at, channel,"
             " send_status, score_at_touch, tier_at_touch, reason_codes_at_touch, replied,"
-            " reactivated, computed_at) from stdin"
+            " met_again, computed_at) from stdin"
         ) as copy:
             for n, (score, success, tier, codes) in enumerate(sends):
                 at_touch = codes if later_codes else None

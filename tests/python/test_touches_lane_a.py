@@ -292,7 +292,7 @@ def test_a_send_from_before_the_export_confirms_it_once(built: str, tmp_path: Pa
             " from lane_a.int_reactivation__sends group by 1"
         ).fetchall()
         outcomes = conn.execute(
-            "select count(*), count(*) filter (where reactivated),"
+            "select count(*), count(*) filter (where met_again),"
             " count(*) filter (where score_at_touch is not null) from bit.reactivation_outcomes"
         ).fetchone()
     assert statuses == [("confirmed", len(planned), True)]
@@ -358,13 +358,13 @@ def test_status_shows_the_week_on_one_screen(
     status = json.loads(out)
     assert status["loaded"] == {"meetings": 4, "people": 4, "touch events": 2}
     assert status["last_load"]["file"] == "week.csv"
-    ready = status["sections"]["ready now, by tier and channel"]
+    ready = status["sections"]["queue"]
     assert sum(row["rows"] for row in ready) == 3  # Dana was touched since the build
-    activity = status["sections"]["outreach activity (each send counted once)"]
+    activity = status["sections"]["activity"]
     assert activity == [
         {"activity": "sent: not from an export", "last 7 days": 1, "last 30 days": 2, "all": 2}
     ]
-    assert status["sections"]["does it work (sent touches -> meetings back, 95% interval)"] == []
+    assert status["sections"]["rates"] == []
     code, out, _ = run_main(["status", "lane-a"], capsys, monkeypatch)
     assert code == 0 and "last load: week.csv -> sales.reactivation_touches" in out
     assert max(len(line) for line in out.splitlines()) <= 100

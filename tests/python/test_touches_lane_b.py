@@ -182,9 +182,9 @@ def test_lane_b_status_counts_partners_queue_and_activity(
     status = json.loads(out)
     assert code == 0
     assert status["loaded"] == {"partners": 4, "partner meetings": 4, "touch events": 1}
-    ready = status["sections"]["ready now, by next action and channel"]
-    assert sum(row["partners"] for row in ready) == 1  # Dana was touched since the build
-    assert status["sections"]["outreach activity (each send counted once)"] == [
+    ready = status["sections"]["queue"]
+    assert sum(row["rows"] for row in ready) == 1  # Dana was touched since the build
+    assert status["sections"]["activity"] == [
         {"activity": "sent: not from an export", "last 7 days": 1, "last 30 days": 1, "all": 1}
     ]
 
@@ -197,12 +197,12 @@ def test_lane_b_status_shows_paused_and_unsubscribed_partners_as_such(
 ) -> None:
     """A pause or an unsubscribe since the build shows at once, not as the built status."""
     monkeypatch.setenv("DATABASE_URL", partners_built)
-    section = "partners by status (pauses and unsubscribes as of now, the rest at the last build)"
+    section = "out_of_queue"  # partners by status: pauses and unsubscribes as of now
 
     def statuses() -> dict[str, int]:
         code, out, _ = run_main(["status", "lane-b", "--json"], capsys, monkeypatch)
         assert code == 0
-        return {row["status"]: row["partners"] for row in json.loads(out)["sections"][section]}
+        return {row["status"]: row["rows"] for row in json.loads(out)["sections"][section]}
 
     before = statuses()
     assert before.get("pending") == 1 and "paused" not in before  # Alex met 3 days ago

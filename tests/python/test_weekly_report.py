@@ -142,3 +142,31 @@ def test_a_lane_with_no_sends_says_what_to_do_first(
     assert "No sends yet" in page and "--mark-touched" in page
     assert page.count("<svg") == 0  # no empty axes
     assert "not enough sends yet (0)" in page
+
+
+@pytest.mark.parametrize("lane", ["lane-a", "lane-b"])
+def test_status_and_report_show_the_same_numbers(
+    reported: str, tmp_path: Path, capsys, monkeypatch, lane: str
+) -> None:
+    # One registry of sections feeds both (loader/insight/sections.py): a figure can
+    # never differ between the screen and the page.
+    code, printed, err = run_main(["status", lane, "--json"], capsys, monkeypatch)
+    assert code == 0, err
+    status = json.loads(printed)["sections"]
+    out = tmp_path / "report.html"
+    code, printed, err = run_main(
+        ["report", lane, "--out", str(out), "--json", "--weeks", "104"], capsys, monkeypatch
+    )
+    assert code == 0, err
+    report = json.loads(printed)
+    for key in ("queue", "out_of_queue", "activity", "weekly", "rates", "experiments"):
+        assert report[key] == status[key], key
+    assert sum(row["sends"] for row in report["weekly"]) > 0, "the example weeks have sends"
+    score = next(row for row in status["score_check"] if row["check"] == "score")
+    assert (report["score_check"]["touches"], report["score_check"]["verdict"]) == (
+        score["sends"],
+        score["verdict"],
+    )
+    assert [b["band"] for b in report["score_check"]["bands"]] == sorted(
+        row["bucket"] for row in status["score_check"] if row["check"] == "band"
+    )

@@ -17,8 +17,7 @@ from loader.cli import shared
 from loader.errors import UsageError
 from loader.lanes.lane_a.columns import IDENTIFICATION, MEETING_COLUMNS, SOURCES
 from loader.lanes.lane_a.export import READY_QUEUE
-from loader.lanes.lane_a.report import REPORT
-from loader.lanes.lane_a.status import STATUS
+from loader.lanes.lane_a.insight import INSIGHT
 from loader.lanes.lane_a.touches import TOUCH_COLUMNS, TOUCHES, find_meeting
 
 LANE = "lane-a"
@@ -71,11 +70,11 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         LANE,
     )
     verbs["report"].add_command(
-        shared.report_command("Lane A's weekly report (HTML, or --json).", REPORT), LANE
+        shared.report_command("Lane A's weekly report (HTML, or --json).", INSIGHT), LANE
     )
     verbs["status"].add_command(
         shared.status_command(
-            "One screen on Lane A: loads, build, queue, activity, what works.", STATUS
+            "One screen on Lane A: loads, build, queue, activity, what works.", INSIGHT
         ),
         LANE,
     )

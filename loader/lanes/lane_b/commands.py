@@ -17,8 +17,7 @@ from loader.cli import shared
 from loader.errors import UsageError
 from loader.lanes.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
 from loader.lanes.lane_b.export import READY_QUEUE
-from loader.lanes.lane_b.report import REPORT
-from loader.lanes.lane_b.status import STATUS
+from loader.lanes.lane_b.insight import INSIGHT
 from loader.lanes.lane_b.touches import TOUCH_COLUMNS, TOUCHES, find_partner_subject
 
 LANE = "lane-b"
@@ -61,11 +60,11 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         LANE,
     )
     verbs["report"].add_command(
-        shared.report_command("Lane B's weekly report (HTML, or --json).", REPORT), LANE
+        shared.report_command("Lane B's weekly report (HTML, or --json).", INSIGHT), LANE
     )
     verbs["status"].add_command(
         shared.status_command(
-            "One screen on Lane B: loads, build, queue, activity, what works.", STATUS
+            "One screen on Lane B: loads, build, queue, activity, what works.", INSIGHT
         ),
         LANE,
     )

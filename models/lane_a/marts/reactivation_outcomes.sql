@@ -8,7 +8,7 @@
 -- What happened after each message that went out: one row per send
 -- (int_reactivation__sends: a planned touch and its confirmation are one).
 -- replied: a reply on the same meeting after it and before the next sent
--- touch. reactivated: the same prospect (the person, else the company) has a
+-- touch. met_again: the same prospect (the person, else the company) has a
 -- new meeting dated after the touch's day and within reactivation_window_days;
 -- each new meeting is credited to the latest sent touch before it (one meeting,
 -- one credit). Events after the as-of moment are ignored, like in scoring.
@@ -130,7 +130,7 @@ select
     sent.reason_codes_at_touch,
     replies.touch_id is not null as replied,
     replies.first_reply_at,
-    credited_touches.touch_id is not null as reactivated,
+    credited_touches.touch_id is not null as met_again,
     credited_touches.reactivation_appointment_uid,
     credited_touches.first_meeting_date - sent.touched_on as days_to_meeting,
     now() as computed_at

@@ -2,7 +2,6 @@
     config(
         materialized='view',
         schema='bit',
-        post_hook="{{ grant_to_bi() }}",
     )
 }}
 
@@ -28,7 +27,7 @@ outcomes as (
         touch_id,
         message_variant_id,
         replied,
-        reactivated
+        met_again
     from {{ ref('reactivation_outcomes') }}
 ),
 
@@ -38,7 +37,7 @@ arms as (
         variants.message_variant_id,
         count(outcomes.touch_id) as sends,
         count(outcomes.touch_id) filter (where outcomes.replied) as replies,
-        count(outcomes.touch_id) filter (where outcomes.reactivated) as meetings
+        count(outcomes.touch_id) filter (where outcomes.met_again) as meetings
     from variants
     left join outcomes
         on variants.message_variant_id = outcomes.message_variant_id

@@ -2,12 +2,11 @@
     config(
         materialized='view',
         schema='bit',
-        post_hook="{{ grant_to_bi() }}",
     )
 }}
 
 -- Does the score work? For each dimension and bucket: sent touches, replies,
--- meetings that came back (reactivated), both rates and their 95% Wilson
+-- meetings that came back (met_again), both rates and their 95% Wilson
 -- intervals, so "3 of 4" reads as a wide interval, not as 75%. Reason codes
 -- are the ones the row left with (kept by the export), else the meeting's
 -- codes at the latest build.
@@ -23,7 +22,7 @@ outcomes as (
         tier_at_touch,
         reason_codes_at_touch,
         replied,
-        reactivated
+        met_again
     from {{ ref('reactivation_outcomes') }}
 ),
 
@@ -42,35 +41,35 @@ by_dimension as (
         'overall' as dimension,
         'all' as bucket,
         replied,
-        reactivated
+        met_again
     from outcomes
     union all
     select
         'tier' as dimension,
         coalesce(tier_at_touch, 'unknown') as bucket,
         replied,
-        reactivated
+        met_again
     from outcomes
     union all
     select
         'channel' as dimension,
         channel as bucket,
         replied,
-        reactivated
+        met_again
     from outcomes
     union all
     select
         'message_variant_id' as dimension,
         coalesce(message_variant_id, 'unknown') as bucket,
         replied,
-        reactivated
+        met_again
     from outcomes
     union all
     select
         'reason_code' as dimension,
         reason_codes.reason_code as bucket,
         outcomes.replied,
-        outcomes.reactivated
+        outcomes.met_again
     from outcomes
     inner join reason_codes
         on outcomes.touch_id = reason_codes.touch_id
@@ -82,7 +81,7 @@ counts as (
         bucket,
         count(*) as touches,
         count(*) filter (where replied) as replies,
-        count(*) filter (where reactivated) as meetings
+        count(*) filter (where met_again) as meetings
     from by_dimension
     group by dimension, bucket
 )

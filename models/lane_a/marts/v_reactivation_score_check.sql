@@ -2,7 +2,6 @@
     config(
         materialized='view',
         schema='bit',
-        post_hook="{{ grant_to_bi() }}",
     )
 }}
 
@@ -26,7 +25,7 @@ sends as (
         appointment_uid,
         score_at_touch as score,
         coalesce(tier_at_touch, 'unknown') as band,
-        reactivated as success,
+        met_again as success,
         reason_codes_at_touch
     from {{ ref('reactivation_outcomes') }}
     where score_at_touch is not null

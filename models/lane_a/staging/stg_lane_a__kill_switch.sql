@@ -5,6 +5,7 @@ with source as (
         scope_key,
         action,
         reason,
+        cause,
         actor,
         expires_at,
         created_at
@@ -17,6 +18,7 @@ select
     scope_key,
     action as kill_switch_action,
     reason as kill_switch_reason,
+    cause as kill_switch_cause,
     actor as entered_by,
     expires_at,
     created_at as entered_at

@@ -86,6 +86,7 @@ pauses as (
         pause_entry_id,
         fractional_cfo_id,
         pause_action,
+        pause_cause,
         entered_at
     from {{ ref('stg_lane_b__partner_pauses') }}
 ),

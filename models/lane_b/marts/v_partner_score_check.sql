@@ -2,7 +2,6 @@
     config(
         materialized='view',
         schema='bit',
-        post_hook="{{ grant_to_bi() }}",
     )
 }}
 

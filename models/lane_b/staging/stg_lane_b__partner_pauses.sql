@@ -4,6 +4,7 @@ with source as (
         fractional_cfo_id,
         action,
         reason,
+        cause,
         actor,
         created_at
     from {{ source('partners', 'partner_pauses') }}
@@ -14,6 +15,7 @@ select
     fractional_cfo_id,
     action as pause_action,
     reason as pause_reason,
+    cause as pause_cause,
     actor as entered_by,
     created_at as entered_at
 from source
