@@ -56,14 +56,7 @@ appointments as (
 ),
 
 outreach_events as (
-    select
-        touch_id,
-        appointment_uid,
-        channel,
-        touched_at,
-        touch_event
-    from {{ ref('stg_lane_a__reactivation_touches') }}
-    where touched_at <= {{ lanes_as_of_timestamp() }}
+    {{ touch_events_as_of(ref('stg_lane_a__reactivation_touches'), 'appointment_uid') }}
 ),
 
 -- Only a message that went out is a touch (cooling-off, max touches, the
@@ -71,12 +64,7 @@ outreach_events as (
 -- the tool's send that confirms it are one send (int_reactivation__sends).
 -- Replies, bounces and unsubscribes are what came back.
 touches as (
-    select
-        send_id as touch_id,
-        appointment_uid,
-        channel,
-        sent_at as touched_at
-    from {{ ref('int_reactivation__sends') }}
+    {{ sends_as_touches(ref('int_reactivation__sends'), 'appointment_uid') }}
 ),
 
 -- What came back belongs to the prospect (the person, else the company), not

@@ -62,49 +62,18 @@ reason_matches as (
 ),
 
 components as (
-    select
-        facts.score_profile,
-        score_weights.reason_code,
-        score_weights.points,
-        1 as component_order
-    from facts
-    inner join score_weights
-        on
-            score_weights.component = 'outcome'
-            and facts.meeting_outcome = score_weights.bucket
-
+    {{ component_by_bucket(
+        'score_profile', 'reason_code', 'outcome', 'facts.meeting_outcome', 1
+    ) }}
     union all
-
-    select
-        facts.score_profile,
-        score_weights.reason_code,
-        score_weights.points,
-        2 as component_order
-    from facts
-    inner join score_weights
-        on
-            score_weights.component = 'meeting_type'
-            and facts.meeting_type = score_weights.bucket
-
+    {{ component_by_bucket(
+        'score_profile', 'reason_code', 'meeting_type', 'facts.meeting_type', 2
+    ) }}
     union all
-
-    select
-        facts.score_profile,
-        score_weights.reason_code,
-        score_weights.points,
-        3 as component_order
-    from facts
-    inner join score_weights
-        on
-            score_weights.component = 'recency'
-            and facts.days_since_meeting >= score_weights.min_value
-            and (
-                score_weights.max_value is null
-                or facts.days_since_meeting <= score_weights.max_value
-            )
-
+    {{ component_in_range(
+        'score_profile', 'reason_code', 'recency', 'facts.days_since_meeting', 3
+    ) }}
     union all
-
     select
         facts.score_profile,
         reason_matches.reason_code,
@@ -113,48 +82,19 @@ components as (
     from facts
     inner join reason_matches
         on facts.stalled_reason = reason_matches.stalled_reason
-
     union all
-
-    select
-        facts.score_profile,
-        score_weights.reason_code,
-        score_weights.points,
-        5 as component_order
-    from facts
-    inner join score_weights
-        on
-            score_weights.component = 'multi_meeting'
-            and facts.meetings_to_date >= score_weights.min_value
-            and (
-                score_weights.max_value is null
-                or facts.meetings_to_date <= score_weights.max_value
-            )
-
+    {{ component_in_range(
+        'score_profile', 'reason_code', 'multi_meeting', 'facts.meetings_to_date', 5
+    ) }}
     union all
-
-    select
-        facts.score_profile,
-        score_weights.reason_code,
-        score_weights.points,
-        6 as component_order
-    from facts
-    inner join score_weights
-        on score_weights.component = 'known_contact'
-    where facts.has_known_contact
-
+    {{ component_when(
+        'score_profile', 'reason_code', 'known_contact', 'facts.has_known_contact', 6
+    ) }}
     union all
-
     -- Per touch since the meeting; the code carries the count (PRIOR_TOUCHES_2).
-    select
-        facts.score_profile,
-        score_weights.reason_code || '_' || facts.touches_since_meeting as reason_code,
-        score_weights.points * facts.touches_since_meeting as points,
-        7 as component_order
-    from facts
-    inner join score_weights
-        on score_weights.component = 'touch'
-    where facts.touches_since_meeting > 0
+    {{ component_per_count(
+        'score_profile', 'reason_code', 'touch', 'facts.touches_since_meeting', 7
+    ) }}
 )
 
 select

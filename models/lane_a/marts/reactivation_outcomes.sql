@@ -15,7 +15,7 @@
 
 with
 
-appointments as (
+meetings as (
     select
         appointment_uid,
         people_id,
@@ -26,14 +26,7 @@ appointments as (
 ),
 
 outreach_events as (
-    select
-        touch_id,
-        appointment_uid,
-        channel,
-        touched_at,
-        touch_event
-    from {{ ref('stg_lane_a__reactivation_touches') }}
-    where touched_at <= {{ lanes_as_of_timestamp() }}
+    {{ touch_events_as_of(ref('stg_lane_a__reactivation_touches'), 'appointment_uid') }}
 ),
 
 -- Each real send once (a planned touch and the tool's send that confirms it
@@ -43,8 +36,8 @@ sent as (
     select
         sends.send_id as touch_id,
         sends.appointment_uid,
-        appointments.people_id,
-        appointments.company_id,
+        meetings.people_id,
+        meetings.company_id,
         sends.channel,
         sends.sent_at as touched_at,
         (sends.sent_at at time zone 'utc')::date as touched_on,
@@ -58,63 +51,19 @@ sent as (
             order by sends.sent_at, sends.send_id
         ) as next_sent_at
     from {{ ref('int_reactivation__sends') }} as sends
-    inner join appointments
-        on sends.appointment_uid = appointments.appointment_uid
+    inner join meetings
+        on sends.appointment_uid = meetings.appointment_uid
 ),
 
-replies as (
-    select
-        sent.touch_id,
-        min(outreach_events.touched_at) as first_reply_at
-    from sent
-    inner join outreach_events
-        on
-            sent.appointment_uid = outreach_events.appointment_uid
-            and outreach_events.touch_event = 'replied'
-            -- At the same moment counts: a file that gives dates only puts a send
-            -- and a same-day reply at the same noon.
-            and sent.touched_at <= outreach_events.touched_at
-            and (sent.next_sent_at is null or sent.next_sent_at > outreach_events.touched_at)
-    group by sent.touch_id
-),
-
--- Every (new meeting, earlier sent touch of the same prospect within the window).
-candidate_credits as (
-    select
-        appointments.appointment_uid as new_appointment_uid,
-        appointments.meeting_date,
-        sent.touch_id,
-        sent.touched_at
-    from appointments
-    inner join sent
-        on
-            (
-                appointments.people_id = sent.people_id
-                or (sent.people_id is null and appointments.company_id = sent.company_id)
-            )
-            and appointments.meeting_date > sent.touched_on
-            and appointments.meeting_date
-            <= sent.touched_on + {{ var('reactivation_window_days') }}
-),
-
-credits as (
-    select distinct on (new_appointment_uid)
-        new_appointment_uid,
-        meeting_date,
-        touch_id
-    from candidate_credits
-    order by new_appointment_uid asc, touched_at desc, touch_id desc
-),
-
-credited_touches as (
-    select
-        touch_id,
-        min(meeting_date) as first_meeting_date,
-        (array_agg(new_appointment_uid order by meeting_date, new_appointment_uid))[1]
-            as reactivation_appointment_uid
-    from credits
-    group by touch_id
-)
+-- A reply on the same meeting; a new meeting of the same prospect: the person,
+-- else (a send to no named person) the company.
+{{ outcome_credit_ctes(
+    'appointment_uid',
+    'appointment_uid',
+    "(meetings.people_id = sent.people_id"
+    ~ " or (sent.people_id is null and meetings.company_id = sent.company_id))",
+    var('reactivation_window_days'),
+) }}
 
 select
     sent.touch_id,
@@ -131,7 +80,7 @@ select
     replies.touch_id is not null as replied,
     replies.first_reply_at,
     credited_touches.touch_id is not null as met_again,
-    credited_touches.reactivation_appointment_uid,
+    credited_touches.first_meeting_key as reactivation_appointment_uid,
     credited_touches.first_meeting_date - sent.touched_on as days_to_meeting,
     now() as computed_at
 from sent

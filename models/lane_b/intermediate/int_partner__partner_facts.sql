@@ -32,26 +32,14 @@ meetings as (
 ),
 
 outreach_events as (
-    select
-        touch_id,
-        fractional_cfo_id,
-        channel,
-        touched_at,
-        touch_event
-    from {{ ref('stg_lane_b__partner_touches') }}
-    where touched_at <= {{ lanes_as_of_timestamp() }}
+    {{ touch_events_as_of(ref('stg_lane_b__partner_touches'), 'fractional_cfo_id') }}
 ),
 
 -- Only a message that went out is a touch, counted once: a planned touch and
 -- the tool's send that confirms it are one send (int_partner__sends). Replies,
 -- bounces and unsubscribes are what came back.
 touches as (
-    select
-        send_id as touch_id,
-        fractional_cfo_id,
-        channel,
-        sent_at as touched_at
-    from {{ ref('int_partner__sends') }}
+    {{ sends_as_touches(ref('int_partner__sends'), 'fractional_cfo_id') }}
 ),
 
 -- An email that bounced is no address: the next action goes to LinkedIn -

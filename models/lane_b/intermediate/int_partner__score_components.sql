@@ -34,116 +34,42 @@ score_weights as (
 ),
 
 components as (
-    select
-        facts.fractional_cfo_id,
-        score_weights.factor_code,
-        score_weights.points,
-        1 as component_order
-    from facts
-    inner join score_weights
-        on
-            score_weights.component = 'partner_status'
-            and facts.partner_status = score_weights.bucket
-
+    {{ component_by_bucket(
+        'fractional_cfo_id', 'factor_code', 'partner_status', 'facts.partner_status', 1
+    ) }}
     union all
-
-    select
-        facts.fractional_cfo_id,
-        score_weights.factor_code,
-        score_weights.points,
-        2 as component_order
-    from facts
-    inner join score_weights
-        on
-            score_weights.component = 'last_outcome'
-            and facts.last_meeting_outcome = score_weights.bucket
-
+    {{ component_by_bucket(
+        'fractional_cfo_id', 'factor_code', 'last_outcome', 'facts.last_meeting_outcome', 2
+    ) }}
     union all
-
     -- Per earlier warm meeting, at most max_value of them; the code carries the count.
-    select
-        facts.fractional_cfo_id,
-        score_weights.factor_code || '_' || facts.earlier_warm_meetings as factor_code,
-        score_weights.points * least(
-            facts.earlier_warm_meetings,
-            coalesce(score_weights.max_value, facts.earlier_warm_meetings)
-        ) as points,
-        3 as component_order
-    from facts
-    inner join score_weights
-        on
-            score_weights.component = 'earlier_warm'
-            and facts.earlier_warm_meetings >= coalesce(score_weights.min_value, 1)
-
+    {{ component_per_count(
+        'fractional_cfo_id', 'factor_code', 'earlier_warm', 'facts.earlier_warm_meetings', 3
+    ) }}
     union all
-
-    select
-        facts.fractional_cfo_id,
-        score_weights.factor_code,
-        score_weights.points,
-        4 as component_order
-    from facts
-    inner join score_weights
-        on
-            score_weights.component = 'recency'
-            and facts.days_since_last_meeting >= score_weights.min_value
-            and (
-                score_weights.max_value is null
-                or facts.days_since_last_meeting <= score_weights.max_value
-            )
-
+    {{ component_in_range(
+        'fractional_cfo_id', 'factor_code', 'recency', 'facts.days_since_last_meeting', 4
+    ) }}
     union all
-
-    select
-        facts.fractional_cfo_id,
-        score_weights.factor_code,
-        score_weights.points,
-        5 as component_order
-    from facts
-    inner join score_weights
-        on score_weights.component = 'niche_fit'
-    where facts.is_target_niche
-
+    {{ component_when(
+        'fractional_cfo_id', 'factor_code', 'niche_fit', 'facts.is_target_niche', 5
+    ) }}
     union all
-
-    select
-        facts.fractional_cfo_id,
-        score_weights.factor_code,
-        score_weights.points,
-        6 as component_order
-    from facts
-    inner join score_weights
-        on score_weights.component = 'geo_fit'
-    where facts.is_target_region
-
+    {{ component_when(
+        'fractional_cfo_id', 'factor_code', 'geo_fit', 'facts.is_target_region', 6
+    ) }}
     union all
-
-    select
-        facts.fractional_cfo_id,
-        score_weights.factor_code,
-        score_weights.points,
-        7 as component_order
-    from facts
-    inner join score_weights
-        on
-            score_weights.component = 'reachable'
-            and (
-                (score_weights.bucket = 'email' and facts.has_email)
-                or (score_weights.bucket = 'linkedin' and facts.has_linkedin)
-            )
-
+    {{ component_when(
+        'fractional_cfo_id', 'factor_code', 'reachable',
+        "((score_weights.bucket = 'email' and facts.has_email)"
+        ~ " or (score_weights.bucket = 'linkedin' and facts.has_linkedin))",
+        7
+    ) }}
     union all
-
     -- Per touch since the last meeting; the code carries the count.
-    select
-        facts.fractional_cfo_id,
-        score_weights.factor_code || '_' || facts.touches_since_last_meeting as factor_code,
-        score_weights.points * facts.touches_since_last_meeting as points,
-        8 as component_order
-    from facts
-    inner join score_weights
-        on score_weights.component = 'touch'
-    where facts.touches_since_last_meeting > 0
+    {{ component_per_count(
+        'fractional_cfo_id', 'factor_code', 'touch', 'facts.touches_since_last_meeting', 8
+    ) }}
 )
 
 select

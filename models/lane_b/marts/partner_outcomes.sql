@@ -26,14 +26,7 @@ meetings as (
 ),
 
 outreach_events as (
-    select
-        touch_id,
-        fractional_cfo_id,
-        channel,
-        touched_at,
-        touch_event
-    from {{ ref('stg_lane_b__partner_touches') }}
-    where touched_at <= {{ lanes_as_of_timestamp() }}
+    {{ touch_events_as_of(ref('stg_lane_b__partner_touches'), 'fractional_cfo_id') }}
 ),
 
 -- Each real send once (a planned touch and the tool's send that confirms it
@@ -57,57 +50,13 @@ sent as (
     from {{ ref('int_partner__sends') }}
 ),
 
-replies as (
-    select
-        sent.touch_id,
-        min(outreach_events.touched_at) as first_reply_at
-    from sent
-    inner join outreach_events
-        on
-            sent.fractional_cfo_id = outreach_events.fractional_cfo_id
-            and outreach_events.touch_event = 'replied'
-            -- At the same moment counts: a file that gives dates only puts a send
-            -- and a same-day reply at the same noon.
-            and sent.touched_at <= outreach_events.touched_at
-            and (sent.next_sent_at is null or sent.next_sent_at > outreach_events.touched_at)
-    group by sent.touch_id
-),
-
-candidate_credits as (
-    select
-        meetings.partner_appointment_uid,
-        meetings.meeting_date,
-        meetings.meeting_outcome,
-        sent.touch_id,
-        sent.touched_at
-    from meetings
-    inner join sent
-        on
-            meetings.fractional_cfo_id = sent.fractional_cfo_id
-            and meetings.meeting_date > sent.touched_on
-            and meetings.meeting_date <= sent.touched_on + {{ var('partner_window_days') }}
-),
-
-credits as (
-    select distinct on (partner_appointment_uid)
-        partner_appointment_uid,
-        meeting_date,
-        meeting_outcome,
-        touch_id
-    from candidate_credits
-    order by partner_appointment_uid asc, touched_at desc, touch_id desc
-),
-
-credited_touches as (
-    select
-        touch_id,
-        min(meeting_date) as first_meeting_date,
-        (array_agg(partner_appointment_uid order by meeting_date, partner_appointment_uid))[1]
-            as next_meeting_uid,
-        bool_or(meeting_outcome = 'warm') as met_warm
-    from credits
-    group by touch_id
-)
+{{ outcome_credit_ctes(
+    'fractional_cfo_id',
+    'partner_appointment_uid',
+    'meetings.fractional_cfo_id = sent.fractional_cfo_id',
+    var('partner_window_days'),
+    warm_when="meetings.meeting_outcome = 'warm'",
+) }}
 
 select
     sent.touch_id,
@@ -123,7 +72,7 @@ select
     replies.first_reply_at,
     credited_touches.touch_id is not null as met_again,
     coalesce(credited_touches.met_warm, false) as met_warm,
-    credited_touches.next_meeting_uid,
+    credited_touches.first_meeting_key as next_meeting_uid,
     credited_touches.first_meeting_date - sent.touched_on as days_to_meeting,
     now() as computed_at
 from sent
