@@ -180,3 +180,72 @@ select
     end as verdict
 from needed
 {%- endmacro %}
+
+
+{#-
+    A lane's experiments view: the arms of its message-variants seed (variants that
+    share a slot and an experiment_id), each with its sends (each counted once, from
+    the lane's outcomes model), replies and meetings, and the verdict rows of
+    experiment_rows.
+-#}
+{% macro experiments_view(variants, outcomes, min_sends, min_lift) -%}
+
+    with
+
+    variants as (
+        select
+            message_variant_id,
+            nullif(btrim(experiment_id), '') as experiment_id
+        from {{ variants }}
+        where nullif(btrim(experiment_id), '') is not null
+    ),
+
+    outcomes as (
+        select
+            touch_id,
+            message_variant_id,
+            replied,
+            met_again
+        from {{ outcomes }}
+    ),
+
+    arms as (
+        select
+            variants.experiment_id,
+            variants.message_variant_id,
+            count(outcomes.touch_id) as sends,
+            count(outcomes.touch_id) filter (where outcomes.replied) as replies,
+            count(outcomes.touch_id) filter (where outcomes.met_again) as meetings
+        from variants
+        left join outcomes
+            on variants.message_variant_id = outcomes.message_variant_id
+        group by variants.experiment_id, variants.message_variant_id
+    ),
+
+    {{ experiment_rows('arms', min_sends, min_lift) }}
+{%- endmacro %}
+
+{#-
+    The variants of each message slot (the `slot` columns: outcome x type x channel,
+    next action x channel): one, or the arms of an experiment, each with its slice of
+    [0, 1) by share (arm_share, cumulative_share, total_share for chosen_arm).
+-#}
+{% macro message_variant_slots(variants, slot) -%}
+    select
+        {%- for column in slot %}
+        {{ column }},
+        {%- endfor %}
+        message_variant_id,
+        nullif(subject, '') as subject,
+        opening_line,
+        nullif(btrim(experiment_id), '') as experiment_id,
+        coalesce(nullif(btrim(share), '')::numeric, 1) as arm_share,
+        sum(coalesce(nullif(btrim(share), '')::numeric, 1)) over variant_slot as total_share,
+        sum(coalesce(nullif(btrim(share), '')::numeric, 1)) over (
+            variant_slot
+            order by message_variant_id
+            rows between unbounded preceding and current row
+        ) as cumulative_share
+    from {{ variants }}
+    window variant_slot as (partition by {{ slot | join(', ') }})
+{%- endmacro %}

@@ -1,74 +1,64 @@
 {#-
-    The scoring components both lanes' score_components models are made of: each is
-    the weight rows of one `component` of the lane's weights seed that apply to a row
-    of the model's `facts` CTE, as (subject, code, points, component_order). The lane
-    names its subject column (a score profile, a partner), its code column
-    (reason_code, factor_code) and which fact each component reads; the rules of how a
-    weight applies live here once.
+    The scoring components of both lanes' score_components models: one row per weight
+    that applies, as (subject, code, points, component_order). The lane lists its
+    components in order, each (component in its weights seed, rule, the fact it
+    reads); the rules of how a weight applies live here once:
+
+    - bucket:    the weight whose bucket equals the fact (an outcome, a type, a status);
+    - range:     the weight whose [min_value, max_value] holds the fact (no max: open);
+    - when:      the component's weights where the fact (a condition) holds;
+    - per_count: points per counted thing (touches, warm meetings), from min_value of
+                 them (default 1), at most max_value counted (default all); the code
+                 carries the count (PRIOR_TOUCHES_2), which the score check folds back;
+    - keywords:  the lane's `reason_matches` CTE (text matched against keyword seeds),
+                 joined on its matched_text.
+
+    The model's CTEs `facts` (one row per subject) and `score_weights` (the seed, with
+    integer bounds) are read.
 -#}
-
-{#- The weight whose bucket equals the fact (an outcome, a type, a status). -#}
-{% macro component_by_bucket(subject, code, component, fact, order) -%}
+{% macro score_components(subject, code, components) -%}
+    {%- for component, rule, fact in components %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
+    {%- if rule == 'keywords' %}
     select
         facts.{{ subject }},
-        score_weights.{{ code }},
-        score_weights.points,
-        {{ order }} as component_order
+        reason_matches.{{ code }},
+        reason_matches.points,
+        {{ loop.index }} as component_order
     from facts
-    inner join score_weights
-        on
-            score_weights.component = '{{ component }}'
-            and {{ fact }} = score_weights.bucket
-{%- endmacro %}
-
-{#- The weight whose [min_value, max_value] holds the fact (no max: open-ended). -#}
-{% macro component_in_range(subject, code, component, fact, order) -%}
+    inner join reason_matches
+        on {{ fact }} = reason_matches.matched_text
+    {%- else %}
     select
         facts.{{ subject }},
-        score_weights.{{ code }},
-        score_weights.points,
-        {{ order }} as component_order
-    from facts
-    inner join score_weights
-        on
-            score_weights.component = '{{ component }}'
-            and {{ fact }} >= score_weights.min_value
-            and (
-                score_weights.max_value is null
-                or {{ fact }} <= score_weights.max_value
-            )
-{%- endmacro %}
-
-{#- The component's weights, for the rows where `condition` holds (a flag, a bucket rule). -#}
-{% macro component_when(subject, code, component, condition, order) -%}
-    select
-        facts.{{ subject }},
-        score_weights.{{ code }},
-        score_weights.points,
-        {{ order }} as component_order
-    from facts
-    inner join score_weights
-        on
-            score_weights.component = '{{ component }}'
-            and {{ condition }}
-{%- endmacro %}
-
-{#-
-    Points per counted thing (touches, warm meetings): from min_value of them (default
-    1), at most max_value counted (default all); the code carries the count
-    (PRIOR_TOUCHES_2), which the score check folds back to the seed's row.
--#}
-{% macro component_per_count(subject, code, component, count, order) -%}
-    select
-        facts.{{ subject }},
-        score_weights.{{ code }} || '_' || {{ count }} as {{ code }},
+        {%- if rule == 'per_count' %}
+        score_weights.{{ code }} || '_' || {{ fact }} as {{ code }},
         score_weights.points * least(
-            {{ count }}, coalesce(score_weights.max_value, {{ count }})
+            {{ fact }}, coalesce(score_weights.max_value, {{ fact }})
         ) as points,
-        {{ order }} as component_order
+        {%- else %}
+        score_weights.{{ code }},
+        score_weights.points,
+        {%- endif %}
+        {{ loop.index }} as component_order
     from facts
     inner join score_weights
         on
             score_weights.component = '{{ component }}'
-            and {{ count }} >= coalesce(score_weights.min_value, 1)
+            {%- if rule == 'bucket' %}
+            and {{ fact }} = score_weights.bucket
+            {%- elif rule == 'range' %}
+            and {{ fact }} >= score_weights.min_value
+            and (score_weights.max_value is null or {{ fact }} <= score_weights.max_value)
+            {%- elif rule == 'when' %}
+            and {{ fact }}
+            {%- elif rule == 'per_count' %}
+            and {{ fact }} >= coalesce(score_weights.min_value, 1)
+            {%- else %}
+            {{ exceptions.raise_compiler_error("unknown scoring rule " ~ rule) }}
+            {%- endif %}
+    {%- endif %}
+    {%- endfor %}
 {%- endmacro %}

@@ -29,23 +29,9 @@ facts as (
 -- The variants of a slot (outcome x type x channel): one, or the arms of an
 -- experiment, each with its slice of [0, 1) by share (macros/experiments.sql).
 message_variants as (
-    select
-        meeting_outcome,
-        meeting_type,
-        channel,
-        message_variant_id,
-        nullif(subject, '') as subject,
-        opening_line,
-        nullif(btrim(experiment_id), '') as experiment_id,
-        coalesce(nullif(btrim(share), '')::numeric, 1) as arm_share,
-        sum(coalesce(nullif(btrim(share), '')::numeric, 1)) over variant_slot as total_share,
-        sum(coalesce(nullif(btrim(share), '')::numeric, 1)) over (
-            variant_slot
-            order by message_variant_id
-            rows between unbounded preceding and current row
-        ) as cumulative_share
-    from {{ ref('reactivation_message_variants') }}
-    window variant_slot as (partition by meeting_outcome, meeting_type, channel)
+    {{ message_variant_slots(
+        ref('reactivation_message_variants'), ['meeting_outcome', 'meeting_type', 'channel']
+    ) }}
 ),
 
 alternated as (

@@ -48,7 +48,7 @@ reason_keywords as (
 -- code counts once however many of its keywords match.
 reason_matches as (
     select
-        reasons.stalled_reason,
+        reasons.stalled_reason as matched_text,
         reason_keywords.reason_code,
         max(reason_keywords.points) as points
     from (
@@ -61,40 +61,18 @@ reason_matches as (
     group by reasons.stalled_reason, reason_keywords.reason_code
 ),
 
+-- In order (component_order breaks ties between equal weights); rules in
+-- macros/score_components.sql.
 components as (
-    {{ component_by_bucket(
-        'score_profile', 'reason_code', 'outcome', 'facts.meeting_outcome', 1
-    ) }}
-    union all
-    {{ component_by_bucket(
-        'score_profile', 'reason_code', 'meeting_type', 'facts.meeting_type', 2
-    ) }}
-    union all
-    {{ component_in_range(
-        'score_profile', 'reason_code', 'recency', 'facts.days_since_meeting', 3
-    ) }}
-    union all
-    select
-        facts.score_profile,
-        reason_matches.reason_code,
-        reason_matches.points,
-        4 as component_order
-    from facts
-    inner join reason_matches
-        on facts.stalled_reason = reason_matches.stalled_reason
-    union all
-    {{ component_in_range(
-        'score_profile', 'reason_code', 'multi_meeting', 'facts.meetings_to_date', 5
-    ) }}
-    union all
-    {{ component_when(
-        'score_profile', 'reason_code', 'known_contact', 'facts.has_known_contact', 6
-    ) }}
-    union all
-    -- Per touch since the meeting; the code carries the count (PRIOR_TOUCHES_2).
-    {{ component_per_count(
-        'score_profile', 'reason_code', 'touch', 'facts.touches_since_meeting', 7
-    ) }}
+    {{ score_components('score_profile', 'reason_code', [
+        ('outcome', 'bucket', 'facts.meeting_outcome'),
+        ('meeting_type', 'bucket', 'facts.meeting_type'),
+        ('recency', 'range', 'facts.days_since_meeting'),
+        ('stalled_reason', 'keywords', 'facts.stalled_reason'),
+        ('multi_meeting', 'range', 'facts.meetings_to_date'),
+        ('known_contact', 'when', 'facts.has_known_contact'),
+        ('touch', 'per_count', 'facts.touches_since_meeting'),
+    ]) }}
 )
 
 select

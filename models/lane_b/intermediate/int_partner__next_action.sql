@@ -34,22 +34,7 @@ next_action_rules as (
 -- The variants of a slot (next action x channel): one, or the arms of an
 -- experiment, each with its slice of [0, 1) by share (macros/experiments.sql).
 message_variants as (
-    select
-        next_action,
-        channel,
-        message_variant_id,
-        nullif(subject, '') as subject,
-        opening_line,
-        nullif(btrim(experiment_id), '') as experiment_id,
-        coalesce(nullif(btrim(share), '')::numeric, 1) as arm_share,
-        sum(coalesce(nullif(btrim(share), '')::numeric, 1)) over variant_slot as total_share,
-        sum(coalesce(nullif(btrim(share), '')::numeric, 1)) over (
-            variant_slot
-            order by message_variant_id
-            rows between unbounded preceding and current row
-        ) as cumulative_share
-    from {{ ref('partner_message_variants') }}
-    window variant_slot as (partition by next_action, channel)
+    {{ message_variant_slots(ref('partner_message_variants'), ['next_action', 'channel']) }}
 ),
 
 next_actions as (

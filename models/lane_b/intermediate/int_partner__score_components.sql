@@ -33,43 +33,20 @@ score_weights as (
     from {{ ref('partner_score_weights') }}
 ),
 
+-- In order (component_order breaks ties between equal weights); rules in
+-- macros/score_components.sql. Reachable: a bucket per address kind.
 components as (
-    {{ component_by_bucket(
-        'fractional_cfo_id', 'factor_code', 'partner_status', 'facts.partner_status', 1
-    ) }}
-    union all
-    {{ component_by_bucket(
-        'fractional_cfo_id', 'factor_code', 'last_outcome', 'facts.last_meeting_outcome', 2
-    ) }}
-    union all
-    -- Per earlier warm meeting, at most max_value of them; the code carries the count.
-    {{ component_per_count(
-        'fractional_cfo_id', 'factor_code', 'earlier_warm', 'facts.earlier_warm_meetings', 3
-    ) }}
-    union all
-    {{ component_in_range(
-        'fractional_cfo_id', 'factor_code', 'recency', 'facts.days_since_last_meeting', 4
-    ) }}
-    union all
-    {{ component_when(
-        'fractional_cfo_id', 'factor_code', 'niche_fit', 'facts.is_target_niche', 5
-    ) }}
-    union all
-    {{ component_when(
-        'fractional_cfo_id', 'factor_code', 'geo_fit', 'facts.is_target_region', 6
-    ) }}
-    union all
-    {{ component_when(
-        'fractional_cfo_id', 'factor_code', 'reachable',
-        "((score_weights.bucket = 'email' and facts.has_email)"
-        ~ " or (score_weights.bucket = 'linkedin' and facts.has_linkedin))",
-        7
-    ) }}
-    union all
-    -- Per touch since the last meeting; the code carries the count.
-    {{ component_per_count(
-        'fractional_cfo_id', 'factor_code', 'touch', 'facts.touches_since_last_meeting', 8
-    ) }}
+    {{ score_components('fractional_cfo_id', 'factor_code', [
+        ('partner_status', 'bucket', 'facts.partner_status'),
+        ('last_outcome', 'bucket', 'facts.last_meeting_outcome'),
+        ('earlier_warm', 'per_count', 'facts.earlier_warm_meetings'),
+        ('recency', 'range', 'facts.days_since_last_meeting'),
+        ('niche_fit', 'when', 'facts.is_target_niche'),
+        ('geo_fit', 'when', 'facts.is_target_region'),
+        ('reachable', 'when', "((score_weights.bucket = 'email' and facts.has_email)"
+            ~ " or (score_weights.bucket = 'linkedin' and facts.has_linkedin))"),
+        ('touch', 'per_count', 'facts.touches_since_last_meeting'),
+    ]) }}
 )
 
 select
