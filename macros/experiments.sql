@@ -46,6 +46,10 @@
     power needs to see a lift of `min_lift` over the control's rate.
 -#}
 {% macro experiment_rows(arms, min_sends, min_lift) -%}
+{%- set arm_columns = [
+    'experiment_id', 'message_variant_id', 'sends', 'replies', 'meetings',
+    'control_variant_id', 'control_sends', 'control_meetings',
+] -%}
 with_control as (
     select
         arms.experiment_id,
@@ -65,14 +69,7 @@ with_control as (
 
 tested as (
     select
-        experiment_id,
-        message_variant_id,
-        sends,
-        replies,
-        meetings,
-        control_variant_id,
-        control_sends,
-        control_meetings,
+        {{ arm_columns | join(',\n        ') }},
         message_variant_id = control_variant_id as is_control,
         sends >= {{ min_sends }} and control_sends >= {{ min_sends }} as has_enough_sends,
         (meetings + control_meetings)::numeric / nullif(sends + control_sends, 0) as pooled_rate,
@@ -83,14 +80,7 @@ tested as (
 
 p_values as (
     select
-        experiment_id,
-        message_variant_id,
-        sends,
-        replies,
-        meetings,
-        control_variant_id,
-        control_sends,
-        control_meetings,
+        {{ arm_columns | join(',\n        ') }},
         is_control,
         has_enough_sends,
         lift,

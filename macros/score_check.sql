@@ -286,3 +286,32 @@ select
     end as verdict
 from code_lift_intervals
 {%- endmacro %}
+
+{#-
+    A lane's score-check view: its sends with a known score at the touch, read from
+    the lane's outcomes model (`band` groups them for calibration), their codes
+    (score_check_codes), then the checks (score_check_ctes, score_check_rows).
+-#}
+{% macro score_check_view(
+    outcomes, key, band, codes_at_touch, intent, codes_now, weights, code_column, min_sends
+) -%}
+with
+
+sends as (
+    select
+        touch_id as send_id,
+        {{ key }},
+        score_at_touch as score,
+        {{ band }} as band,
+        met_again as success,
+        {{ codes_at_touch }}
+    from {{ outcomes }}
+    where score_at_touch is not null
+),
+
+{{ score_check_codes('sends', key, codes_at_touch, intent, codes_now, weights, code_column) }}
+
+{{ score_check_ctes('sends', 'codes', min_sends) }}
+
+{{ score_check_rows(min_sends) }}
+{%- endmacro %}

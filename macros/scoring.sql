@@ -15,3 +15,16 @@
     array_agg({{ code_column }} order by abs(points) desc, component_order asc, {{ code_column }} asc)
     filter (where points <> 0)
 {%- endmacro %}
+
+{#-
+    The score before clamping: per subject, the components' points added up and their
+    codes largest first (`codes`). `components` is the lane's score_components model.
+-#}
+{% macro summed_scores(components, subject, code_column) -%}
+    select
+        {{ subject }},
+        sum(points) as raw_points,
+        {{ codes_largest_first(code_column) }} as codes
+    from {{ components }}
+    group by {{ subject }}
+{%- endmacro %}

@@ -19,30 +19,20 @@
     too (unplanned).
 -#}
 {% macro sends_counted_once(events, subject, at_touch_columns, confirm_days) -%}
+{%- set event_columns = [
+    'touch_id', subject, 'prospect_key', 'channel', 'touched_at', 'message_variant_id',
+    'score_at_touch',
+] + at_touch_columns -%}
 plans as (
     select
-        touch_id,
-        {{ subject }},
-        prospect_key,
-        channel,
-        touched_at,
-        message_variant_id,
-        score_at_touch,
-        {{ at_touch_columns | join(',\n        ') }}
+        {{ event_columns | join(',\n        ') }}
     from {{ events }}
     where is_plan
 ),
 
 tool_sends as (
     select
-        touch_id,
-        {{ subject }},
-        prospect_key,
-        channel,
-        touched_at,
-        message_variant_id,
-        score_at_touch,
-        {{ at_touch_columns | join(',\n        ') }}
+        {{ event_columns | join(',\n        ') }}
     from {{ events }}
     where not is_plan
 ),

@@ -102,27 +102,31 @@
     -- table, and taking them in the same order cannot deadlock with it.
     -- (Replacing a view by itself locks only the view; `lock table` on a view
     -- would lock everything under it too, the lanes' source tables included.)
-    do $lanes_lock$
-    declare
-        dependent record;
-    begin
-        for dependent in select view_name, definition from lanes_dependent_views loop
-            begin
-                execute format(
-                    'create or replace view %s as %s', dependent.view_name, dependent.definition
-                );
-            exception when insufficient_privilege then
-                -- Someone else's view: left to be dropped with the old table, as dbt does.
-                delete from lanes_dependent_views where view_name = dependent.view_name;
-            end;
-        end loop;
-    end
-    $lanes_lock$
+    {{ lanes_recreate_dependent_views(
+        'insufficient_privilege',
+        "-- Someone else's view: left to be dropped with the old table, as dbt does.
+                delete from lanes_dependent_views where view_name = dependent.view_name;",
+    ) }}
 {%- endmacro %}
 
 
 {% macro lanes_repoint_dependent_views() -%}
-    do $lanes_repoint$
+    {{ lanes_recreate_dependent_views(
+        'invalid_table_definition or undefined_column or datatype_mismatch or undefined_table',
+        "raise notice 'view % no longer fits %; its own model rebuilds it',
+                    dependent.view_name, '" ~ this ~ "';",
+        then_sql='delete from lanes_dependent_views;',
+    ) }}
+{%- endmacro %}
+
+
+{#-
+    Each remembered dependent view recreated as it was (create or replace: in place,
+    so it never vanishes), in one DO block; `on_error` names the conditions a view
+    may fail with and `handler` what to do then, `then_sql` runs after the loop.
+-#}
+{% macro lanes_recreate_dependent_views(on_error, handler, then_sql='') -%}
+    do $lanes_recreate$
     declare
         dependent record;
     begin
@@ -131,13 +135,11 @@
                 execute format(
                     'create or replace view %s as %s', dependent.view_name, dependent.definition
                 );
-            exception when invalid_table_definition or undefined_column
-                or datatype_mismatch or undefined_table then
-                raise notice 'view % no longer fits %; its own model rebuilds it',
-                    dependent.view_name, '{{ this }}';
+            exception when {{ on_error }} then
+                {{ handler }}
             end;
         end loop;
-        delete from lanes_dependent_views;
+        {{ then_sql }}
     end
-    $lanes_repoint$
+    $lanes_recreate$
 {%- endmacro %}

@@ -22,14 +22,11 @@ with
 -- type: the latest revision loaded by the as-of moment is the meeting as it
 -- stands (the meeting row itself is write-once).
 latest_revisions as (
-    select distinct on (appointment_uid)
-        appointment_uid,
-        meeting_type,
-        meeting_outcome,
-        stalled_reason
-    from {{ ref('stg_lane_a__appointment_revisions') }}
-    where revised_at <= {{ lanes_as_of_timestamp() }}
-    order by appointment_uid asc, revised_at desc, revision_id desc
+    {{ latest_revisions(
+        ref('stg_lane_a__appointment_revisions'),
+        'appointment_uid',
+        ['meeting_type', 'meeting_outcome', 'stalled_reason'],
+    ) }}
 ),
 
 appointments as (
@@ -83,28 +80,14 @@ prospect_events as (
 ),
 
 replies as (
-    select
-        prospect_id,
-        max(touched_at) as last_replied_at
-    from prospect_events
-    where touch_event = 'replied'
-    group by prospect_id
+    {{ latest_replies('prospect_events', 'prospect_id') }}
 ),
 
--- A bounce holds until a later file brings the person a new email: a bounce
--- recorded before the email last changed was for the old address.
+-- A bounce holds until a later file brings the person a new email.
 email_bounces as (
-    select distinct prospect_events.prospect_id
-    from prospect_events
-    left join {{ ref('stg_lane_a__prospect_people') }} as bounced_people
-        on prospect_events.prospect_id = bounced_people.people_id
-    where
-        prospect_events.touch_event = 'bounced'
-        and prospect_events.channel = 'email'
-        and (
-            bounced_people.email_changed_at is null
-            or prospect_events.touched_at >= bounced_people.email_changed_at
-        )
+    {{ live_email_bounces(
+        'prospect_events', 'prospect_id', ref('stg_lane_a__prospect_people'), 'people_id'
+    ) }}
 ),
 
 kill_switch as (
@@ -188,24 +171,13 @@ appointments_in_history as (
 -- A touch's meeting date comes from the staged meeting itself: a meeting after
 -- the as-of moment has no row in appointments, so its summary joins to nothing.
 touch_summary as (
-    select
-        touches.appointment_uid,
-        count(*) filter (
-            where touches.touched_at >= meetings.meeting_date
-        ) as touches_since_meeting,
-        max(touches.touched_at) as last_touched_at
-    from touches
-    inner join {{ ref('stg_lane_a__appointment_history') }} as meetings
-        on touches.appointment_uid = meetings.appointment_uid
-    group by touches.appointment_uid
+    {{ touch_summary(
+        'touches', 'appointment_uid', ref('stg_lane_a__appointment_history'), 'meeting_date'
+    ) }}
 ),
 
 last_touch as (
-    select distinct on (appointment_uid)
-        appointment_uid,
-        channel as last_touch_channel
-    from touches
-    order by appointment_uid asc, touched_at desc, touch_id desc
+    {{ last_touch_channel('touches', 'appointment_uid') }}
 ),
 
 active_exclusions as (
@@ -231,7 +203,7 @@ select
     appointments_in_history.has_company_progress_since,
     outcome_rules.cooling_off_days,
     outcome_rules.default_channel,
-    coalesce(touch_summary.touches_since_meeting, 0)::integer as touches_since_meeting,
+    coalesce(touch_summary.touches_since, 0)::integer as touches_since_meeting,
     touch_summary.last_touched_at,
     last_touch.last_touch_channel,
     people.email is not null as has_email,

@@ -1,7 +1,6 @@
 {{
     config(
         materialized='table',
-        schema='bit',
         post_hook=[
             '{{ reactivation_ready_indexes() }}',
             'analyze {{ this }}',
@@ -17,67 +16,20 @@
 with
 
 facts as (
-    select
-        meeting_key,
-        appointment_uid,
-        company_id,
-        people_id,
-        outreach_id,
-        source_record_id,
-        meeting_date,
-        meeting_type,
-        meeting_outcome,
-        stalled_reason,
-        is_revised,
-        appointment_source,
-        last_touched_at,
-        touches_since_meeting,
-        meetings_to_date,
-        days_since_meeting
-    from {{ ref('int_reactivation__meeting_facts') }}
-),
-
-score_components as (
-    select
-        score_profile,
-        reason_code,
-        points,
-        component_order
-    from {{ ref('int_reactivation__score_components') }}
+    select * from {{ ref('int_reactivation__meeting_facts') }}
 ),
 
 eligibility as (
-    select
-        meeting_key,
-        appointment_uid,
-        eligibility_status,
-        exclusion_reason,
-        cooling_off_until,
-        status_without_kill_switch,
-        wait_without_kill_switch
-    from {{ ref('int_reactivation__eligibility') }}
+    select * from {{ ref('int_reactivation__eligibility') }}
 ),
 
 channel_and_message as (
-    select
-        meeting_key,
-        appointment_uid,
-        recommended_channel,
-        channel_reason_code,
-        message_variant_id,
-        message_subject_template,
-        message_opening_template
-    from {{ ref('int_reactivation__channel_and_message') }}
+    select * from {{ ref('int_reactivation__channel_and_message') }}
 ),
 
 -- One score per profile; each meeting gets its profile's score below.
 scores as (
-    select
-        score_profile,
-        sum(points) as raw_points,
-        {{ codes_largest_first('reason_code') }} as reason_codes
-    from score_components
-    group by score_profile
+    {{ summed_scores(ref('int_reactivation__score_components'), 'score_profile', 'reason_code') }}
 )
 
 select
@@ -86,7 +38,7 @@ select
     {{ clamped_score('scores.raw_points') }} as bit_score,
     -- The score's reasons, OUTCOME_REVISED when a re-export changed the meeting,
     -- then why the channel is not the usual one, if it is not.
-    coalesce(scores.reason_codes, '{}'::text[])
+    coalesce(scores.codes, '{}'::text[])
     || case when facts.is_revised then array['OUTCOME_REVISED'] else '{}'::text[] end
     || array_remove(array[channel_and_message.channel_reason_code], null)
         as bit_reason_codes,

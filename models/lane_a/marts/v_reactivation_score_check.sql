@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='view',
-        schema='bit',
-    )
-}}
-
 -- Does the score rank prospects better than chance, and which reasons bring
 -- meetings back? Over the sends whose score at the touch is known (the export
 -- that handed the row out recorded it): the AUC of bit_score for "a meeting came
@@ -17,30 +10,11 @@
 -- happened later would bias its lift. A send no export recorded them for takes
 -- the meeting's codes at the latest build.
 
-with
-
-sends as (
-    select
-        touch_id as send_id,
-        appointment_uid,
-        score_at_touch as score,
-        coalesce(tier_at_touch, 'unknown') as band,
-        met_again as success,
-        reason_codes_at_touch
-    from {{ ref('reactivation_outcomes') }}
-    where score_at_touch is not null
-),
-
-{{ score_check_codes(
-    'sends',
-    'appointment_uid',
-    'reason_codes_at_touch',
-    ref('reactivation_intent'),
-    'bit_reason_codes',
-    ref('reactivation_score_weights'),
-    'reason_code'
+{{ score_check_view(
+    outcomes=ref('reactivation_outcomes'), key='appointment_uid',
+    band="coalesce(tier_at_touch, 'unknown')",
+    codes_at_touch='reason_codes_at_touch', intent=ref('reactivation_intent'),
+    codes_now='bit_reason_codes',
+    weights=ref('reactivation_score_weights'), code_column='reason_code',
+    min_sends=var('reactivation_min_sends_for_check'),
 ) }}
-
-{{ score_check_ctes('sends', 'codes', var('reactivation_min_sends_for_check')) }}
-
-{{ score_check_rows(var('reactivation_min_sends_for_check')) }}

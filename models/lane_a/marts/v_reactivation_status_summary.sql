@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='view',
-        schema='bit',
-    )
-}}
-
 -- Who is not in the queue, and why, at the last build (the ready view adds what
 -- changed since: touches and kill-switch entries).
 select

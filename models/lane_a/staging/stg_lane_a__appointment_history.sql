@@ -1,17 +1,7 @@
-with source as (
-    select
-        appointment_uid,
-        company_id,
-        people_id,
-        outreach_id,
-        meeting_date,
-        meeting_type,
-        meeting_outcome,
-        stalled_reason,
-        source,
-        source_record_id,
-        created_at
-    from {{ source('sales', 'appointment_history') }}
+with
+
+source as (
+    select * from {{ source('sales', 'appointment_history') }}
 ),
 
 renamed as (
@@ -30,16 +20,4 @@ renamed as (
     from source
 )
 
-select
-    appointment_uid,
-    company_id,
-    people_id,
-    outreach_id,
-    meeting_date,
-    meeting_type,
-    meeting_outcome,
-    stalled_reason,
-    appointment_source,
-    source_record_id,
-    loaded_at
-from renamed
+select * from renamed

@@ -5,14 +5,11 @@
 with
 
 latest_revisions as (
-    select distinct on (partner_appointment_uid)
-        partner_appointment_uid,
-        meeting_type,
-        meeting_outcome,
-        meeting_notes
-    from {{ ref('stg_lane_b__partner_appointment_revisions') }}
-    where revised_at <= {{ lanes_as_of_timestamp() }}
-    order by partner_appointment_uid asc, revised_at desc, revision_id desc
+    {{ latest_revisions(
+        ref('stg_lane_b__partner_appointment_revisions'),
+        'partner_appointment_uid',
+        ['meeting_type', 'meeting_outcome', 'meeting_notes'],
+    ) }}
 )
 
 select

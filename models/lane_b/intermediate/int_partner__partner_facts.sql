@@ -46,27 +46,14 @@ touches as (
 -- until a later file brings the partner a new email (a bounce before the
 -- change was for the old address).
 email_bounces as (
-    select distinct outreach_events.fractional_cfo_id
-    from outreach_events
-    inner join partners as bounced_partners
-        on outreach_events.fractional_cfo_id = bounced_partners.fractional_cfo_id
-    where
-        outreach_events.touch_event = 'bounced'
-        and outreach_events.channel = 'email'
-        and (
-            bounced_partners.email_changed_at is null
-            or outreach_events.touched_at >= bounced_partners.email_changed_at
-        )
+    {{ live_email_bounces(
+        'outreach_events', 'fractional_cfo_id', 'partners', 'fractional_cfo_id'
+    ) }}
 ),
 
 -- The partner answered: a person takes it from here (the latest reply).
 replies as (
-    select
-        fractional_cfo_id,
-        max(touched_at) as last_replied_at
-    from outreach_events
-    where touch_event = 'replied'
-    group by fractional_cfo_id
+    {{ latest_replies('outreach_events', 'fractional_cfo_id') }}
 ),
 
 pauses as (
@@ -122,25 +109,11 @@ meeting_summary as (
 
 -- Touches count from the day of the last meeting; with no meeting, all count.
 touch_summary as (
-    select
-        touches.fractional_cfo_id,
-        count(*) filter (
-            where touches.touched_at >= meeting_summary.last_meeting_date
-            or meeting_summary.last_meeting_date is null
-        ) as touches_since_last_meeting,
-        max(touches.touched_at) as last_touched_at
-    from touches
-    left join meeting_summary
-        on touches.fractional_cfo_id = meeting_summary.fractional_cfo_id
-    group by touches.fractional_cfo_id
+    {{ touch_summary('touches', 'fractional_cfo_id', 'meeting_summary', 'last_meeting_date') }}
 ),
 
 last_touch as (
-    select distinct on (fractional_cfo_id)
-        fractional_cfo_id,
-        channel as last_touch_channel
-    from touches
-    order by fractional_cfo_id asc, touched_at desc, touch_id desc
+    {{ last_touch_channel('touches', 'fractional_cfo_id') }}
 ),
 
 paused_partners as (
@@ -159,7 +132,7 @@ select
     {{ lanes_as_of_date() }} - meeting_summary.last_meeting_date as days_since_last_meeting,
     coalesce(meeting_summary.total_meetings, 0)::integer as total_meetings,
     coalesce(meeting_summary.earlier_warm_meetings, 0)::integer as earlier_warm_meetings,
-    coalesce(touch_summary.touches_since_last_meeting, 0)::integer as touches_since_last_meeting,
+    coalesce(touch_summary.touches_since, 0)::integer as touches_since_last_meeting,
     touch_summary.last_touched_at,
     last_touch.last_touch_channel,
     paused_partners.fractional_cfo_id is not null as is_paused,

@@ -1,7 +1,6 @@
 {{
     config(
         materialized='table',
-        schema='bit',
         post_hook=[
             '{{ partner_ready_indexes() }}',
             'analyze {{ this }}',
@@ -17,55 +16,19 @@
 with
 
 facts as (
-    select
-        fractional_cfo_id,
-        last_touched_at,
-        last_meeting_date,
-        last_meeting_type,
-        last_meeting_outcome,
-        is_last_meeting_revised,
-        total_meetings,
-        earlier_warm_meetings,
-        touches_since_last_meeting
-    from {{ ref('int_partner__partner_facts') }}
-),
-
-score_components as (
-    select
-        fractional_cfo_id,
-        factor_code,
-        points,
-        component_order
-    from {{ ref('int_partner__score_components') }}
+    select * from {{ ref('int_partner__partner_facts') }}
 ),
 
 lifecycle as (
-    select
-        fractional_cfo_id,
-        status,
-        lifecycle_status,
-        cooling_off_until
-    from {{ ref('int_partner__lifecycle') }}
+    select * from {{ ref('int_partner__lifecycle') }}
 ),
 
 next_action as (
-    select
-        fractional_cfo_id,
-        recommended_next_action,
-        recommended_channel,
-        message_variant_id,
-        message_subject_template,
-        message_opening_template
-    from {{ ref('int_partner__next_action') }}
+    select * from {{ ref('int_partner__next_action') }}
 ),
 
 scores as (
-    select
-        fractional_cfo_id,
-        sum(points) as raw_points,
-        {{ codes_largest_first('factor_code') }} as leverage_factors
-    from score_components
-    group by fractional_cfo_id
+    {{ summed_scores(ref('int_partner__score_components'), 'fractional_cfo_id', 'factor_code') }}
 )
 
 select
@@ -73,7 +36,7 @@ select
     facts.fractional_cfo_id,
     {{ clamped_score('scores.raw_points') }} as leverage_score,
     -- The factors, then LAST_MEETING_REVISED when a re-export changed the last meeting.
-    coalesce(scores.leverage_factors, '{}'::text[])
+    coalesce(scores.codes, '{}'::text[])
     || case
         when facts.is_last_meeting_revised then array['LAST_MEETING_REVISED'] else '{}'::text[]
     end as leverage_factors,

@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='view',
-        schema='bit',
-    )
-}}
-
 -- Which messages bring partners back? Per dimension and bucket
 -- (macros/performance.sql), with the meetings that went warm too.
 

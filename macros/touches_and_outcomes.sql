@@ -94,3 +94,71 @@
         sent_at as touched_at
     from {{ sends }}
 {%- endmacro %}
+
+{#- The channel of each subject's latest touch (the next message alternates from it). -#}
+{% macro last_touch_channel(touches, subject) -%}
+    select distinct on ({{ subject }})
+        {{ subject }},
+        channel as last_touch_channel
+    from {{ touches }}
+    order by {{ subject }} asc, touched_at desc, touch_id desc
+{%- endmacro %}
+
+{#-
+    Each stored meeting's latest revision loaded by the as-of moment: a CRM re-export
+    may revise a write-once meeting's `columns`; the latest revision is the meeting
+    as it stands.
+-#}
+{% macro latest_revisions(revisions, key, columns) -%}
+    select distinct on ({{ key }})
+        {{ key }},
+        {{ columns | join(',\n        ') }}
+    from {{ revisions }}
+    where revised_at <= {{ lanes_as_of_timestamp() }}
+    order by {{ key }} asc, revised_at desc, revision_id desc
+{%- endmacro %}
+
+{#-
+    Per subject: its touches on or after `since_column` of `since` (the meeting the
+    touches follow; with no such date, all count) and its latest touch.
+-#}
+{% macro touch_summary(touches, subject, since, since_column) -%}
+    select
+        touches.{{ subject }},
+        count(*) filter (
+            where
+                since.{{ since_column }} is null
+                or touches.touched_at >= since.{{ since_column }}
+        ) as touches_since,
+        max(touches.touched_at) as last_touched_at
+    from {{ touches }} as touches
+    left join {{ since }} as since
+        on touches.{{ subject }} = since.{{ subject }}
+    group by touches.{{ subject }}
+{%- endmacro %}
+
+{#- Per subject, its latest reply (a person takes it from there). -#}
+{% macro latest_replies(events, subject) -%}
+    select
+        {{ subject }},
+        max(touched_at) as last_replied_at
+    from {{ events }}
+    where touch_event = 'replied'
+    group by {{ subject }}
+{%- endmacro %}
+
+{#-
+    The subjects whose email bounced and still holds: a bounce holds until a later
+    file brings a new email (`contacts`.email_changed_at, set by a trigger); a bounce
+    recorded before the email last changed was for the old address.
+-#}
+{% macro live_email_bounces(events, subject, contacts, contact_key) -%}
+    select distinct events.{{ subject }}
+    from {{ events }} as events
+    left join {{ contacts }} as contacts
+        on events.{{ subject }} = contacts.{{ contact_key }}
+    where
+        events.touch_event = 'bounced'
+        and events.channel = 'email'
+        and (contacts.email_changed_at is null or events.touched_at >= contacts.email_changed_at)
+{%- endmacro %}
