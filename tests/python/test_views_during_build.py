@@ -114,7 +114,9 @@ def test_a_view_whose_columns_changed_is_replaced_and_its_dependents_rebuilt(
 
     model = project / "models/lane_a/staging/stg_lane_a__kill_switch.sql"
     text = model.read_text()
-    moved = text.replace("        scope,\n        scope_key,\n", "        scope_key,\n        scope,\n", 1)
+    moved = text.replace(
+        "        scope,\n        scope_key,\n", "        scope_key,\n        scope,\n", 1
+    )
     assert moved != text
     model.write_text(moved)
     again = run_dbt_captured(migrated_db, project, BUILD_MODELS)
