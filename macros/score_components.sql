@@ -62,3 +62,19 @@
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#-
+    A lane's weights seed with integer bounds. Bounds are text in the seed: an empty
+    cell is NULL in the loaded seed but '' when dbt unit tests read the CSV directly,
+    and both must mean "no bound".
+-#}
+{% macro score_weights(weights, code_column) -%}
+    select
+        component,
+        bucket,
+        nullif(min_value, '')::integer as min_value,
+        nullif(max_value, '')::integer as max_value,
+        points,
+        {{ code_column }}
+    from {{ weights }}
+{%- endmacro %}

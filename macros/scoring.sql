@@ -28,3 +28,24 @@
     from {{ components }}
     group by {{ subject }}
 {%- endmacro %}
+
+{#-
+    The indexes that make a ready view's dashboard queries read about as many rows as
+    they return: over the rows that can be ready (`can_be_ready`, which the view's own
+    conditions imply, so the planner uses them), in score order overall and per each
+    of `groups`; plain indexes on `lookups`. Unnamed: PostgreSQL picks a free name
+    while the previous build's table, about to be dropped, still holds its own.
+-#}
+{% macro ready_indexes(score_column, can_be_ready, groups, lookups=[]) -%}
+    {%- set statements = [] -%}
+    {%- for group in [none] + groups -%}
+        {%- set columns = (group ~ ', ' if group else '') ~ score_column ~ ' desc' -%}
+        {%- do statements.append(
+            'create index on ' ~ this ~ ' (' ~ columns ~ ') where ' ~ can_be_ready
+        ) -%}
+    {%- endfor -%}
+    {%- for lookup in lookups -%}
+        {%- do statements.append('create index on ' ~ this ~ ' (' ~ lookup ~ ')') -%}
+    {%- endfor -%}
+    {{ statements | join(';\n') }}
+{%- endmacro %}

@@ -22,17 +22,8 @@ facts as (
     from {{ ref('int_reactivation__meeting_facts') }} as meeting_facts
 ),
 
--- Bounds are text in the seed: an empty cell is NULL in the loaded seed but ''
--- when dbt unit tests read the CSV directly, and both must mean "no bound".
 score_weights as (
-    select
-        component,
-        bucket,
-        nullif(min_value, '')::integer as min_value,
-        nullif(max_value, '')::integer as max_value,
-        points,
-        reason_code
-    from {{ ref('reactivation_score_weights') }}
+    {{ score_weights(ref('reactivation_score_weights'), 'reason_code') }}
 ),
 
 reason_keywords as (

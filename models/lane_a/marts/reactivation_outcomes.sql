@@ -15,12 +15,7 @@
 with
 
 meetings as (
-    select
-        appointment_uid,
-        people_id,
-        company_id,
-        meeting_date
-    from {{ ref('stg_lane_a__appointment_history') }}
+    select * from {{ ref('stg_lane_a__appointment_history') }}
     where meeting_date <= {{ lanes_as_of_date() }}
 ),
 

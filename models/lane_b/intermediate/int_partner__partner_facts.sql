@@ -20,14 +20,7 @@ partners as (
 
 -- Meetings as they stand (the latest revision of each, int_partner__meetings).
 meetings as (
-    select
-        fractional_cfo_id,
-        meeting_date,
-        meeting_seq_of_day,
-        meeting_type,
-        meeting_outcome,
-        is_revised
-    from {{ ref('int_partner__meetings') }}
+    select * from {{ ref('int_partner__meetings') }}
     where meeting_date <= {{ lanes_as_of_date() }}
 ),
 

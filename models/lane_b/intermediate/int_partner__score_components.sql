@@ -20,17 +20,8 @@ facts as (
     from {{ ref('int_partner__partner_facts') }}
 ),
 
--- Bounds are text in the seed: an empty cell is NULL in the loaded seed but ''
--- when dbt unit tests read the CSV, and both mean "no bound".
 score_weights as (
-    select
-        component,
-        bucket,
-        nullif(min_value, '')::integer as min_value,
-        nullif(max_value, '')::integer as max_value,
-        points,
-        factor_code
-    from {{ ref('partner_score_weights') }}
+    {{ score_weights(ref('partner_score_weights'), 'factor_code') }}
 ),
 
 -- In order (component_order breaks ties between equal weights); rules in

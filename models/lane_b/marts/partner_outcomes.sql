@@ -15,12 +15,7 @@
 with
 
 meetings as (
-    select
-        partner_appointment_uid,
-        fractional_cfo_id,
-        meeting_date,
-        meeting_outcome
-    from {{ ref('int_partner__meetings') }}
+    select * from {{ ref('int_partner__meetings') }}
     where meeting_date <= {{ lanes_as_of_date() }}
 ),
 
