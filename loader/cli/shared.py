@@ -384,3 +384,33 @@ def report_command(help_text: str, report: InsightSpec) -> click.Command:
             click.echo(f"wrote {out}")
 
     return command
+
+
+def register_lane_verbs(
+    verbs: dict[str, click.Group],
+    lane: str,
+    queue: QueueSpec,
+    touches: TouchSpec,
+    insight: InsightSpec,
+    touch_subject: tuple[str, str, Callable],
+) -> None:
+    """The commands every lane has, from its specs: `export`, `touch`, `status`, `report`.
+
+    `lane` is the CLI name (lane-a); `touch_subject` is (the argument's name, the help,
+    the finder of whom a typed touch names).
+    """
+    words = lane.replace("-", " ").title()  # "Lane A"
+    verbs["export"].add_command(
+        export_command(f"{queue.view} -> OUT (.xlsx or .csv), best first.", queue), lane
+    )
+    argument, help_text, find = touch_subject
+    verbs["touch"].add_command(touch_command(argument, help_text, touches, find), lane)
+    verbs["report"].add_command(
+        report_command(f"{words}'s weekly report (HTML, or --json).", insight), lane
+    )
+    verbs["status"].add_command(
+        status_command(
+            f"One screen on {words}: loads, build, queue, activity, what works.", insight
+        ),
+        lane,
+    )

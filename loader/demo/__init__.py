@@ -21,10 +21,13 @@ from loader.errors import LanesError
 from loader.ingest.flow import IngestOptions
 from loader.ingest.summary import print_report
 from loader.insight.report import collect, report_html
+from loader.lanes.lane_a.export import READY_QUEUE as LANE_A_QUEUE
 from loader.lanes.lane_a.ingest import ingest as ingest_lane_a
 from loader.lanes.lane_a.insight import INSIGHT as LANE_A_INSIGHT
+from loader.lanes.lane_b.export import READY_QUEUE as LANE_B_QUEUE
 from loader.lanes.lane_b.ingest import ingest_meetings, ingest_partners
 from loader.lanes.lane_b.insight import INSIGHT as LANE_B_INSIGHT
+from loader.lanes.spec import QueueSpec
 from loader.platform import database, embedded
 from loader.platform.dbt_runner import run_dbt
 from loader.platform.migrations import migrate
@@ -41,18 +44,23 @@ class QueueColumn:
 
 @dataclass(frozen=True)
 class QueueTable:
-    view: str
+    """The lane's queue as the export writes it (its view and order), shown on screen."""
+
+    queue: QueueSpec
     title: str
     columns: tuple[QueueColumn, ...]
-    order_by: str
     # Why nothing may be ready: counts by status in the lane's intent table.
     status_query: str
+
+    @property
+    def view(self) -> str:
+        return self.queue.view
 
 
 # Who, how, and why: readable in a 100-column terminal.
 READY_QUEUES = (
     QueueTable(
-        "bit.v_reactivation_ready",
+        LANE_A_QUEUE,
         "Lane A: who to contact now",
         (
             QueueColumn("who", "coalesce(person_name, company_name, 'unknown')", 20),
@@ -62,11 +70,10 @@ READY_QUEUES = (
             QueueColumn("tier", "tier"),
             QueueColumn("why", "array_to_string(bit_reason_codes, ', ')"),
         ),
-        "bit_score desc, days_since_meeting",
         "select eligibility_status::text, count(*) from bit.reactivation_intent group by 1",
     ),
     QueueTable(
-        "bit.v_partner_outreach_ready",
+        LANE_B_QUEUE,
         "Lane B: partners to reach out to now",
         (
             QueueColumn("who", "primary_contact_name", 18),
@@ -76,7 +83,6 @@ READY_QUEUES = (
             QueueColumn("score", "round(leverage_score)"),
             QueueColumn("why", "array_to_string(leverage_factors, ', ')"),
         ),
-        "leverage_score desc, firm_name",
         "select status, count(*) from bit.partner_intent group by 1",
     ),
 )
@@ -175,29 +181,24 @@ def load_example_activity(conn: psycopg.Connection, folder: Path, today: dt.date
     touches_a, back_a = lane_a_activity(scored_a, today)
     touches_b, back_b = lane_b_activity(scored_b, today)
     options = IngestOptions(actor="make-demo")
-    a_columns = ["appointment_uid", "channel", "touched_at", "event", "message_variant_id",
-                 "score_at_touch", "tier_at_touch"]  # fmt: skip
-    b_columns = ["fractional_cfo_id", "channel", "touched_at", "event", "message_variant_id",
-                 "score_at_touch", "next_action_at_touch"]  # fmt: skip
-    sent = ingest_touches(
-        conn,
-        LANE_A_TOUCHES,
-        write_rows(folder / LANE_A_ACTIVITY_FILE, touches_a, a_columns),
-        options,
-    )
-    if back_a:
-        ingest_lane_a(conn, write_rows(folder / LANE_A_FOLLOWUP_FILE, back_a,
-                                       list(back_a[0])), options)  # fmt: skip
-    partner_sent = ingest_touches(
-        conn,
-        LANE_B_TOUCHES,
-        write_rows(folder / LANE_B_ACTIVITY_FILE, touches_b, b_columns),
-        options,
-    )
-    if back_b:
-        ingest_meetings(conn, write_rows(folder / LANE_B_FOLLOWUP_FILE, back_b,
-                                         list(back_b[0])), options)  # fmt: skip
-    for report in (sent, partner_sent):
+    lanes = (
+        (LANE_A_TOUCHES, LANE_A_ACTIVITY_FILE, touches_a, "tier_at_touch",
+         ingest_lane_a, LANE_A_FOLLOWUP_FILE, back_a),
+        (LANE_B_TOUCHES, LANE_B_ACTIVITY_FILE, touches_b, "next_action_at_touch",
+         ingest_meetings, LANE_B_FOLLOWUP_FILE, back_b),
+    )  # fmt: skip
+    reports = []
+    for touch_spec, activity_file, touches, at_touch, ingest_back, back_file, back in lanes:
+        columns = [touch_spec.subject_column, "channel", "touched_at", "event",
+                   "message_variant_id", "score_at_touch", at_touch]  # fmt: skip
+        reports.append(
+            ingest_touches(
+                conn, touch_spec, write_rows(folder / activity_file, touches, columns), options
+            )
+        )
+        if back:  # the meetings that came back, as the next CRM export brings them
+            ingest_back(conn, write_rows(folder / back_file, back, list(back[0])), options)
+    for report in reports:
         if report.errors:
             raise DemoFailed(f"the example activity did not load: {report.errors[:3]}")
     return (
@@ -220,7 +221,8 @@ def print_queue(conn: psycopg.Connection, console: Console, queue: QueueTable, t
         return
     expressions = ", ".join(c.expression for c in queue.columns)
     rows = conn.execute(
-        f"select {expressions} from {queue.view} order by {queue.order_by} limit %s", (top,)
+        f"select {expressions} from {queue.view} order by {queue.queue.order_by} limit %s",
+        (top,),
     ).fetchall()
     table = RichTable(title=f"{queue.title} (top {len(rows)} of {total}, from {queue.view})")
     widths = []

@@ -19,7 +19,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -54,6 +54,12 @@ class RowError:
     column: str
     value: str | None
     message: str
+    # The cell could not be read as its column's kind at all (not a rule it broke).
+    unreadable: bool = False
+
+    def as_json(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "value": self.value,
+                "message": self.message}  # fmt: skip
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "value", shortened(self.value))
@@ -100,7 +106,7 @@ class IngestReport:
             "dry_run": self.dry_run,
             "written": self.written,
             "correlation_id": self.correlation_id,
-            "errors": [asdict(e) for e in self.errors],
+            "errors": [e.as_json() for e in self.errors],
             "warnings": self.warnings,
         }
         data.update(self.details)
@@ -351,15 +357,20 @@ def collect_errors(parsed: Parsed, raw: pl.DataFrame) -> list[RowError]:
     records: list[RowError] = []
     for name in parsed.error_columns:
         column = name.removeprefix("err:")
-        hits = parsed.frame.filter(pl.col(name).is_not_null()).select(ROW, name)
+        # Typed, the cell is empty where it was filled but could not be read.
+        parsed_value = pl.col(column).is_null() if column in parsed.frame.columns else pl.lit(False)
+        hits = parsed.frame.filter(pl.col(name).is_not_null()).select(
+            ROW, name, parsed_value.alias("__unparsed")
+        )
         if hits.is_empty():
             continue
         if column in raw.columns:
             hits = hits.join(raw.select(ROW, pl.col(column).alias("__value")), on=ROW, how="left")
         else:
             hits = hits.with_columns(pl.lit(None, dtype=pl.String).alias("__value"))
-        for row, message, value in hits.select(ROW, name, "__value").iter_rows():
-            records.append(RowError(row, column, value, message))
+        rows = hits.select(ROW, name, "__value", "__unparsed").iter_rows()
+        for row, message, value, unparsed in rows:
+            records.append(RowError(row, column, value, message, bool(unparsed and value)))
     return records
 
 
@@ -378,13 +389,11 @@ def explained(errors: list[RowError], spec: IngestSpec) -> list[RowError]:
             )
             if close:
                 message += f" Did you mean {close[0]!r}?"
-        refused_value = error.column in allowed or (
-            error.column in dated and "read safely" in message
-        )
+        refused_value = error.column in allowed or (error.column in dated and error.unreadable)
         fix = hint(error.column) if hint and refused_value else None
         if fix:
             message += f" Or {fix}."
-        out.append(RowError(error.row, error.column, error.value, message))
+        out.append(RowError(error.row, error.column, error.value, message, error.unreadable))
     return out
 
 

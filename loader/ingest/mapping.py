@@ -108,41 +108,37 @@ def _checked(name: str, data: dict, kind: str, columns: Sequence[Column]) -> Crm
                 f'{column} = "Their header"), not {header!r}.'
             )
         mapped[column] = header.strip()
+
+    def our_column(where: str, column: str) -> Column:
+        if column not in by_name:
+            raise UsageError(
+                f"{name}: {where} names {column!r}, which is not a column of {kind}; "
+                f"its columns: {ours}."
+            )
+        return by_name[column]
+
+    def our_value(where: str, column: Column, value: object) -> str:
+        if not isinstance(value, str):
+            raise UsageError(f"{name}: {where} must be text, not {value!r}.")
+        if column.allowed and value.strip().lower() not in column.allowed:
+            raise UsageError(
+                f"{name}: {where} = {value!r} is not one of {'|'.join(column.allowed)}."
+            )
+        return value.strip()
+
     values: dict[str, dict[str, str]] = {}
     for column, table in _table(name, data, "values").items():
-        if column not in by_name:
-            raise UsageError(
-                f"{name}: [values.{column}]: {column!r} is not a column of {kind}; "
-                f"its columns: {ours}."
-            )
+        ours_column = our_column(f"[values.{column}]", column)
         if not isinstance(table, dict):
             raise UsageError(f'{name}: [values.{column}] must be a table of "theirs" = "ours".')
-        allowed = by_name[column].allowed
-        values[column] = {}
-        for theirs, our_value in table.items():
-            if not isinstance(our_value, str):
-                raise UsageError(f"{name}: [values.{column}] {theirs!r} must map to text.")
-            if allowed and our_value.strip().lower() not in allowed:
-                raise UsageError(
-                    f"{name}: [values.{column}] maps {theirs!r} to {our_value!r}, which is "
-                    f"not one of {'|'.join(allowed)}."
-                )
-            values[column][theirs.strip().casefold()] = our_value.strip()
-    defaults: dict[str, str] = {}
-    for column, value in _table(name, data, "defaults").items():
-        if column not in by_name:
-            raise UsageError(
-                f"{name}: [defaults] sets {column!r}, which is not a column of {kind}; "
-                f"its columns: {ours}."
-            )
-        if not isinstance(value, str):
-            raise UsageError(f"{name}: [defaults] {column} must be text, not {value!r}.")
-        allowed = by_name[column].allowed
-        if allowed and value.strip().lower() not in allowed:
-            raise UsageError(
-                f"{name}: [defaults] {column} = {value!r} is not one of {'|'.join(allowed)}."
-            )
-        defaults[column] = value.strip()
+        values[column] = {
+            theirs.strip().casefold(): our_value(f"[values.{column}] {theirs!r}", ours_column, v)
+            for theirs, v in table.items()
+        }
+    defaults: dict[str, str] = {
+        column: our_value(f"[defaults] {column}", our_column("[defaults]", column), value)
+        for column, value in _table(name, data, "defaults").items()
+    }
     return CrmMapping(name, kind, mapped, values, defaults, _date_format(name, data))
 
 

@@ -54,30 +54,12 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
     sync_group.add_command(sync_calendar)
     verbs["sync"].add_command(sync_group)
     verbs["template"].add_command(template_group)
-    verbs["export"].add_command(
-        shared.export_command(
-            "bit.v_reactivation_ready -> OUT (.xlsx or .csv), best first.", READY_QUEUE
-        ),
-        LANE,
+    touch_subject = (
+        "appointment_uid",
+        "Record one touch typed by a person (e.g. a call or a message sent by hand).",
+        find_meeting,
     )
-    verbs["touch"].add_command(
-        shared.touch_command(
-            "appointment_uid",
-            "Record one touch typed by a person (e.g. a call or a message sent by hand).",
-            TOUCHES,
-            find_meeting,
-        ),
-        LANE,
-    )
-    verbs["report"].add_command(
-        shared.report_command("Lane A's weekly report (HTML, or --json).", INSIGHT), LANE
-    )
-    verbs["status"].add_command(
-        shared.status_command(
-            "One screen on Lane A: loads, build, queue, activity, what works.", INSIGHT
-        ),
-        LANE,
-    )
+    shared.register_lane_verbs(verbs, LANE, READY_QUEUE, TOUCHES, INSIGHT, touch_subject)
     cli.add_command(exclude_group)
     cli.add_command(include_group)
 

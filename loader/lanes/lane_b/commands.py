@@ -44,30 +44,12 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         template_group.add_command(shared.template_command(name, help_text, columns, title))
     verbs["ingest"].add_command(ingest_group)
     verbs["template"].add_command(template_group)
-    verbs["export"].add_command(
-        shared.export_command(
-            "bit.v_partner_outreach_ready -> OUT (.xlsx or .csv), best first.", READY_QUEUE
-        ),
-        LANE,
+    touch_subject = (
+        "partner",
+        "Record one touch to a partner (fractional_cfo_id or email) typed by a person.",
+        find_partner_subject,
     )
-    verbs["touch"].add_command(
-        shared.touch_command(
-            "partner",
-            "Record one touch to a partner (fractional_cfo_id or email) typed by a person.",
-            TOUCHES,
-            find_partner_subject,
-        ),
-        LANE,
-    )
-    verbs["report"].add_command(
-        shared.report_command("Lane B's weekly report (HTML, or --json).", INSIGHT), LANE
-    )
-    verbs["status"].add_command(
-        shared.status_command(
-            "One screen on Lane B: loads, build, queue, activity, what works.", INSIGHT
-        ),
-        LANE,
-    )
+    shared.register_lane_verbs(verbs, LANE, READY_QUEUE, TOUCHES, INSIGHT, touch_subject)
     cli.add_command(pause_group)
     cli.add_command(resume_group)
 
