@@ -389,17 +389,31 @@ def report_command(help_text: str, report: InsightSpec) -> click.Command:
 def register_lane_verbs(
     verbs: dict[str, click.Group],
     lane: str,
-    queue: QueueSpec,
-    touches: TouchSpec,
-    insight: InsightSpec,
+    own: tuple[click.Group, click.Group],
+    specs: tuple[QueueSpec, TouchSpec, InsightSpec],
     touch_subject: tuple[str, str, Callable],
 ) -> None:
-    """The commands every lane has, from its specs: `export`, `touch`, `status`, `report`.
+    """The commands every lane has, from its specs: `ingest … touches`, `template …
+    touches`, `export`, `touch`, `status`, `report`; and the lane's own ingest and
+    template groups (`own`) under their verbs.
 
     `lane` is the CLI name (lane-a); `touch_subject` is (the argument's name, the help,
     the finder of whom a typed touch names).
     """
     words = lane.replace("-", " ").title()  # "Lane A"
+    queue, touches, insight = specs
+    ingest_group, template_group = own
+    ingest_group.add_command(touches_ingest_command(touches))
+    template_group.add_command(
+        template_command(
+            "touches",
+            f"Template for outreach activity (loader ingest {lane} touches).",
+            list(touches.columns),
+            f"{words}: outreach activity (what was sent, what came back)",
+        )
+    )
+    verbs["ingest"].add_command(ingest_group)
+    verbs["template"].add_command(template_group)
     verbs["export"].add_command(
         export_command(f"{queue.view} -> OUT (.xlsx or .csv), best first.", queue), lane
     )

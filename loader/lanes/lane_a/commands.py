@@ -18,7 +18,7 @@ from loader.errors import UsageError
 from loader.lanes.lane_a.columns import IDENTIFICATION, MEETING_COLUMNS, SOURCES
 from loader.lanes.lane_a.export import READY_QUEUE
 from loader.lanes.lane_a.insight import INSIGHT
-from loader.lanes.lane_a.touches import TOUCH_COLUMNS, TOUCHES, find_meeting
+from loader.lanes.lane_a.touches import TOUCHES, find_meeting
 
 LANE = "lane-a"
 
@@ -33,7 +33,6 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         "(`loader ingest lane-a touches FILE`).",
     )
     ingest_group.add_command(ingest_meetings)
-    ingest_group.add_command(shared.touches_ingest_command(TOUCHES))
     template_group = shared.DefaultCommandGroup(
         LANE,
         default_command="meetings",
@@ -41,25 +40,17 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         "activity (`loader template lane-a touches FILE`).",
     )
     template_group.add_command(template_meetings)
-    template_group.add_command(
-        shared.template_command(
-            "touches",
-            "Template for outreach activity (loader ingest lane-a touches).",
-            TOUCH_COLUMNS,
-            "Lane A: outreach activity (what was sent, what came back)",
-        )
-    )
-    verbs["ingest"].add_command(ingest_group)
     sync_group = click.Group(LANE, help="Lane A meetings from where they live (a calendar).")
     sync_group.add_command(sync_calendar)
     verbs["sync"].add_command(sync_group)
-    verbs["template"].add_command(template_group)
     touch_subject = (
         "appointment_uid",
         "Record one touch typed by a person (e.g. a call or a message sent by hand).",
         find_meeting,
     )
-    shared.register_lane_verbs(verbs, LANE, READY_QUEUE, TOUCHES, INSIGHT, touch_subject)
+    shared.register_lane_verbs(
+        verbs, LANE, (ingest_group, template_group), (READY_QUEUE, TOUCHES, INSIGHT), touch_subject
+    )
     cli.add_command(exclude_group)
     cli.add_command(include_group)
 

@@ -18,7 +18,7 @@ from loader.errors import UsageError
 from loader.lanes.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
 from loader.lanes.lane_b.export import READY_QUEUE
 from loader.lanes.lane_b.insight import INSIGHT
-from loader.lanes.lane_b.touches import TOUCH_COLUMNS, TOUCHES, find_partner_subject
+from loader.lanes.lane_b.touches import TOUCHES, find_partner_subject
 
 LANE = "lane-b"
 
@@ -30,7 +30,7 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
     ingest_group = click.Group(
         LANE, help="Fractional CFO partners: the partner master, then partner meetings."
     )
-    for command in (ingest_partners, ingest_appointments, shared.touches_ingest_command(TOUCHES)):
+    for command in (ingest_partners, ingest_appointments):
         ingest_group.add_command(command)
     template_group = click.Group(
         LANE, help="Templates for the partner master and partner meetings."
@@ -38,18 +38,17 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
     for name, columns, title in (
         ("partners", PARTNER_COLUMNS, "Lane B: fractional CFO partners"),
         ("appointments", MEETING_COLUMNS, "Lane B: meetings with partners"),
-        ("touches", TOUCH_COLUMNS, "Lane B: outreach activity (what was sent, what came back)"),
     ):
         help_text = f"Template for {title.split(': ')[1]} (loader ingest lane-b {name})."
         template_group.add_command(shared.template_command(name, help_text, columns, title))
-    verbs["ingest"].add_command(ingest_group)
-    verbs["template"].add_command(template_group)
     touch_subject = (
         "partner",
         "Record one touch to a partner (fractional_cfo_id or email) typed by a person.",
         find_partner_subject,
     )
-    shared.register_lane_verbs(verbs, LANE, READY_QUEUE, TOUCHES, INSIGHT, touch_subject)
+    shared.register_lane_verbs(
+        verbs, LANE, (ingest_group, template_group), (READY_QUEUE, TOUCHES, INSIGHT), touch_subject
+    )
     cli.add_command(pause_group)
     cli.add_command(resume_group)
 

@@ -20,29 +20,23 @@ TOOL = Tool(
     label="HeyReach",
     channels=("linkedin",),
     lead_columns=(
-        ("profileUrl", "linkedin_url"),
-        ("firstName", "first_name"),
-        ("lastName", "last_name"),
-        ("companyName", "company_name"),
-        ("position", "job_title"),
-        ("emailAddress", "email"),
+        ("profileUrl", "linkedin_url"), ("firstName", "first_name"), ("lastName", "last_name"),
+        ("companyName", "company_name"), ("position", "job_title"), ("emailAddress", "email"),
         ("message_opening", "opening"),
     ),
     activity_columns={
-        "eventtype": "event",
-        "timestamp": "touched_at",
-        "leadprofile.linkedinurl": "linkedin_url",
-        "leadprofile.emailaddress": "email",
-        **our_fields_back(),
+        "eventtype": "event", "timestamp": "touched_at", "leadprofile.linkedinurl": "linkedin_url",
+        "leadprofile.emailaddress": "email", **our_fields_back(),
     },
     events={
-        "message_sent": ("sent", "linkedin"),
-        "inmail_sent": ("sent", "linkedin"),
+        "message_sent": ("sent", "linkedin"), "inmail_sent": ("sent", "linkedin"),
         "connection_request_sent": ("sent", "linkedin"),
         "message_reply_received": ("replied", "linkedin"),
         "inmail_reply_received": ("replied", "linkedin"),
         "every_message_reply_received": ("replied", "linkedin"),
     },
     recognised_by=frozenset({"eventtype"}),
-    repeats={"every_message_reply_received": ("message_reply_received", "inmail_reply_received")},
-)
+    repeats={
+        "every_message_reply_received": ("message_reply_received", "inmail_reply_received"),
+    },
+)  # fmt: skip
