@@ -33,23 +33,23 @@ def collect(conn: psycopg.Connection, spec: InsightSpec, weeks: int) -> dict:
         from loader.errors import DatabaseError
 
         raise DatabaseError(
-            f"{', '.join(missing)} not built yet: run `loader dbt build --select {spec.lane}`."
+            f"{', '.join(missing)} not built yet: run `loader dbt build --select {spec.lane.key}`."
         )
     last_load = conn.execute(
         "select file_name, finished_at, actor from shq.load_ledger where lane = %s"
         " order by finished_at desc limit 1",
-        (spec.lane,),
+        (spec.lane.key,),
     ).fetchone()
-    last_build = conn.execute(f"select max(computed_at) from {spec.intent}").fetchone()[0]
+    last_build = conn.execute(f"select max(computed_at) from {spec.lane.intent}").fetchone()[0]
     last_export = conn.execute(
-        f"select max(created_at) from {spec.touches} where tool = 'export'"
+        f"select max(created_at) from {spec.lane.table('touches')} where tool = 'export'"
     ).fetchone()[0]
     since = dt.datetime.now(dt.UTC).date() - dt.timedelta(weeks=int(weeks))
     checks = sections["score_check"]
     score = next((r for r in checks if r["check"] == "score"), None)
     return _plain(
         {
-            "lane": spec.lane,
+            "lane": spec.lane.key,
             "title": spec.title,
             "generated_at": dt.datetime.now(dt.UTC),
             "weeks": weeks,
@@ -164,8 +164,8 @@ def report_html(figures: dict, spec: InsightSpec) -> str:
         parts.append(
             '<section><h2>What happened</h2><p class="empty">No sends yet, so nothing to '
             f"measure. First: export the queue with --mark-touched (`loader export "
-            f"{spec.lane.replace('_', '-')} queue.csv --mark-touched`), send, and load the "
-            f"tool's activity back (`loader ingest {spec.lane.replace('_', '-')} touches FILE "
+            f"{spec.lane.cli} queue.csv --mark-touched`), send, and load the "
+            f"tool's activity back (`loader ingest {spec.lane.cli} touches FILE "
             "--tool …`); the next report shows what came back.</p></section>"
         )
     else:

@@ -26,7 +26,7 @@ class Section:
     brief: tuple[str, ...] = ()  # the shown names status prints (default: all)
 
     def relation(self, lane: InsightSpec) -> str:
-        return f"{lane.views}{self.view}"
+        return lane.lane.view(self.view)
 
     def heading(self, lane: InsightSpec) -> str:
         return self.title.format(group=lane.queue_group, success=lane.success)

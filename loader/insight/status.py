@@ -30,14 +30,14 @@ def collect_status(conn: psycopg.Connection, spec: InsightSpec) -> dict:
                rejected
         from shq.load_ledger where lane = %s order by finished_at desc limit 1
         """,
-        (spec.lane,),
+        (spec.lane.key,),
     ).fetchone()
     last_build = None
-    if _exists(conn, spec.intent):
-        last_build = conn.execute(f"select max(computed_at) from {spec.intent}").fetchone()[0]
+    if _exists(conn, spec.lane.intent):
+        last_build = conn.execute(f"select max(computed_at) from {spec.lane.intent}").fetchone()[0]
     sections = read_sections(conn, spec)
     return {
-        "lane": spec.lane,
+        "lane": spec.lane.key,
         "loaded": loaded,
         "last_load": None
         if last_load is None
@@ -86,7 +86,7 @@ def print_status(status: dict, spec: InsightSpec, console: Console) -> None:
     console.print(
         f"last build: {_when(build)}"
         if build
-        else f"last build: never - run `loader dbt build --select {spec.lane}`",
+        else f"last build: never - run `loader dbt build --select {spec.lane.key}`",
         markup=False,
     )
     for section in SECTIONS:

@@ -1,7 +1,8 @@
-"""What a lane states about itself, as plain data: the specs the shared mechanics
-take. Each lane declares its own (loader/lane_x/touches.py, switch.py, export.py,
-status.py); the mechanics that use them live once (loader/outreach/touches.py,
-loader/outreach/kill_switch.py, loader/outreach/queue_export.py, loader/insight/status.py).
+"""What a lane states about itself, as plain data: its names (`Lane`) and the specs the
+shared mechanics take. Each lane declares its own (loader/lanes/lane_x/__init__.py,
+touches.py, switch.py, export.py, insight.py); the mechanics that use them live once
+(loader/outreach/touches.py, loader/outreach/kill_switch.py,
+loader/outreach/queue_export.py, loader/insight/).
 
 Nothing here touches a database or a file, so the CLI can read every lane's specs
 without loading polars or psycopg.
@@ -10,10 +11,45 @@ without loading polars or psycopg.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from loader.outreach.tools import CHANNELS, EVENTS
 from loader.sheets.column import Column
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One lane's names, each derived from three (docs/architecture.md, glossary): its key
+    (`lane_a`: dbt's selector and tag, the ledger's lane, the ingest lock), its own schema
+    (`sales`) and the noun its tables and views carry (`reactivation`)."""
+
+    key: str
+    schema: str
+    noun: str
+
+    @property
+    def cli(self) -> str:
+        """As the command line names it: lane-a."""
+        return self.key.replace("_", "-")
+
+    @property
+    def words(self) -> str:
+        """As a sentence names it: Lane A."""
+        return self.cli.replace("-", " ").title()
+
+    def table(self, name: str) -> str:
+        """One of the lane's own tables: sales.reactivation_touches."""
+        return f"{self.schema}.{self.noun}_{name}"
+
+    def view(self, name: str) -> str:
+        """One of the lane's views BI and the loader read: bit.v_reactivation_queue_summary."""
+        return f"bit.v_{self.noun}_{name}"
+
+    @property
+    def intent(self) -> str:
+        """The lane's scoring table: bit.reactivation_intent."""
+        return f"bit.{self.noun}_intent"
+
 
 # After the lane's own key columns, in every lane's touches template.
 ACTIVITY_COLUMNS = [
@@ -35,25 +71,17 @@ ACTIVITY_COLUMNS = [
 class TouchSpec:
     """One lane's touches: where they go, how a row names its subject, what words to use."""
 
-    lane: str  # the ingest lock and ledger's lane
-    table: str  # e.g. sales.reactivation_touches
+    lane: Lane  # its touches table is lane.table("touches")
     subject_column: str  # the table's key to the meeting or partner
     subject_type: str  # its SQL type (text, uuid)
+    # The score row id dbt computes (in the lane's intent table), which a tool may give
+    # back instead of our key: a known id fills in a missing key (never recomputed here).
+    score_id_column: str
     channel_type: str  # the table's channel enum
     at_touch_column: str  # what else an export keeps at the touch (tier, next action)
     # Where an export keeps the reason codes (Lane B: factors) the row left with.
     reasons_at_touch_column: str
-    # The file's columns that may name the subject, (name, SQL type), in the order
-    # they are tried; the template's columns follow (see `columns`).
-    references: Sequence[tuple[str, str]]
     columns: Sequence[Column]  # the touches template: references, then the activity columns
-    # The tool's fields for our ids -> our columns (key, bit_id); a tool's email, LinkedIn
-    # URL and message variant go to the columns of those names when the lane has them.
-    tool_fields: Mapping[str, str]
-    # The score rows dbt owns, whose id a tool may give back instead of our key:
-    # (the intent table, its score-row id column, its key column). The file's columns of
-    # the same names are the id and the key; a known id fills in a missing key.
-    score_rows: tuple[str, str, str]
     # UPDATE of the staged rows: sets `subject` from the references (first that names a
     # stored meeting or partner). `{stage}` is the staging table.
     resolve_sql: str
@@ -67,10 +95,41 @@ class TouchSpec:
     opt_out_whom: str
     opt_out_detail: str  # the report's key for how many were stopped
     opt_out_note: str  # "{n} unsubscribed … stopped", for the report
-    # Where an unsubscribe naming an address no stored subject has is kept (never an
-    # error): a table of (email, linkedin_url, tool, unsubscribed_at, actor). None: such
-    # a row is an error like any other.
-    suppressions: str | None = None
+    # Tool fields for what else a row left with, beyond our key, bit id and score
+    # (e.g. {"tier": "tier_at_touch"}).
+    more_tool_fields: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def table(self) -> str:
+        return self.lane.table("touches")
+
+    @property
+    def suppressions(self) -> str:
+        """Where an unsubscribe naming an address no stored subject has is kept (never an
+        error): (email, linkedin_url, tool, unsubscribed_at, actor)."""
+        return self.lane.table("suppressions")
+
+    @property
+    def references(self) -> list[tuple[str, str]]:
+        """The file's columns that may name the subject, (name, SQL type), in the order
+        they are tried; the template's columns follow (see `columns`)."""
+        return [
+            (self.subject_column, self.subject_type),
+            (self.score_id_column, "uuid"),
+            ("email", "text"),
+            ("linkedin_url", "text"),
+        ]
+
+    @property
+    def tool_fields(self) -> dict[str, str]:
+        """A tool's fields for our ids -> our columns; a tool's email, LinkedIn URL and
+        message variant go to the columns of those names."""
+        return {
+            "key": self.subject_column,
+            "bit_id": self.score_id_column,
+            "score": "score_at_touch",
+            **self.more_tool_fields,
+        }
 
 
 @dataclass(frozen=True)
@@ -82,9 +141,8 @@ class SwitchSpec:
 
 @dataclass(frozen=True)
 class QueueSpec:
-    lane: str  # the dbt selector that builds the view
+    lane: Lane  # its intent table's computed_at is the last build
     view: str
-    intent: str  # the table the view reads; its computed_at is the last build
     columns: Sequence[str]  # the generic export's columns, in order
     order_by: str
     # Lead field (email, first_name, key, score, ...) -> the view's column; a field the
@@ -104,11 +162,8 @@ class InsightSpec:
     """What `loader status` and `loader report` say about a lane: where its views are and
     its words. The sections themselves are defined once (loader/insight/sections.py)."""
 
-    lane: str  # as in the ledger and the dbt selector
+    lane: Lane  # its views (lane.view(...)), intent table and touches table are read
     title: str
-    views: str  # the lane's summary views' prefix: "bit.v_reactivation_"
-    intent: str  # its max(computed_at) is the last build
-    touches: str  # the last export: max(created_at) of its planned touches
     loaded: tuple[tuple[str, str], ...]  # (label, table) counted
     success: str  # what a send brings back, e.g. "meetings back"
     queue_group: str  # what the queue is grouped by first ("tier", "next action")

@@ -67,7 +67,7 @@ def export_queue(
     with conn.transaction():
         context.apply(conn)
         if conn.execute("select to_regclass(%s)", (spec.view,)).fetchone()[0] is None:
-            build = f"loader dbt build --select {spec.lane}"
+            build = f"loader dbt build --select {spec.lane.key}"
             raise DatabaseError(f"{spec.view} does not exist yet: run `{build}` first.")
         records = [dict(zip(selected, row, strict=True)) for row in conn.execute(query, params)]
         notes = _stale_build_notes(conn, spec)
@@ -99,19 +99,19 @@ def _stale_build_notes(conn: psycopg.Connection, spec: QueueSpec) -> list[str]:
         # Touches imports do not count: the view already drops touched rows at query time.
         f"select (select max(finished_at) from shq.load_ledger where lane = %s"
         f"          and inserted + updated > 0 and target not like '%%touches'),"
-        f"       (select max(computed_at) from {spec.intent})",
-        (spec.lane,),
+        f"       (select max(computed_at) from {spec.lane.intent})",
+        (spec.lane.key,),
     ).fetchone()
     if loaded is None or (built is not None and loaded <= built):
         return []
     return [
-        f"data was loaded after the last build: run `loader dbt build --select {spec.lane}` "
+        f"data was loaded after the last build: run `loader dbt build --select {spec.lane.key}` "
         "and export again to include it."
     ]
 
 
 def _lead(spec: QueueSpec, record: dict) -> dict[str, object]:
-    lead: dict[str, object] = {"lane": spec.lane}
+    lead: dict[str, object] = {"lane": spec.lane.key}
     for name, column in spec.lead_fields.items():
         value = record[column]
         lead[name] = str(value) if name == "channel" and value is not None else value

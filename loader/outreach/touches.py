@@ -55,7 +55,7 @@ def touches_ingest_spec(spec: TouchSpec, tool: str = "generic") -> IngestSpec:
     stage = _stage_table(spec)
     references = [name for name, _ in spec.references]
     return IngestSpec(
-        lane=spec.lane,
+        lane=spec.lane.key,
         target=spec.table,
         columns=spec.columns,
         stage_table=stage,
@@ -90,15 +90,14 @@ def _write(spec: TouchSpec, conn: psycopg.Connection, plan: Plan, stage: str, to
     inserted, stopped = write_touches(conn, spec, stage, tool)
     notes = [spec.opt_out_note.format(n=stopped)] if stopped else []
     details: dict[str, object] = {spec.opt_out_detail: stopped}
-    if spec.suppressions:
-        kept = _write_suppressions(conn, spec, tool)
-        details["unsubscribes_kept_for_unknown_addresses"] = kept
-        if kept:
-            notes.append(
-                f"{kept} unsubscribe(s) from addresses no stored meeting has yet: kept; "
-                "each stops that person as soon as a meeting of theirs is loaded"
-            )
-        inserted += kept
+    kept = _write_suppressions(conn, spec, tool)
+    details["unsubscribes_kept_for_unknown_addresses"] = kept
+    if kept:
+        notes.append(
+            f"{kept} unsubscribe(s) from addresses no stored meeting has yet: kept; "
+            "each stops that person as soon as a meeting of theirs is loaded"
+        )
+    inserted += kept
     return Written(inserted, details=details, notes=notes)
 
 
@@ -127,21 +126,17 @@ def _compare(spec: TouchSpec, conn: psycopg.Connection, rows: pl.DataFrame) -> P
     _key_from_score_row(conn, spec, stage)
     conn.execute(spec.resolve_sql.format(stage=stage))
     names = [name for name, _ in spec.references]
-    kept_before = 0
-    if spec.suppressions:
-        # An opt-out is honoured whoever it names: one naming an address no stored
-        # meeting has is kept apart and written as a suppression.
-        unknown = _unknown_table(spec)
-        conn.execute(
-            f"create temp table {unknown} on commit drop as"
-            f" select * from {stage} where subject is null and event = 'unsubscribed'"
-            " and (email is not null or linkedin_url is not null)"
-        )
-        conn.execute(f"delete from {stage} as s using {unknown} as u where s.{ROW} = u.{ROW}")
-        same = _SAME_SUPPRESSION.format(spec.suppressions)
-        (kept_before,) = conn.execute(
-            f"select count(*) from {unknown} as u where {same}"
-        ).fetchone()
+    # An opt-out is honoured whoever it names: one naming an address no stored
+    # meeting has is kept apart and written as a suppression.
+    unknown = _unknown_table(spec)
+    conn.execute(
+        f"create temp table {unknown} on commit drop as"
+        f" select * from {stage} where subject is null and event = 'unsubscribed'"
+        " and (email is not null or linkedin_url is not null)"
+    )
+    conn.execute(f"delete from {stage} as s using {unknown} as u where s.{ROW} = u.{ROW}")
+    same = _SAME_SUPPRESSION.format(spec.suppressions)
+    (kept_before,) = conn.execute(f"select count(*) from {unknown} as u where {same}").fetchone()
     unresolved = conn.execute(
         f"select {ROW}, {', '.join(f'{n}::text' for n in names)} from {stage}"
         f" where subject is null order by {ROW}"
@@ -172,7 +167,7 @@ def _compare(spec: TouchSpec, conn: psycopg.Connection, rows: pl.DataFrame) -> P
 def _key_from_score_row(conn: psycopg.Connection, spec: TouchSpec, stage: str) -> None:
     """A row naming its score row (a tool gave back our bit id) but not our key gets the
     key from the intent table dbt built: the id is dbt's, never recomputed here."""
-    intent, id_column, key_column = spec.score_rows
+    intent, id_column, key_column = spec.lane.intent, spec.score_id_column, spec.subject_column
     if conn.execute("select to_regclass(%s)", (intent,)).fetchone()[0] is None:
         return  # never built: no score row id can have been handed out
     conn.execute(

@@ -15,12 +15,13 @@ import click
 
 from loader.cli import shared
 from loader.errors import UsageError
+from loader.lanes.lane_a import LANE as THIS_LANE
 from loader.lanes.lane_a.columns import IDENTIFICATION, MEETING_COLUMNS, SOURCES
 from loader.lanes.lane_a.export import READY_QUEUE
 from loader.lanes.lane_a.insight import INSIGHT
 from loader.lanes.lane_a.touches import TOUCHES, find_meeting
 
-LANE = "lane-a"
+LANE = THIS_LANE.cli
 
 
 def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from loader.lanes.lane_a import LANE
 from loader.lanes.lane_a.touches import TOUCHES
 from loader.lanes.spec import QueueSpec
 
@@ -24,9 +25,8 @@ LEAD_FIELDS = {
 }  # fmt: skip
 
 READY_QUEUE = QueueSpec(
-    lane="lane_a",
+    lane=LANE,
     view="bit.v_reactivation_ready",
-    intent="bit.reactivation_intent",
     columns=COLUMNS,
     order_by="bit_score desc, meeting_date desc, appointment_uid",
     lead_fields=LEAD_FIELDS,

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
+from loader.lanes.lane_a import LANE
 from loader.lanes.spec import InsightSpec
 
 INSIGHT = InsightSpec(
-    lane="lane_a",
+    lane=LANE,
     title="Lane A: appointment reactivation",
-    views="bit.v_reactivation_",
-    intent="bit.reactivation_intent",
-    touches="sales.reactivation_touches",
     loaded=(
         ("meetings", "sales.appointment_history"),
         ("people", "sales.prospect_people"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from loader.lanes.lane_a import LANE
 from loader.lanes.lane_a.switch import KILL_SWITCH
 from loader.lanes.spec import ACTIVITY_COLUMNS, TouchSpec
 from loader.sheets.column import Column
@@ -66,29 +67,15 @@ _BY_CONTACT = """
 """
 
 TOUCHES = TouchSpec(
-    lane="lane_a",
-    table="sales.reactivation_touches",
+    lane=LANE,
     subject_column="appointment_uid",
     subject_type="text",
+    score_id_column="reactivation_bit_id",
     channel_type='"bit".reactivation_channel_enum',
     at_touch_column="tier_at_touch",
     reasons_at_touch_column="reason_codes_at_touch",
-    references=[
-        ("appointment_uid", "text"),
-        ("reactivation_bit_id", "uuid"),
-        ("email", "text"),
-        ("linkedin_url", "text"),
-    ],
     columns=TOUCH_COLUMNS,
-    # Our ids as a tool gives them back (loader/outreach/tools/__init__.py); email, LinkedIn URL
-    # and message variant are read into the columns of those names.
-    tool_fields={
-        "key": "appointment_uid",
-        "bit_id": "reactivation_bit_id",
-        "score": "score_at_touch",
-        "tier": "tier_at_touch",
-    },
-    score_rows=("bit.reactivation_intent", "reactivation_bit_id", "appointment_uid"),
+    more_tool_fields={"tier": "tier_at_touch"},
     # A given appointment_uid (or the one a known score row id names) must be stored;
     # else the person's email, else their LinkedIn URL.
     resolve_sql="""
@@ -114,9 +101,6 @@ TOUCHES = TouchSpec(
     """,
     opt_out_detail="unsubscribed_excluded",
     opt_out_note="{n} unsubscribed prospect(s) excluded from outreach",
-    # An unsubscribe from an address no stored meeting has is kept; the meetings ingest
-    # excludes that person as their meetings arrive (loader/lanes/lane_a/ingest.py).
-    suppressions="sales.reactivation_suppressions",
 )
 
 

@@ -1,4 +1,9 @@
-"""Lane B (fractional CFO partners): ingest of the partner master and partner meetings.
+"""Lane B (fractional CFO partners): the partner master and partner meetings scored for
+leverage.
 
 Never imports loader.lanes.lane_a: the lanes share no code but the shared mechanics.
 """
+
+from loader.lanes.spec import Lane
+
+LANE = Lane(key="lane_b", schema="partners", noun="partner")

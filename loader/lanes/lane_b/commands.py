@@ -15,12 +15,13 @@ import click
 
 from loader.cli import shared
 from loader.errors import UsageError
+from loader.lanes.lane_b import LANE as THIS_LANE
 from loader.lanes.lane_b.columns import MEETING_COLUMNS, PARTNER_COLUMNS
 from loader.lanes.lane_b.export import READY_QUEUE
 from loader.lanes.lane_b.insight import INSIGHT
 from loader.lanes.lane_b.touches import TOUCHES, find_partner_subject
 
-LANE = "lane-b"
+LANE = THIS_LANE.cli
 
 
 def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:

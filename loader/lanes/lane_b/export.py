@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from loader.lanes.lane_b import LANE
 from loader.lanes.lane_b.touches import TOUCHES
 from loader.lanes.spec import QueueSpec
 
@@ -25,9 +26,8 @@ LEAD_FIELDS = {
 }  # fmt: skip
 
 READY_QUEUE = QueueSpec(
-    lane="lane_b",
+    lane=LANE,
     view="bit.v_partner_outreach_ready",
-    intent="bit.partner_intent",
     columns=COLUMNS,
     order_by="leverage_score desc, firm_name, fractional_cfo_id",
     lead_fields=LEAD_FIELDS,

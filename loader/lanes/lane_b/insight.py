@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
+from loader.lanes.lane_b import LANE
 from loader.lanes.spec import InsightSpec
 
 INSIGHT = InsightSpec(
-    lane="lane_b",
+    lane=LANE,
     title="Lane B: fractional CFO partners",
-    views="bit.v_partner_",
-    intent="bit.partner_intent",
-    touches="partners.partner_touches",
     loaded=(
         ("partners", "partners.fractional_cfo_master"),
         ("partner meetings", "partners.partner_appointments"),

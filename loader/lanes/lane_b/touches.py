@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from loader.lanes.lane_b import LANE
 from loader.lanes.lane_b.switch import PAUSES
 from loader.lanes.spec import ACTIVITY_COLUMNS, TouchSpec
 from loader.sheets.column import Column
@@ -29,28 +30,14 @@ TOUCH_COLUMNS = [
 ]  # fmt: skip
 
 TOUCHES = TouchSpec(
-    lane="lane_b",
-    table="partners.partner_touches",
+    lane=LANE,
     subject_column="fractional_cfo_id",
     subject_type="uuid",
+    score_id_column="partner_bit_id",
     channel_type="partners.partner_channel_enum",
     at_touch_column="next_action_at_touch",
     reasons_at_touch_column="factors_at_touch",
-    references=[
-        ("fractional_cfo_id", "uuid"),
-        ("partner_bit_id", "uuid"),
-        ("email", "text"),
-        ("linkedin_url", "text"),
-    ],
     columns=TOUCH_COLUMNS,
-    # Our ids as a tool gives them back (loader/outreach/tools/__init__.py); email, LinkedIn URL
-    # and message variant are read into the columns of those names.
-    tool_fields={
-        "key": "fractional_cfo_id",
-        "bit_id": "partner_bit_id",
-        "score": "score_at_touch",
-    },
-    score_rows=("bit.partner_intent", "partner_bit_id", "fractional_cfo_id"),
     # The first reference that names a stored partner wins, in the order above (a known
     # score row id has filled in fractional_cfo_id).
     resolve_sql="""
@@ -76,9 +63,6 @@ TOUCHES = TouchSpec(
     """,
     opt_out_detail="unsubscribed_paused",
     opt_out_note="{n} unsubscribed partner(s) paused",
-    # An unsubscribe from an address no stored partner has is kept; the partners ingest
-    # pauses that partner as they are loaded (loader/lanes/lane_b/ingest.py).
-    suppressions="partners.partner_suppressions",
 )
 
 
