@@ -26,6 +26,9 @@ class Lane:
     key: str
     schema: str
     noun: str
+    title: str  # "Lane A: appointment reactivation", heading status and report
+    success: str  # what a send brings back, in words: "meetings back"
+    group: str  # what its queue is grouped by first, in words: "tier", "next action"
 
     @property
     def cli(self) -> str:
@@ -72,16 +75,15 @@ class TouchSpec:
     """One lane's touches: where they go, how a row names its subject, what words to use."""
 
     lane: Lane  # its touches table is lane.table("touches")
-    subject_column: str  # the table's key to the meeting or partner
-    subject_type: str  # its SQL type (text, uuid)
-    # The score row id dbt computes (in the lane's intent table), which a tool may give
-    # back instead of our key: a known id fills in a missing key (never recomputed here).
-    score_id_column: str
+    # The touches template: the subject's key (the table's key to the meeting or partner),
+    # the score row id dbt computes in the lane's intent table (a tool may give it back
+    # instead of our key; a known id fills in a missing key, never recomputed here), the
+    # email and LinkedIn URL, then the activity columns.
+    columns: Sequence[Column]
     channel_type: str  # the table's channel enum
     at_touch_column: str  # what else an export keeps at the touch (tier, next action)
     # Where an export keeps the reason codes (Lane B: factors) the row left with.
     reasons_at_touch_column: str
-    columns: Sequence[Column]  # the touches template: references, then the activity columns
     # UPDATE of the staged rows: sets `subject` from the references (first that names a
     # stored meeting or partner). `{stage}` is the staging table.
     resolve_sql: str
@@ -102,6 +104,18 @@ class TouchSpec:
     @property
     def table(self) -> str:
         return self.lane.table("touches")
+
+    @property
+    def subject_column(self) -> str:
+        return self.columns[0].name
+
+    @property
+    def subject_type(self) -> str:
+        return self.columns[0].kind  # text or uuid, as SQL names them
+
+    @property
+    def score_id_column(self) -> str:
+        return self.columns[1].name
 
     @property
     def suppressions(self) -> str:
@@ -148,23 +162,35 @@ class QueueSpec:
     # Lead field (email, first_name, key, score, ...) -> the view's column; a field the
     # lane has not is left out. See loader/outreach/tools/__init__.py for the fields tools read.
     lead_fields: Mapping[str, str]
-    # Where --mark-touched records the exported rows, and which lead field it keeps
-    # beside the score and variant (the touches table's `at_touch_column`).
+    # Where --mark-touched records the exported rows: each keeps its score, variant,
+    # the lead fields "at_touch" (the tier, the next action) and "reasons" (the reason
+    # codes or factors it left with: which reasons bring meetings back is measured on
+    # the codes a row left with, not on later ones).
     touches: TouchSpec
-    at_touch_field: str
-    # The view's reason codes (Lane B: factors), kept on the touch: which reasons bring
-    # meetings back is measured on the codes a row left with, not on later ones.
-    reasons_column: str
 
 
 @dataclass(frozen=True)
 class InsightSpec:
-    """What `loader status` and `loader report` say about a lane: where its views are and
-    its words. The sections themselves are defined once (loader/insight/sections.py)."""
+    """What `loader status` and `loader report` say about a lane beyond its names: what
+    it counts as loaded and which performance dimensions the report draws. The sections
+    themselves are defined once (loader/insight/sections.py)."""
 
     lane: Lane  # its views (lane.view(...)), intent table and touches table are read
-    title: str
-    loaded: tuple[tuple[str, str], ...]  # (label, table) counted
-    success: str  # what a send brings back, e.g. "meetings back"
-    queue_group: str  # what the queue is grouped by first ("tier", "next action")
+    own_tables: tuple[tuple[str, str], ...]  # (label, table) counted, besides touch events
     dimensions: tuple[str, ...]  # the performance dimensions the report draws
+
+    @property
+    def loaded(self) -> tuple[tuple[str, str], ...]:
+        return (*self.own_tables, ("touch events", self.lane.table("touches")))
+
+    @property
+    def title(self) -> str:
+        return self.lane.title
+
+    @property
+    def success(self) -> str:
+        return self.lane.success
+
+    @property
+    def queue_group(self) -> str:
+        return self.lane.group

@@ -121,14 +121,14 @@ def _lead(spec: QueueSpec, record: dict) -> dict[str, object]:
 def _touch(spec: QueueSpec, record: dict) -> dict[str, object]:
     """An exported row as the touch it becomes: what it left with."""
     fields = spec.lead_fields
-    at_touch = record[fields[spec.at_touch_field]]
+    at_touch = record[fields["at_touch"]]
     return {
         "subject": record[fields["key"]],
         "channel": str(record[fields["channel"]]),
         "variant": record[fields["variant"]],
         "score": record[fields["score"]],
         "at_touch": None if at_touch is None else str(at_touch),
-        "reasons": record[spec.reasons_column],
+        "reasons": record[fields["reasons"]],
     }
 
 

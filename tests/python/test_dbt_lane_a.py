@@ -16,7 +16,6 @@ from loader.errors import DatabaseError, LanesError
 from loader.ingest.flow import IngestOptions
 from loader.lanes.lane_a.export import READY_QUEUE
 from loader.lanes.lane_a.ingest import ingest
-from loader.lanes.spec import Lane
 from loader.outreach.queue_export import export_queue
 
 pytestmark = pytest.mark.dbt
@@ -172,7 +171,7 @@ def test_export_that_cannot_record_touches_writes_no_file(
     built_lane_a: str, tmp_path: Path
 ) -> None:
     # Recording the touches fails (a table that is not there): no file, no touch.
-    elsewhere = Lane(key="lane_a", schema="sales", noun="no_such")  # sales.no_such_touches
+    elsewhere = dataclasses.replace(READY_QUEUE.lane, noun="no_such")  # sales.no_such_touches
     missing = dataclasses.replace(READY_QUEUE.touches, lane=elsewhere)
     broken = dataclasses.replace(READY_QUEUE, touches=missing)
     exports = tmp_path / "exports"

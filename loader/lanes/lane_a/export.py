@@ -16,6 +16,8 @@ COLUMNS = [
 ]  # fmt: skip
 
 LEAD_FIELDS = {
+    # What a marked row keeps on its touch (see QueueSpec.touches).
+    "at_touch": "tier", "reasons": "bit_reason_codes",
     "key": "appointment_uid", "bit_id": "reactivation_bit_id", "score": "bit_score",
     "tier": "tier", "variant": "message_variant_id", "channel": "recommended_channel",
     "email": "email", "linkedin_url": "linkedin_url", "first_name": "first_name",
@@ -30,8 +32,5 @@ READY_QUEUE = QueueSpec(
     columns=COLUMNS,
     order_by="bit_score desc, meeting_date desc, appointment_uid",
     lead_fields=LEAD_FIELDS,
-    # The tier the row left with is what the outcomes compare.
     touches=TOUCHES,
-    at_touch_field="tier",
-    reasons_column="bit_reason_codes",
 )

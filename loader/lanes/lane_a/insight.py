@@ -1,5 +1,5 @@
-"""What `loader status lane-a` and `loader report lane-a` read, and Lane A's words for it
-(the sections are loader/insight/sections.py)."""
+"""What `loader status lane-a` and `loader report lane-a` count and draw (the sections
+are loader/insight/sections.py; the words are the lane's, loader/lanes/lane_a/__init__.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,6 @@ from loader.lanes.spec import InsightSpec
 
 INSIGHT = InsightSpec(
     lane=LANE,
-    title="Lane A: appointment reactivation",
-    loaded=(
-        ("meetings", "sales.appointment_history"),
-        ("people", "sales.prospect_people"),
-        ("touch events", "sales.reactivation_touches"),
-    ),
-    success="meetings back",
-    queue_group="tier",
+    own_tables=(("meetings", "sales.appointment_history"), ("people", "sales.prospect_people")),
     dimensions=("tier", "channel", "message_variant_id", "reason_code"),
 )

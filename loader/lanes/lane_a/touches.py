@@ -68,13 +68,10 @@ _BY_CONTACT = """
 
 TOUCHES = TouchSpec(
     lane=LANE,
-    subject_column="appointment_uid",
-    subject_type="text",
-    score_id_column="reactivation_bit_id",
+    columns=TOUCH_COLUMNS,
     channel_type='"bit".reactivation_channel_enum',
     at_touch_column="tier_at_touch",
     reasons_at_touch_column="reason_codes_at_touch",
-    columns=TOUCH_COLUMNS,
     more_tool_fields={"tier": "tier_at_touch"},
     # A given appointment_uid (or the one a known score row id names) must be stored;
     # else the person's email, else their LinkedIn URL.

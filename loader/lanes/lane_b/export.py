@@ -17,6 +17,8 @@ COLUMNS = [
 
 # A partner has no tier, company domain or job title: tools get those columns empty.
 LEAD_FIELDS = {
+    # What a marked row keeps on its touch (see QueueSpec.touches).
+    "at_touch": "recommended_next_action", "reasons": "leverage_factors",
     "key": "fractional_cfo_id", "bit_id": "partner_bit_id", "score": "leverage_score",
     "variant": "message_variant_id", "channel": "recommended_channel", "email": "email",
     "linkedin_url": "linkedin_url", "first_name": "first_name", "last_name": "last_name",
@@ -31,8 +33,5 @@ READY_QUEUE = QueueSpec(
     columns=COLUMNS,
     order_by="leverage_score desc, firm_name, fractional_cfo_id",
     lead_fields=LEAD_FIELDS,
-    # The next action the partner left with is what the outcomes compare.
     touches=TOUCHES,
-    at_touch_field="next_action",
-    reasons_column="leverage_factors",
 )

@@ -1,5 +1,5 @@
-"""What `loader status lane-b` and `loader report lane-b` read, and Lane B's words for it
-(the sections are loader/insight/sections.py)."""
+"""What `loader status lane-b` and `loader report lane-b` count and draw (the sections
+are loader/insight/sections.py; the words are the lane's, loader/lanes/lane_b/__init__.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,9 @@ from loader.lanes.spec import InsightSpec
 
 INSIGHT = InsightSpec(
     lane=LANE,
-    title="Lane B: fractional CFO partners",
-    loaded=(
+    own_tables=(
         ("partners", "partners.fractional_cfo_master"),
         ("partner meetings", "partners.partner_appointments"),
-        ("touch events", "partners.partner_touches"),
     ),
-    success="meetings",
-    queue_group="next action",
     dimensions=("next_action", "channel", "message_variant_id"),
 )

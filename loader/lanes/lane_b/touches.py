@@ -31,13 +31,10 @@ TOUCH_COLUMNS = [
 
 TOUCHES = TouchSpec(
     lane=LANE,
-    subject_column="fractional_cfo_id",
-    subject_type="uuid",
-    score_id_column="partner_bit_id",
+    columns=TOUCH_COLUMNS,
     channel_type="partners.partner_channel_enum",
     at_touch_column="next_action_at_touch",
     reasons_at_touch_column="factors_at_touch",
-    columns=TOUCH_COLUMNS,
     # The first reference that names a stored partner wins, in the order above (a known
     # score row id has filled in fractional_cfo_id).
     resolve_sql="""
