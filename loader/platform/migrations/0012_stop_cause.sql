@@ -1,6 +1,6 @@
 -- Why outreach was stopped, typed. An unsubscribe and a person's decision were
--- told apart by the free text of `reason` ("unsubscribed (lemlist, ...)"), so
--- the loader matched `reason like 'unsubscribed%'` and the queue showed an
+-- told apart by the free text of `reason` ("unsubscribed (<tool>, <day>)"), so
+-- the loader matched the reason's text ("unsubscribed ...") and the queue showed an
 -- unsubscribe as a manual exclusion. Every stop now goes through one path
 -- (loader/outreach/kill_switch.py) that sets `cause`: manual (a person's
 -- `loader exclude` / `pause`, or lifting one) or unsubscribed (a tool's
