@@ -208,7 +208,8 @@ def report_html(figures: dict, spec: InsightSpec) -> str:
     if figures["experiments"]:
         parts.append(
             "<section><h2>Message experiments</h2><p>Each arm against its control, by a rule "
-            "fixed before the data (z-test, Holm, 100 sends per arm).</p>"
+            "fixed before the data (a z-test with Holm's correction, once each arm has the "
+            "sends the lane's `*_min_sends_per_arm` setting asks for).</p>"
             + charts.rate_chart(figures["experiments"], "variant")
             + _table(
                 ["experiment", "variant", "sends", "rate", "verdict"],

@@ -49,8 +49,8 @@ _GRANTS = [
     "grant usage on schema sales, partners to lanes_transformer",
     f"grant select on {', '.join(_LANE_TABLES)} to lanes_transformer",
     'grant usage, create on schema "bit" to lanes_transformer',
-    # BI sees the schema, and (by the dbt post-hook) the ready and performance
-    # views only.
+    # BI sees the schema, and (by the grant_to_bi post-hook, set once in
+    # dbt_project.yml) the views dbt builds in it, never the intent tables.
     'grant usage on schema "bit" to lanes_bi',
     # Anyone may check the guards (`loader db status`, the dbt test).
     "grant select on shq.write_guards to lanes_loader, lanes_transformer",
