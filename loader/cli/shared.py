@@ -297,6 +297,13 @@ def export_command(help_text: str, queue: QueueSpec) -> click.Command:
 
         with work_connection() as conn:
             result = export_queue(conn, queue, out, **options)
+        if result.nothing_because:
+            click.echo(f"wrote no file: {result.nothing_because}.")
+            for reason, count in sorted(result.left_out.items()):
+                click.echo(f"left out {count} row(s): {reason}")
+            for note in result.notes:
+                click.echo(f"note: {note}", err=True)
+            return
         touched = f", {result.touched} marked touched" if options.get("mark_touched") else ""
         click.echo(
             f"wrote {result.rows} row(s) to {result.path}{touched} (run {result.correlation_id})"

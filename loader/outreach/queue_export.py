@@ -32,6 +32,8 @@ class ExportResult:
     correlation_id: str
     left_out: dict[str, int] = field(default_factory=dict)  # reason -> rows
     notes: list[str] = field(default_factory=list)
+    # Why no file was written (nothing to export); None when the file was written.
+    nothing_because: str | None = None
 
 
 def export_queue(
@@ -72,6 +74,12 @@ def export_queue(
         records = [dict(zip(selected, row, strict=True)) for row in conn.execute(query, params)]
         notes = _stale_build_notes(conn, spec)
         exported, left_out = _for_tool(spec, records, tool)
+        if not exported:
+            # A file with a header and no row would be imported as an empty campaign.
+            return ExportResult(
+                path, 0, 0, str(context.correlation_id), left_out, notes,
+                nothing_because=_why_nothing(spec, records, channel, tool),
+            )  # fmt: skip
         if tool == GENERIC:
             columns = list(spec.columns)
             rows = [[record[c] for c in columns] for record in exported]
@@ -91,6 +99,16 @@ def export_queue(
     # Reached only when the transaction committed.
     publish(temporary, path)
     return ExportResult(path, len(rows), touched, str(context.correlation_id), left_out, notes)
+
+
+def _why_nothing(spec: QueueSpec, records: list[dict], channel: str | None, tool: str) -> str:
+    if records:
+        return f"{tools()[tool].label} can take none of the {len(records)} ready row(s)"
+    where = f" recommends {channel}" if channel else " is ready"
+    return (
+        f"no row of {spec.view}{where} now (`loader status {spec.lane.cli}` says why the rest "
+        "waits)"
+    )
 
 
 def _stale_build_notes(conn: psycopg.Connection, spec: QueueSpec) -> list[str]:

@@ -282,3 +282,28 @@ def test_every_bundled_example_meeting_is_identified_from_crm_ids(
         ).fetchone()
     assert (nameless_company, nameless_person) == (0, 0)
     assert reachable_people > 150
+
+
+def test_an_export_with_nothing_to_send_writes_no_file_and_says_why(
+    built: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    # HeyReach sends on LinkedIn only; asking it for the email half leaves nothing.
+    out = tmp_path / "heyreach.csv"
+    with psycopg.connect(built, autocommit=True) as conn:
+        result = export_queue(conn, READY_QUEUE, out, channel="email", tool="heyreach",
+                              mark_touched=True)  # fmt: skip
+        assert touched_people(conn) == {}
+    assert not out.exists()
+    assert result.nothing_because == "HeyReach can take none of the 3 ready row(s)"
+    monkeypatch.setenv("DATABASE_URL", built)
+    args = ["export", "lane-a", str(out), "--format", "heyreach", "--channel", "email"]
+    code, printed, _ = run_main(args, capsys, monkeypatch)
+    assert code == 0 and not out.exists()
+    assert "wrote no file: HeyReach can take none of the 3 ready row(s)." in printed
+    with psycopg.connect(built, autocommit=True) as conn:
+        conn.execute("insert into sales.reactivation_kill_switch (scope, scope_key, action,"
+                     " reason, actor) select 'appointment', appointment_uid, 'exclude', 't', 't'"
+                     " from sales.appointment_history")  # fmt: skip
+        empty = export_queue(conn, READY_QUEUE, out)
+    assert not out.exists()
+    assert empty.nothing_because.startswith("no row of bit.v_reactivation_ready is ready now")
