@@ -61,6 +61,33 @@ def _quoted(col: str) -> pl.Expr:
     return pl.format("'{}'", pl.col(col))
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+
+
+def _no_such_day(iso_day: pl.Expr) -> pl.Expr:
+    """For a YYYY-MM-DD that is no day of the calendar (2026-11-31, 2026-02-29,
+    2026-13-01), why: "November 2026 has 30 days"; null for a real day (or no match)."""
+    year = iso_day.str.slice(0, 4).cast(pl.Int32, strict=False)
+    month = iso_day.str.slice(5, 2).cast(pl.Int32, strict=False)
+    day = iso_day.str.slice(8, 2).cast(pl.Int32, strict=False)
+    real_month = month.is_between(1, 12)
+    length = (
+        pl.when(real_month)
+        .then(pl.date(year, month.clip(1, 12), 1).dt.month_end().dt.day())
+        .cast(pl.Int32)
+    )
+    name = month.clip(1, 12).replace_strict(
+        dict(enumerate(_MONTHS, start=1)), return_dtype=pl.String
+    )
+    return (
+        pl.when(~real_month)
+        .then(pl.format("there is no month {}", month))
+        .when((day < 1) | (day > length))
+        .then(pl.format("{} {} has {} days", name, year, length))
+    )
+
+
 # A UUID column holding a CRM's own numbers is a header that looks like ours: say which.
 _CRM_ID_COLUMN = {"company_id": "crm_company_id", "people_id": "crm_person_id"}
 
@@ -109,9 +136,17 @@ def _date(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
     )
     value = pl.coalesce(iso, from_serial)
     unreadable = text.is_not_null() & value.is_null()
-    error = pl.when(unreadable).then(
-        pl.format(
-            "{} is not a date we can read safely. Use {}.", _quoted(col.name), pl.lit(DATE_FORMS)
+    no_such_day = _no_such_day(text.str.extract(_ISO_DATE, 1))
+    error = (
+        pl.when(unreadable & no_such_day.is_not_null())
+        .then(pl.format("{} is not a day: {}.", _quoted(col.name), no_such_day))
+        .when(unreadable)
+        .then(
+            pl.format(
+                "{} is not a date we can read safely. Use {}.",
+                _quoted(col.name),
+                pl.lit(DATE_FORMS),
+            )
         )
     )
     if col.past_only:
@@ -159,11 +194,17 @@ def _timestamp(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
     )
     value = pl.coalesce(iso, from_serial).dt.replace_time_zone("UTC")
     unreadable = text.is_not_null() & value.is_null()
-    error = pl.when(unreadable).then(
-        pl.format(
-            "{} is not a date or time we can read safely. Use {}.",
-            _quoted(col.name),
-            pl.lit(TIMESTAMP_FORMS),
+    no_such_day = _no_such_day(day)
+    error = (
+        pl.when(unreadable & no_such_day.is_not_null())
+        .then(pl.format("{} is not a day: {}.", _quoted(col.name), no_such_day))
+        .when(unreadable)
+        .then(
+            pl.format(
+                "{} is not a date or time we can read safely. Use {}.",
+                _quoted(col.name),
+                pl.lit(TIMESTAMP_FORMS),
+            )
         )
     )
     if col.past_only:

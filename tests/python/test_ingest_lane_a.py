@@ -284,6 +284,21 @@ def test_date_forms(conn, tmp_path: Path) -> None:
     assert dates == [dt.date(2025, 12, 9), dt.date(2026, 1, 2), dt.date(2026, 9, 15)]
 
 
+def test_a_day_that_does_not_exist_says_so(conn, tmp_path: Path) -> None:
+    rows = [
+        [None, P1, "2025-11-31", "numbers", "lost", None, None],
+        [None, P2, "2025-02-29", "numbers", "lost", None, None],
+        [CO, None, "2024-02-29", "numbers", "lost", None, None],  # a leap day: real
+        [CO, None, "2025-13-01", "numbers", "lost", None, None],
+    ]
+    report = run(conn, write_csv(tmp_path / "d.csv", HEADERS, rows))
+    assert {(e.row, e.message) for e in report.errors} == {
+        (2, "'2025-11-31' is not a day: November 2025 has 30 days."),
+        (3, "'2025-02-29' is not a day: February 2025 has 28 days."),
+        (5, "'2025-13-01' is not a day: there is no month 13."),
+    }
+
+
 def test_headers_are_forgiving_and_unknown_columns_warned(conn, tmp_path: Path) -> None:
     headers = ["  People ID", "Meeting Date", "MEETING-TYPE", "meeting outcome", "Colour"]
     rows = [[P1, "2026-09-15", "Numbers ", " LOST", "red"], [None] * 5]
