@@ -126,7 +126,10 @@ class Team:
     def export(self, week: int, name: str, *args: str) -> list[dict[str, str]]:
         """The rows handed out, as {name, key, tier, variant, week}, from the tool's file."""
         path = self.folder / f"week{week}_{name}"
-        self.loader("export", "lane-a", str(path), *args, "--mark-touched")
+        printed = self.loader("export", "lane-a", str(path), *args, "--mark-touched")
+        if not path.exists():  # nothing to hand out this week: no file, and it says why
+            assert "wrote no file:" in printed
+            return []
         with path.open(newline="", encoding="utf-8-sig") as handle:
             rows = [
                 {

@@ -92,7 +92,7 @@ def test_reingest_inserts_nothing(conn, tmp_path: Path) -> None:
         (["not-a-uuid", None, "2026-09-15", "numbers", "lost", None, None], "company_id",
          "not a UUID"),
         ([CO, None, "03/04/2025", "numbers", "lost", None, None], "meeting_date", "YYYY-MM-DD"),
-        ([CO, None, "2026-02-30", "numbers", "lost", None, None], "meeting_date", "not a date"),
+        ([CO, None, "2026-02-30", "numbers", "lost", None, None], "meeting_date", "not a day"),
         ([CO, None, "2027-01-01", "numbers", "lost", None, None], "meeting_date", "future"),
         ([CO, None, None, "numbers", "lost", None, None], "meeting_date", "required"),
         ([CO, None, "2026-09-15", "demo", "lost", None, None], "meeting_type",
