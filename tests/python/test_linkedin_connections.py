@@ -67,7 +67,8 @@ def test_a_known_partner_is_matched_by_linkedin_url_and_keywords_can_be_given(
             " 'https://www.linkedin.com/in/tom-reyes', 'Referral', 'engaged')"
         )
     code, out, _ = loader("ingest", "lane-b", "partners", str(CONNECTIONS), "--from", "linkedin",
-                          "--position-keyword", "founder", "--json")  # fmt: skip
+                          "--position-keyword", "founder", "--only-keywords",
+                          "--json")  # fmt: skip
     report = json.loads(out)
     assert code == 0 and (report["inserted"], report["updated"]) == (0, 1)
     [tom] = [p for p in partners(migrated_db) if p[1] == "Tom Reyes"]
@@ -103,3 +104,36 @@ def test_position_keywords_go_with_linkedin_only(loader, tmp_path: Path) -> None
     shutil.copy(CONNECTIONS, path)
     code, _, err = loader("ingest", "lane-b", "partners", str(path), "--position-keyword", "cfo")
     assert code == 2 and "--position-keyword goes with --from linkedin" in err
+
+
+def test_positions_are_matched_as_people_write_them(
+    loader, migrated_db: str, tmp_path: Path
+) -> None:
+    # The seed's keywords plus one given: word order, brackets, hyphens, FD for finance
+    # director and "Chief Financial Officer" for CFO all match; a finance role no keyword
+    # names is a near miss, listed.
+    text = CONNECTIONS.read_text(encoding="utf-8")
+    header = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+    notes = text[: text.index(header) + len(header)]
+    rows = [
+        ("Anna", "de Vries", "Part-time Finance Director"), ("Jo", "Hill", "CFO (interim)"),
+        ("Ravi", "Shah", "Fractional FD"), ("Lena", "Berg", "Portfolio CFO"),
+        ("Omar", "Aziz", "Chief Financial Officer, on-demand"), ("Kim", "Park", "CFO"),
+        ("Tess", "Lowe", "Board advisor"), ("Ed", "Marsh", "Head of Sales"),
+    ]  # fmt: skip
+    lines = [f"{first},{last},https://www.linkedin.com/in/{first.lower()},,,{position!r},"
+             "01 Nov 2026" for first, last, position in rows]  # fmt: skip
+    path = tmp_path / "Connections.csv"
+    path.write_text(notes + "\n".join(line.replace("'", '"') for line in lines) + "\n")
+    code, out, err = loader("ingest", "lane-b", "partners", str(path), "--from", "linkedin",
+                            "--position-keyword", "board advisor", "--json")  # fmt: skip
+    assert code == 0, err
+    report = json.loads(out)
+    loaded = sorted(p[1] for p in partners(migrated_db))
+    assert loaded == ["Anna de Vries", "Jo Hill", "Lena Berg", "Omar Aziz", "Ravi Shah",
+                      "Tess Lowe"]  # fmt: skip
+    [near] = [w for w in report["warnings"] if w.startswith("near misses")]
+    assert "'CFO'" in near and "Head of Sales" not in near
+    code, _, err = loader("ingest", "lane-b", "partners", str(path), "--from", "linkedin",
+                          "--only-keywords")  # fmt: skip
+    assert code == 2 and "--only-keywords needs at least one --position-keyword" in err

@@ -68,22 +68,32 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
     "keywords",
     multiple=True,
     metavar="TEXT",
-    help="With --from linkedin: load the connections whose position contains TEXT "
-    "(repeat it; default: seeds/lane_b/partner_position_keywords.csv).",
+    help="With --from linkedin: also load the connections whose position holds every word "
+    "of TEXT (repeat it; added to seeds/lane_b/partner_position_keywords.csv).",
+)
+@click.option(
+    "--only-keywords",
+    is_flag=True,
+    help="With --position-keyword: match only the given keywords, not the seed's.",
 )
 def ingest_partners(
-    file: Path, as_json: bool, from_: str | None, keywords: tuple[str, ...], **options
+    file: Path,
+    as_json: bool,
+    from_: str | None,
+    keywords: tuple[str, ...],
+    only_keywords: bool,
+    **options,
 ) -> None:
     """Partners -> partners.fractional_cfo_master (matched partners are updated)."""
     from loader.lanes.lane_b import ingest
+    from loader.lanes.lane_b.linkedin import position_keywords
 
-    if keywords and (from_ or "").lower() != "linkedin":
+    if (keywords or only_keywords) and (from_ or "").lower() != "linkedin":
         raise UsageError("--position-keyword goes with --from linkedin.")
     if (from_ or "").lower() == "linkedin":
+        chosen = position_keywords(keywords, only_keywords)
         shared.run_ingest_command(
-            lambda conn, path, settings: ingest.ingest_linkedin(
-                conn, path, settings, list(keywords) or None
-            ),
+            lambda conn, path, settings: ingest.ingest_linkedin(conn, path, settings, chosen),
             file,
             as_json,
             **options,

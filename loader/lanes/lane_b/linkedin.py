@@ -1,26 +1,29 @@
 """LinkedIn's own "Download your data" Connections.csv as Lane B partner candidates.
 
-`loader ingest lane-b partners Connections.csv --from linkedin [--position-keyword TEXT …]`.
+`loader ingest lane-b partners Connections.csv --from linkedin [--position-keyword TEXT …]
+[--only-keywords]`.
 We read the file LinkedIn gives a member about their own network; we never scrape
 LinkedIn (its User Agreement forbids automated collection). The file starts with a
 few lines of notes ("Notes:", a quoted sentence about missing emails, a blank line),
 then the header First Name, Last Name, URL, Email Address, Company, Position,
-Connected On; emails are mostly blank. Connections whose Position contains one of the
-keywords (default: seeds/lane_b/partner_position_keywords.csv) become partner
-candidates (firm = Company, else the person's name; contact; LinkedIn URL; email;
-source `linkedin`) and are matched to stored partners like any partner row; the rest
-are counted, not loaded.
+Connected On; emails are mostly blank. Connections whose Position holds every word of
+one of the keywords (seeds/lane_b/partner_position_keywords.csv, plus any given with
+--position-keyword; only those with --only-keywords) become partner candidates (firm =
+Company, else the person's name; contact; LinkedIn URL; email; source `linkedin`) and
+are matched to stored partners like any partner row; the rest are counted, not loaded,
+and the finance roles no keyword names are listed as near misses.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 
-from loader.errors import FileUnusable
+from loader.errors import FileUnusable, UsageError
 from loader.ingest.flow import SourceFormat
 from loader.platform.paths import project_root
 from loader.sheets.sheet_reader import normalize_header
@@ -39,13 +42,58 @@ def default_keywords() -> list[str]:
         return [row["keyword"].strip().lower() for row in csv.DictReader(handle)]
 
 
+# Words a position may use for the same role, read as one: "FD" is a finance director,
+# "Chief Financial Officer" a CFO. Applied to positions and keywords alike.
+_SAME_ROLE = (
+    (" chief financial officer ", " cfo "),
+    (" financial director ", " finance director "),
+    (" fd ", " finance director "),
+    (" ondemand ", " on demand "),
+    (" parttime ", " part time "),
+)
+# A position naming one of these, left out by every keyword, is a near miss worth showing.
+_ROLE_WORDS = (" cfo ", " finance director ", " finance ")
+_NEAR_MISSES_SHOWN = 5
+
+
+def normalised_position(text: str) -> str:
+    """' Part-time FD (Interim) ' -> ' part time finance director interim ' (padded)."""
+    words = " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower().replace(".", "")).split())
+    padded = f" {words} "
+    for alias, role in _SAME_ROLE:
+        padded = padded.replace(alias, role)
+    return padded
+
+
+def _normalised(position: pl.Expr) -> pl.Expr:
+    text = position.fill_null("").str.to_lowercase().str.replace_all(".", "", literal=True)
+    padded = pl.concat_str(pl.lit(" "), text.str.replace_all(r"[^a-z0-9]+", " "), pl.lit(" "))
+    padded = padded.str.replace_all(r"\s+", " ")
+    for alias, role in _SAME_ROLE:
+        # Twice: "fd fd" has two overlapping matches of " fd ".
+        padded = padded.str.replace_all(alias, role, literal=True)
+        padded = padded.str.replace_all(alias, role, literal=True)
+    return padded
+
+
+def position_keywords(given: Sequence[str], only: bool) -> list[str]:
+    """The keywords to match: the seed's plus the given ones (only the given with `only`)."""
+    if only and not given:
+        raise UsageError("--only-keywords needs at least one --position-keyword.")
+    chosen = list(given) if only else [*default_keywords(), *given]
+    return list(dict.fromkeys(k.strip().lower() for k in chosen if k.strip()))
+
+
 def linkedin_source(keywords: Sequence[str] | None, columns: Sequence[str]) -> SourceFormat:
-    """Connections.csv read as the partner columns `columns`, filtered by position."""
-    phrases = [k.strip().lower() for k in (keywords or default_keywords()) if k.strip()]
+    """Connections.csv read as the partner columns `columns`, filtered by position: a
+    position matches a keyword when it holds each of the keyword's words, in any order,
+    ignoring case, punctuation and brackets, with FD / Chief Financial Officer read as
+    finance director / CFO ("CFO (interim)" matches "interim cfo")."""
+    phrases = list(keywords) if keywords else position_keywords((), only=False)
 
     def to_columns(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
-        position = pl.col("position").str.to_lowercase().fill_null("")
-        matches = pl.any_horizontal(position.str.contains(p, literal=True) for p in phrases)
+        position = _normalised(pl.col("position"))
+        matches = pl.any_horizontal(_holds_all(position, normalised_position(p)) for p in phrases)
         kept = frame.filter(matches)
         warnings = []
         if kept.height < frame.height:
@@ -53,6 +101,22 @@ def linkedin_source(keywords: Sequence[str] | None, columns: Sequence[str]) -> S
                 f"{frame.height - kept.height} connection(s) whose position mentions none of "
                 f"{', '.join(repr(p) for p in phrases)} were not loaded"
             )
+            near = (
+                frame.filter(~matches)
+                .filter(
+                    pl.any_horizontal(position.str.contains(w, literal=True) for w in _ROLE_WORDS)
+                )
+                .get_column("position")
+                .unique(maintain_order=True)
+            )
+            if near.len():
+                shown = ", ".join(repr(p) for p in near.head(_NEAR_MISSES_SHOWN).to_list())
+                more = near.len() - _NEAR_MISSES_SHOWN
+                more = f" and {more} more" if more > 0 else ""
+                warnings.append(
+                    f"near misses left out (a finance role, but no keyword): {shown}{more}; "
+                    "add one with --position-keyword to load them"
+                )
         name = pl.concat_str(
             pl.col("first_name").fill_null(""), pl.col("last_name").fill_null(""), separator=" "
         ).str.strip_chars()
@@ -74,6 +138,12 @@ def linkedin_source(keywords: Sequence[str] | None, columns: Sequence[str]) -> S
         to_columns=to_columns,
         preamble=header_line,
     )
+
+
+def _holds_all(position: pl.Expr, keyword: str) -> pl.Expr:
+    """The (normalised, padded) position holds every word of the (normalised) keyword."""
+    words = keyword.split()
+    return pl.all_horizontal(position.str.contains(f" {w} ", literal=True) for w in words)
 
 
 def header_line(path: Path) -> int:
