@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from loader.ingest.flow import IngestOptions, IngestReport
     from loader.ingest.mapping import CrmMapping
-    from loader.lanes.spec import InsightSpec, QueueSpec, TouchSpec
+    from loader.lanes.spec import InsightSpec, Lane, QueueSpec, TouchSpec
     from loader.sheets.column import Column
 
     IngestFunction = Callable[[psycopg.Connection, Path, IngestOptions], IngestReport]
@@ -395,7 +395,7 @@ def report_command(help_text: str, report: InsightSpec) -> click.Command:
 
 def register_lane_verbs(
     verbs: dict[str, click.Group],
-    lane: str,
+    names: Lane,
     own: tuple[click.Group, click.Group],
     specs: tuple[QueueSpec, TouchSpec, InsightSpec],
     touch_subject: tuple[str, str, Callable],
@@ -404,10 +404,10 @@ def register_lane_verbs(
     touches`, `export`, `touch`, `status`, `report`; and the lane's own ingest and
     template groups (`own`) under their verbs.
 
-    `lane` is the CLI name (lane-a); `touch_subject` is (the argument's name, the help,
-    the finder of whom a typed touch names).
+    `touch_subject` is (the argument's name, the help, the finder of whom a typed touch
+    names).
     """
-    words = lane.replace("-", " ").title()  # "Lane A"
+    lane, words = names.cli, names.words
     queue, touches, insight = specs
     ingest_group, template_group = own
     ingest_group.add_command(touches_ingest_command(touches))

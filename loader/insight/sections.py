@@ -81,6 +81,7 @@ SECTIONS = (
             ("meeting_rate_high", "rate_high"),
         ),
         "dimension <> 'overall', dimension, meeting_rate desc, bucket",
+        brief=("dimension", "bucket", "sends", "meetings", "rate", "rate_low", "rate_high"),
     ),
     Section(
         "score_check",

@@ -50,7 +50,11 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         find_meeting,
     )
     shared.register_lane_verbs(
-        verbs, LANE, (ingest_group, template_group), (READY_QUEUE, TOUCHES, INSIGHT), touch_subject
+        verbs,
+        THIS_LANE,
+        (ingest_group, template_group),
+        (READY_QUEUE, TOUCHES, INSIGHT),
+        touch_subject,
     )
     cli.add_command(exclude_group)
     cli.add_command(include_group)

@@ -48,7 +48,11 @@ def register(cli: click.Group, verbs: dict[str, click.Group]) -> None:
         find_partner_subject,
     )
     shared.register_lane_verbs(
-        verbs, LANE, (ingest_group, template_group), (READY_QUEUE, TOUCHES, INSIGHT), touch_subject
+        verbs,
+        THIS_LANE,
+        (ingest_group, template_group),
+        (READY_QUEUE, TOUCHES, INSIGHT),
+        touch_subject,
     )
     cli.add_command(pause_group)
     cli.add_command(resume_group)

@@ -17,7 +17,6 @@ and the finance roles no keyword names are listed as near misses.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,20 +56,17 @@ _NEAR_MISSES_SHOWN = 5
 
 
 def normalised_position(text: str) -> str:
-    """' Part-time FD (Interim) ' -> ' part time finance director interim ' (padded)."""
-    words = " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower().replace(".", "")).split())
-    padded = f" {words} "
-    for alias, role in _SAME_ROLE:
-        padded = padded.replace(alias, role)
-    return padded
+    """' Part-time FD (Interim) ' -> ' part time finance director interim ' (padded): a
+    keyword is read by the same rule as the positions it is matched against."""
+    return pl.select(_normalised(pl.lit(text, dtype=pl.String))).item()
 
 
 def _normalised(position: pl.Expr) -> pl.Expr:
     text = position.fill_null("").str.to_lowercase().str.replace_all(".", "", literal=True)
-    padded = pl.concat_str(pl.lit(" "), text.str.replace_all(r"[^a-z0-9]+", " "), pl.lit(" "))
-    padded = padded.str.replace_all(r"\s+", " ")
+    words = text.str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars()
+    padded = pl.concat_str(pl.lit(" "), words, pl.lit(" "))
     for alias, role in _SAME_ROLE:
-        # Twice: "fd fd" has two overlapping matches of " fd ".
+        # Twice: in " fd fd " the two matches of " fd " share a space.
         padded = padded.str.replace_all(alias, role, literal=True)
         padded = padded.str.replace_all(alias, role, literal=True)
     return padded
