@@ -102,7 +102,8 @@ def print_status(status: dict, spec: InsightSpec, console: Console) -> None:
         shown = section.brief or tuple(name for _, name in section.columns)
         table = RichTable()
         for column in shown:
-            table.add_column(column, no_wrap=True, overflow="ellipsis")
+            # A header is never cut: a long text cell (a variant's name) gives way instead.
+            table.add_column(column, no_wrap=True, overflow="ellipsis", min_width=len(column))
         for row in rows:
             table.add_row(*(_cell(row[c]) for c in shown))
         console.print(table)
