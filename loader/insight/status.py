@@ -103,10 +103,21 @@ def print_status(status: dict, spec: InsightSpec, console: Console) -> None:
         table = RichTable()
         for column in shown:
             # A header is never cut: a long text cell (a variant's name) gives way instead.
-            table.add_column(column, no_wrap=True, overflow="ellipsis", min_width=len(column))
+            text = any(isinstance(row[column], str) and len(row[column]) > 20 for row in rows)
+            table.add_column(
+                column,
+                no_wrap=True,
+                overflow="ellipsis",
+                min_width=len(column),
+                max_width=max(len(column), _TEXT_WIDTH) if text else None,
+            )
         for row in rows:
             table.add_row(*(_cell(row[c]) for c in shown))
         console.print(table)
+
+
+# How wide a column of long text (a variant's name, a verdict) may be in 100 columns.
+_TEXT_WIDTH = 20
 
 
 def _count(conn: psycopg.Connection, table: str) -> int:
