@@ -102,8 +102,11 @@ def print_status(status: dict, spec: InsightSpec, console: Console) -> None:
         shown = section.brief or tuple(name for _, name in section.columns)
         table = RichTable()
         for column in shown:
-            # A header is never cut: a long text cell (a variant's name) gives way instead.
-            text = any(isinstance(row[column], str) and len(row[column]) > 20 for row in rows)
+            # A header is never cut: a long text cell (a variant's name) gives way instead,
+            # except in the last column (a verdict), which takes what is left.
+            text = column != shown[-1] and any(
+                isinstance(row[column], str) and len(row[column]) > _TEXT_WIDTH for row in rows
+            )
             table.add_column(
                 column,
                 no_wrap=True,
