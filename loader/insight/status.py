@@ -102,17 +102,18 @@ def print_status(status: dict, spec: InsightSpec, console: Console) -> None:
         shown = section.brief or tuple(name for _, name in section.columns)
         table = RichTable()
         for column in shown:
-            # A header is never cut: a long text cell (a variant's name) gives way instead,
-            # except in the last column (a verdict), which takes what is left.
-            text = column != shown[-1] and any(
+            # A header is never cut. A long text cell (a variant's name) is cut to
+            # _TEXT_WIDTH, except in the last column (a verdict), which wraps.
+            last = column == shown[-1]
+            long_text = any(
                 isinstance(row[column], str) and len(row[column]) > _TEXT_WIDTH for row in rows
             )
             table.add_column(
                 column,
-                no_wrap=True,
-                overflow="ellipsis",
+                no_wrap=not last,
+                overflow="fold" if last else "ellipsis",
                 min_width=len(column),
-                max_width=max(len(column), _TEXT_WIDTH) if text else None,
+                max_width=max(len(column), _TEXT_WIDTH) if long_text and not last else None,
             )
         for row in rows:
             table.add_row(*(_cell(row[c]) for c in shown))
