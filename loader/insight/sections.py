@@ -42,7 +42,7 @@ SECTIONS = (
     ),
     Section(
         "out_of_queue",
-        "not in the queue, and why",
+        "by status, and why (Lane A: who is not eligible; Lane B: every partner)",
         "status_summary",
         (("status", "status"), ("reason", "reason"), ("contacts", "rows")),
         "contacts desc, status, reason",

@@ -170,3 +170,9 @@ def test_status_and_report_show_the_same_numbers(
     assert [b["band"] for b in report["score_check"]["bands"]] == sorted(
         row["bucket"] for row in status["score_check"] if row["check"] == "band"
     )
+    # On a 100-column screen every header is whole and the verdict wraps, never cut.
+    code, screen, err = run_main(["status", lane], capsys, monkeypatch)
+    assert code == 0, err
+    assert max(len(line) for line in screen.splitlines()) <= 100
+    for header in ("rate_low", "rate_high", "meetings", "verdict"):
+        assert f" {header} " in screen, header

@@ -1,7 +1,6 @@
--- The partners not active, by status: a pause entered since the build counts at
--- once (the same latest-entry rule as the intent table, macro
--- partner_active_pauses), an unsubscribe shows as such; the rest as at the last
--- build.
+-- Partners by status: a pause entered since the build counts at once (the same
+-- latest-entry rule as the intent table, macro partner_active_pauses), an
+-- unsubscribe shows as such; the rest as at the last build.
 with
 
 paused_now as (
@@ -26,5 +25,4 @@ select
     '' as reason,
     count(*) as contacts
 from partner_status
-where status <> 'active'
 group by status
