@@ -56,10 +56,17 @@ class RowError:
     message: str
     # The cell could not be read as its column's kind at all (not a rule it broke).
     unreadable: bool = False
+    # "Did you mean ...?" for this value: apart, so one message groups many values.
+    suggestion: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The message with its suggestion, for a line of its own."""
+        return f"{self.message} {self.suggestion}" if self.suggestion else self.message
 
     def as_json(self) -> dict[str, object]:
         return {"row": self.row, "column": self.column, "value": self.value,
-                "message": self.message}  # fmt: skip
+                "message": self.text}  # fmt: skip
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "value", shortened(self.value))
@@ -170,8 +177,14 @@ class SourceFormat:
     # Where to fix a refused value of our column in this layout (e.g. the mapping's
     # [values] table), added to the cell's message; None: no such place.
     hint: Callable[[str], str | None] | None = None
+    # Their closest known value to a refused one of our column ("did you mean").
+    near: Callable[[str, str], str | None] | None = None
     # A CSV with lines before its header (LinkedIn's notes): how many, or FileUnusable.
     preamble: Callable[[Path], int] | None = None
+    # Headers known only once the file's are seen (a mapping's lists of accepted headers):
+    # the file's headers ({as read: as written}) -> (those to read, those required), or
+    # FileUnusable.
+    choose: Callable[[dict[str, str]], tuple[list[str], list[str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -211,7 +224,12 @@ def run_ingest(
     if spec.source:
         skip = spec.source.preamble(path) if spec.source.preamble else 0
         table = read_table(
-            path, list(spec.source.known), list(spec.source.required), options.sheet, skip=skip
+            path,
+            list(spec.source.known),
+            list(spec.source.required),
+            options.sheet,
+            skip=skip,
+            choose=spec.source.choose,
         )
         frame, warnings = spec.source.to_columns(table.frame)
     else:
@@ -324,7 +342,8 @@ def new_report(lane: str, target: str, table: Table, options: IngestOptions) -> 
         correlation_id=str(uuid.uuid4()),
     )
     if table.unknown_columns:
-        report.warnings.append(f"ignored unknown column(s): {', '.join(table.unknown_columns)}")
+        unknown = [table.as_written.get(c, c) for c in table.unknown_columns]
+        report.warnings.append(f"ignored unknown column(s): {', '.join(unknown)}")
     lock = open_elsewhere(table.path)
     if lock:
         report.warnings.append(
@@ -375,25 +394,32 @@ def collect_errors(parsed: Parsed, raw: pl.DataFrame) -> list[RowError]:
 
 
 def explained(errors: list[RowError], spec: IngestSpec) -> list[RowError]:
-    """A refused cell's message, with a close allowed value ("did you mean") and, for a
-    file read through a mapping, where in the mapping to fix it."""
+    """A refused cell's message, with a close value ("did you mean": one the mapping
+    knows, else one of ours) and, for a file read through a mapping, where in the
+    mapping to fix it."""
     allowed = {c.name: c.allowed for c in spec.columns if c.allowed}
     dated = {c.name for c in spec.columns if c.kind in ("date", "timestamp")}
     hint = spec.source.hint if spec.source else None
+    near = spec.source.near if spec.source else None
     out = []
     for error in errors:
-        message = error.message
+        message, suggestion = error.message, None
         if error.column in allowed and error.value:
+            known = near(error.column, error.value) if near else None
             close = difflib.get_close_matches(
                 error.value.strip().lower(), allowed[error.column], n=1, cutoff=0.7
             )
-            if close:
-                message += f" Did you mean {close[0]!r}?"
+            if known:
+                suggestion = f"Did you mean {known}?"
+            elif close:
+                suggestion = f"Did you mean {close[0]!r}?"
         refused_value = error.column in allowed or (error.column in dated and error.unreadable)
         fix = hint(error.column) if hint and refused_value else None
         if fix:
             message += f" Or {fix}."
-        out.append(RowError(error.row, error.column, error.value, message, error.unreadable))
+        out.append(
+            RowError(error.row, error.column, error.value, message, error.unreadable, suggestion)
+        )
     return out
 
 
@@ -510,7 +536,7 @@ def write_rejects(path: Path, raw: pl.DataFrame, errors: list[RowError]) -> int:
         raise UsageError(f"--rejects {path}: use a .csv or .xlsx file name.")
     by_row: dict[int, list[str]] = {}
     for e in errors:
-        by_row.setdefault(e.row, []).append(f"{e.column}: {e.message}")
+        by_row.setdefault(e.row, []).append(f"{e.column}: {e.text}")
     messages = pl.DataFrame(
         {ROW: list(by_row), "error": ["; ".join(m) for m in by_row.values()]},
         schema={ROW: pl.Int64, "error": pl.String},

@@ -84,6 +84,7 @@ class _Problem:
     column: str
     values: list[tuple[str | None, list[int]]]  # (value, rows), most rows first
     message: str  # with "the value" where the message quoted it
+    suggestions: dict[str | None, str]  # value -> "Did you mean ...?"
 
     @property
     def rows(self) -> list[int]:
@@ -94,11 +95,19 @@ def _problems(errors: list[RowError]) -> list[_Problem]:
     """Errors grouped by column and message: a CRM export that writes "No show" on 57 rows
     gets one line naming the value and its 57 rows, not 57 lines."""
     groups: dict[tuple[str, str], dict[str | None, list[int]]] = {}
+    suggestions: dict[tuple[str, str], dict[str | None, str]] = {}
     for e in errors:
         template = e.message.replace(f"'{e.value}'", "the value") if e.value else e.message
         groups.setdefault((e.column, template), {}).setdefault(e.value, []).append(e.row)
+        if e.suggestion:
+            suggestions.setdefault((e.column, template), {})[e.value] = e.suggestion
     problems = [
-        _Problem(column, sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[1][0])), message)
+        _Problem(
+            column,
+            sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[1][0])),
+            message,
+            suggestions.get((column, message), {}),
+        )
         for (column, message), values in groups.items()
     ]
     return sorted(problems, key=lambda p: p.rows[0])
@@ -110,8 +119,12 @@ def _rows_text(rows: list[int]) -> str:
 
 
 def _values_text(problem: _Problem) -> str:
+    def said(value: str | None) -> str:
+        suggestion = problem.suggestions.get(value)
+        return f" ({suggestion[0].lower()}{suggestion[1:]})" if suggestion else ""
+
     return ", ".join(
-        f"{'(empty)' if value is None else repr(value)} × {len(rows)}"
+        f"{'(empty)' if value is None else repr(value)} × {len(rows)}{said(value)}"
         for value, rows in problem.values
     )
 
@@ -127,6 +140,8 @@ def _print_errors(report: IngestReport, console: Console) -> None:
             [(value, [row])] = p.values
             text = "(empty)" if value is None else repr(value)
             message = p.message.replace("the value", repr(value)) if value else p.message
+            if value in p.suggestions:
+                message += f" {p.suggestions[value]}"
             line = f"row {row}, {p.column} = {text}: {message}"
         else:
             line = f"{p.column}: {_values_text(p)} ({_rows_text(p.rows)}): {p.message}"
@@ -148,13 +163,13 @@ def _print_each_error(report: IngestReport, console: Console) -> None:
         for name in ("row", "column", "value", "problem"):
             table.add_column(name, overflow="fold")
         for e in shown:
-            table.add_row(str(e.row), e.column, "" if e.value is None else e.value, e.message)
+            table.add_row(str(e.row), e.column, "" if e.value is None else e.value, e.text)
         console.print(table)
     else:
         for e in shown:
             value = "(empty)" if e.value is None else repr(e.value)
             console.print(
-                f"row {e.row}, {e.column} = {value}: {e.message}", markup=False, highlight=False
+                f"row {e.row}, {e.column} = {value}: {e.text}", markup=False, highlight=False
             )
     if len(report.errors) > len(shown):
         console.print(

@@ -11,6 +11,7 @@ import hashlib
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class Table:
     unknown_columns: list[str]
     # Id columns whose cells the workbook stores as numbers (leading zeros, digits lost).
     numeric_id_columns: list[str] = field(default_factory=list)
+    as_written: dict[str, str] = field(default_factory=dict)  # header as read -> as in the file
 
     @property
     def rows_read(self) -> int:
@@ -61,6 +63,7 @@ def read_table(
     sheet: str | None = None,
     id_columns: list[str] | None = None,
     skip: int = 0,
+    choose: Callable[[dict[str, str]], tuple[list[str], list[str]]] | None = None,
 ) -> Table:
     """Read, normalise headers, check required columns, trim text, drop empty rows.
 
@@ -108,6 +111,11 @@ def read_table(
             )
 
     found = list(renamed.values())
+    if choose is not None:
+        try:
+            known_columns, required_columns = choose(seen)
+        except FileUnusable as error:
+            raise FileUnusable(f"{path.name}: {error}") from None
     missing = [c for c in required_columns if c not in found]
     other = other_kind(found, known_columns) if missing else None
     if other:
@@ -135,7 +143,9 @@ def read_table(
     frame = frame.select(known_columns).with_row_index(ROW, offset=2 + skip)
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     frame = frame.filter(~pl.all_horizontal(pl.col(known_columns).is_null()))
-    return Table(path, file_sha256(path), sheet_name, frame, found, unknown, numeric_ids)
+    return Table(
+        path, file_sha256(path), sheet_name, frame, found, unknown, numeric_ids, as_written=seen
+    )
 
 
 def csv_delimiter(header: str) -> str:

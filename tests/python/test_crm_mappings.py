@@ -11,6 +11,7 @@ Contact ID, Company ID, Company Name, Company Domain Name), and its meeting outc
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import psycopg
@@ -79,7 +80,7 @@ def test_a_hubspot_export_loads_the_same_meetings_as_our_template(
     assert code == 0, err
     report = json.loads(out)
     assert (report["inserted"], report["rejected"]) == (3, 0)
-    assert "ignored unknown column(s): meeting_owner" in report["warnings"]
+    assert "ignored unknown column(s): Meeting owner" in report["warnings"]
     via_mapping = stored(migrated_db)
     assert sorted(r[1:4] for r in via_mapping) == [
         ("2026-07-01", "numbers", "ghosted"),
@@ -105,16 +106,19 @@ def test_unmapped_values_are_refused_grouped_and_nothing_is_written(
     rows = [[str(9100 + i), "2026-09-15", outcome, kind, None, f"p{i}@x.example", "P", str(i),
              None, "X", "x.example", None, None]
             for i, (outcome, kind) in enumerate(
-                [("COMPLETED", "Intro call")] * 4 + [("Moved forward", "Demo")] * 2
+                [("Moved forward", "Intro call")] * 4 + [("No shows", "Demo")] * 2
                 + [("NO_SHOW", "Follow-up")] + [("NO_SHOW", "Intro call")])]  # fmt: skip
     path = write_csv(tmp_path / "hubspot.csv", HUBSPOT, rows)
     code, out, _ = loader("ingest", "lane-a", str(path), "--from", "hubspot")
     assert code == 1
     lines = [line for line in out.splitlines() if line.startswith("meeting_outcome:")]
     assert len(lines) == 1, out
-    assert "'COMPLETED' × 4, 'Moved forward' × 2" in lines[0]
+    assert "'Moved forward' × 4, 'No shows' × 2" in lines[0]
     assert "[values.meeting_outcome]" in lines[0] and "(hubspot)" in lines[0]
-    assert "row 8, meeting_type = 'Follow-up'" in out and "[values.meeting_type]" in out
+    # Did you mean, from what the mapping already knows of their values:
+    assert "'No shows' × 2 (did you mean 'no show' (-> ghosted)?)" in lines[0]
+    # The team's own meeting types: "*" in the preset takes any other as "other".
+    assert not any(line.startswith("meeting_type") for line in out.splitlines())
     assert "nothing was written" in out
     assert stored(migrated_db) == []
 
@@ -147,9 +151,23 @@ def test_a_day_first_export_loads_with_date_format_and_is_refused_without(
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ('[columns]\nemail = "Email"\nemail = "Work email"\n', "each of our columns takes one"),
+        ('[columns]\nemail = "Email"\nemail = "Work email"\n', "list its headers instead"),
         ('[columns]\nemial = "Email"\n', "'emial', which is not a column of lane-a meetings"),
-        ('[columns]\nemail = ["Email", "Work email"]\n', "must be one header"),
+        ("[columns]\nemail = [1, 2]\n", "must be a header or a list of headers"),
+        (
+            '[values.meeting_outcome]\n"No show" = "ghosted"\n" no SHOW" = "lost"\n',
+            "maps 'No show' to 'ghosted' and ' no SHOW' to 'lost'",
+        ),
+        ('extends = "zoho"\n', "is not a preset"),
+        (
+            '[[rules]]\nwhen = { stage = "won" }\nset = { meeting_outcome = "progressed" }\n',
+            "'stage', which is not a column",
+        ),
+        ('[inputs]\nstage = "Stage"\n[[rules]]\nwhen = { stage = "won" }\n', "does nothing"),
+        (
+            '[inputs]\nstage = "Stage"\n[[rules]]\nwhen = { stage = { is = "soon" } }\nskip = "x"\n',
+            "must be a value, a list of values",
+        ),
         ('date_format = "day/month"\n', "cannot read back a date"),
         ('[values.meeting_outcome]\n"Won" = "victory"\n', "not one of progressed|stalled"),
         ('for = "lane-b partners"\n', "is a mapping for 'lane-b partners'"),
@@ -176,12 +194,19 @@ def test_mapping_show_and_check(loader, tmp_path: Path) -> None:
                             "D", "E", None, "X", "x.example", None, None]]  # fmt: skip
     path = write_csv(tmp_path / "hubspot.csv", HUBSPOT, rows)
     code, out, _ = loader("mapping", "check", str(path), "--from", str(copied))
-    assert code == 1
-    assert "meeting_outcome: from 'Meeting outcome'" in out
-    assert "'COMPLETED' x 1: NOT MAPPED" in out and "'NO_SHOW' x 1: -> ghosted" in out
-    assert "source: default 'crm'" in out and "not read: meeting_owner" in out
-    code, out, _ = loader("mapping", "check", str(path), "--from", "hubspot")
-    assert code == 1  # COMPLETED is for the team to decide
+    assert code == 0, out  # COMPLETED is a rule of the preset: stalled
+    assert re.search(r"meeting_outcome +'Meeting outcome'", out)
+    assert "'COMPLETED' x 1: -> stalled" in out and "'NO_SHOW' x 1: -> ghosted" in out
+    assert re.search(r"source +nothing in the file, default 'crm'", out)
+    assert "not read: Meeting owner" in out
+    # A team that reads Completed otherwise says so in a file that extends the preset.
+    own = tmp_path / "ours.toml"
+    own.write_text('extends = "hubspot"\n[values.meeting_outcome]\n"Completd" = "lost"\n'
+                   '[[rules]]\nwhen = { meeting_outcome = "completed" }\n'
+                   'set = { meeting_outcome = "lost" }\n', encoding="utf-8")  # fmt: skip
+    code, out, _ = loader("mapping", "check", str(path), "--from", str(own))
+    assert code == 0 and "'COMPLETED' x 1: -> lost" in out, out
+    assert "'NO_SHOW' x 1: -> ghosted" in out  # the preset's values are kept
 
 
 def test_a_file_given_to_the_wrong_command_names_the_right_one(loader, tmp_path: Path) -> None:

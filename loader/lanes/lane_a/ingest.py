@@ -52,6 +52,7 @@ from loader.lanes.lane_a.directory import write_directory
 from loader.lanes.lane_a.switch import KILL_SWITCH
 from loader.outreach.kill_switch import unsubscribe_sql
 from loader.sheets.cells import Parsed, add_row_error
+from loader.sheets.names import split_names
 from loader.sheets.workbook import ROW
 
 TARGET = "sales.appointment_history"
@@ -245,11 +246,11 @@ def _latest_values(rows: pl.DataFrame, key: str, fields: list[str]) -> pl.DataFr
 
 def _people(rows: pl.DataFrame) -> pl.DataFrame:
     people = _latest_values(rows, "people_id", [*PERSON_FIELDS, "company_id"])
-    # A full name alone gives the first and last name a message can use.
-    words = pl.col("person_name").str.split_exact(" ", 1)
+    # A full name alone gives the first and last name a message can use, particles kept.
+    split = split_names(people.get_column("person_name"))
     return people.with_columns(
-        pl.coalesce("first_name", words.struct.field("field_0")).alias("first_name"),
-        pl.coalesce("last_name", words.struct.field("field_1")).alias("last_name"),
+        pl.coalesce(pl.col("first_name"), split.get_column("first_name")).alias("first_name"),
+        pl.coalesce(pl.col("last_name"), split.get_column("last_name")).alias("last_name"),
     ).filter(pl.any_horizontal(pl.col(f).is_not_null() for f in PERSON_FIELDS))
 
 
