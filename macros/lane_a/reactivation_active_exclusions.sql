@@ -7,12 +7,14 @@
 {% macro reactivation_active_exclusions(kill_switch, as_of) -%}
     select
         latest.scope,
-        latest.scope_key
+        latest.scope_key,
+        latest.kill_switch_cause
     from (
         select distinct on (scope, scope_key)
             scope,
             scope_key,
             kill_switch_action,
+            kill_switch_cause,
             expires_at
         from {{ kill_switch }}
         where entered_at <= {{ as_of }}

@@ -165,7 +165,8 @@ def test_a_day_first_export_loads_with_date_format_and_is_refused_without(
         ),
         ('[inputs]\nstage = "Stage"\n[[rules]]\nwhen = { stage = "won" }\n', "does nothing"),
         (
-            '[inputs]\nstage = "Stage"\n[[rules]]\nwhen = { stage = { is = "soon" } }\nskip = "x"\n',
+            '[inputs]\nstage = "Stage"\n[[rules]]\n'
+            'when = { stage = { is = "soon" } }\nskip = "x"\n',
             "must be a value, a list of values",
         ),
         ('date_format = "day/month"\n', "cannot read back a date"),

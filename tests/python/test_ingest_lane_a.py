@@ -304,7 +304,7 @@ def test_headers_are_forgiving_and_unknown_columns_warned(conn, tmp_path: Path) 
     rows = [[P1, "2026-09-15", "Numbers ", " LOST", "red"], [None] * 5]
     report = run(conn, write_xlsx(tmp_path / "h.xlsx", headers, rows))
     assert report.errors == [] and report.inserted == 1 and report.rows_read == 1
-    assert report.warnings == ["ignored unknown column(s): colour"]
+    assert report.warnings == ["ignored unknown column(s): Colour"]
 
 
 def test_missing_required_columns_is_file_unusable(conn, tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 -- Whether each meeting may be contacted now, the first matching rule deciding
 -- (docs/scoring.md): the kill switch, progressed, company_progressed,
--- superseded, stale, max_touches, replied, unreachable (an email bounced and no
+-- superseded, stale, max_touches, replied, needs_contact_details (neither an
+-- email nor a LinkedIn URL on file), unreachable (an email bounced and no
 -- LinkedIn URL), then cooling-off after the meeting or the last touch. The
 -- status without the kill switch is kept beside it: the ready view applies the
 -- kill switch itself at query time.
@@ -20,9 +21,11 @@ facts as (
         touches_since_meeting,
         last_touched_at,
         has_reply_on_hold,
+        has_email,
         has_email_bounced,
         has_linkedin,
-        is_manually_excluded
+        is_manually_excluded,
+        is_unsubscribed
     from {{ ref('int_reactivation__meeting_facts') }}
 ),
 
@@ -31,6 +34,7 @@ rules as (
         meeting_key,
         appointment_uid,
         is_manually_excluded,
+        is_unsubscribed,
         case
             when meeting_outcome = 'progressed' then 'progressed'
             when has_company_progress_since then 'company_progressed'
@@ -40,6 +44,7 @@ rules as (
                 touches_since_meeting >= {{ var('reactivation_max_touches') }}
                 then 'max_touches'
             when has_reply_on_hold then 'replied'
+            when not has_email and not has_linkedin then 'needs_contact_details'
             when has_email_bounced and not has_linkedin then 'unreachable'
         end as rule_exclusion_reason,
         -- greatest() skips nulls: the later of the two waits wins.
@@ -66,6 +71,7 @@ statuses as (
         meeting_key,
         appointment_uid,
         is_manually_excluded,
+        is_unsubscribed,
         rule_exclusion_reason,
         case
             when rule_exclusion_reason is not null then 'excluded'
@@ -84,6 +90,7 @@ select
         else status_without_kill_switch
     end as eligibility_status,
     case
+        when is_manually_excluded and is_unsubscribed then 'unsubscribed'
         when is_manually_excluded then 'manual_exclusion'
         else rule_exclusion_reason
     end as exclusion_reason,

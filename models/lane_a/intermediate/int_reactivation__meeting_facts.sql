@@ -96,6 +96,7 @@ kill_switch as (
         scope,
         scope_key,
         kill_switch_action,
+        kill_switch_cause,
         expires_at,
         entered_at
     from {{ ref('stg_lane_a__kill_switch') }}
@@ -222,7 +223,14 @@ select
         excluded_appointment.scope_key is not null
         or excluded_person.scope_key is not null
         or excluded_company.scope_key is not null
-    ) as is_manually_excluded
+    ) as is_manually_excluded,
+    -- The person asked to stop (an unsubscribe read from a tool), not a choice of ours.
+    coalesce(
+        excluded_appointment.kill_switch_cause = 'unsubscribed'
+        or excluded_person.kill_switch_cause = 'unsubscribed'
+        or excluded_company.kill_switch_cause = 'unsubscribed',
+        false
+    ) as is_unsubscribed
 from appointments_in_history
 left join people
     on appointments_in_history.people_id = people.people_id
