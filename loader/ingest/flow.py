@@ -144,6 +144,7 @@ class Plan:
     duplicates: int = 0
     errors: list[RowError] = field(default_factory=list)
     state: object = None  # whatever the lane's write step needs
+    warnings: list[str] = field(default_factory=list)  # for the report, written or not
     # The run's progress callback, for a write step that COPYs many rows.
     progress: Callable[[str, int, int], None] | None = None
 
@@ -273,6 +274,7 @@ def run_ingest(
         plan = spec.compare(conn, rows)
         plan.progress = options.progress
         errors.extend(plan.errors)
+        report.warnings.extend(plan.warnings)
         report.errors = sort_errors(errors)
         report.duplicates = prepared.duplicates + plan.duplicates
         report.inserted, report.updated, report.revised = (

@@ -141,8 +141,19 @@ def _compare(spec: TouchSpec, conn: psycopg.Connection, rows: pl.DataFrame) -> P
         f"select {ROW}, {', '.join(f'{n}::text' for n in names)} from {stage}"
         f" where subject is null order by {ROW}"
     ).fetchall()
-    errors = [_unknown(spec, names, record) for record in unresolved]
-    if errors:
+    # A row naming someone only by an address we never stored is another campaign's (a
+    # tool's export holds every lead it has): skipped and counted. One naming our own
+    # key or score row id that is not stored is a mistake: refused.
+    by_address = [r for r in unresolved if _first_named(names, r) in ADDRESS_FIELDS]
+    errors = [_unknown(spec, names, r) for r in unresolved if r not in by_address]
+    warnings = []
+    if by_address:
+        warnings.append(
+            f"skipped {len(by_address):,} row(s) about people {spec.lane.words} never stored "
+            f"(another campaign's leads, e.g. {_first_value(names, by_address[0])!r}): "
+            "nothing to record for them"
+        )
+    if unresolved:
         conn.execute(f"delete from {stage} where subject is null")
     (stored,) = conn.execute(
         f"""
@@ -160,7 +171,10 @@ def _compare(spec: TouchSpec, conn: psycopg.Connection, rows: pl.DataFrame) -> P
     # A kept opt-out is inserted (as a suppression) unless the same one was kept before.
     duplicates = stored + kept_before
     return Plan(
-        inserted=rows.height - len(errors) - duplicates, duplicates=duplicates, errors=errors
+        inserted=rows.height - len(unresolved) - duplicates,
+        duplicates=duplicates,
+        errors=errors,
+        warnings=warnings,
     )
 
 
@@ -200,6 +214,18 @@ def _write_suppressions(conn: psycopg.Connection, spec: TouchSpec, tool: str) ->
         {"tool": tool},
     )
     return cursor.rowcount
+
+
+ADDRESS_FIELDS = ("email", "linkedin_url")
+
+
+def _first_named(names: list[str], record: tuple) -> str:
+    """The reference a row names first (its key, score row id, email or LinkedIn URL)."""
+    return next(c for c, v in zip(names, record[1:], strict=True) if v)
+
+
+def _first_value(names: list[str], record: tuple) -> str:
+    return next(v for v in record[1:] if v)
 
 
 def _unknown(spec: TouchSpec, names: list[str], record: tuple) -> RowError:

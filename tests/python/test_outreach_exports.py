@@ -60,8 +60,14 @@ def test_the_queue_is_on_the_channels_this_file_expects(built: str) -> None:
             "Dana Whitfield": "email",
             "Sam Ortiz": "email",
             "Lee Kim": "linkedin",
-            "Ana Lima": "email",
         }
+        # Ana Lima has neither an email nor a LinkedIn URL: never ready, counted apart.
+        reason = conn.execute(
+            "select i.exclusion_reason::text from bit.reactivation_intent as i"
+            " join sales.prospect_people as p on p.people_id = i.people_id"
+            " where p.person_name = 'Ana Lima'"
+        ).fetchone()
+        assert reason == ("needs_contact_details",)
 
 
 @pytest.mark.parametrize(
@@ -72,30 +78,28 @@ def test_the_queue_is_on_the_channels_this_file_expects(built: str) -> None:
             ["email", "firstName", "lastName", "companyName", "companyDomain", "jobTitle",
              "linkedinUrl", "phone", "icebreaker"],
             ["Dana", "Sam", "Lee"],
-            {"no email address": 1},
+            {},
         ),
         (
             "instantly",
             ["email", "first_name", "last_name", "company_name", "job_title", "website",
              "phone", "personalization"],
             ["Dana", "Sam"],
-            {"recommended channel is linkedin, which instantly does not send on": 1,
-             "no email address": 1},
+            {"recommended channel is linkedin, which instantly does not send on": 1},
         ),
         (
             "heyreach",
             ["profileUrl", "firstName", "lastName", "companyName", "position",
              "emailAddress", "message_opening"],
             ["Lee"],
-            {"recommended channel is email, which heyreach does not send on": 3},
+            {"recommended channel is email, which heyreach does not send on": 2},
         ),
         (
             "smartlead",
             ["email", "first_name", "last_name", "company_name", "website",
              "linkedin_profile", "phone_number", "message_opening"],
             ["Dana", "Sam"],
-            {"recommended channel is linkedin, which smartlead does not send on": 1,
-             "no email address": 1},
+            {"recommended channel is linkedin, which smartlead does not send on": 1},
         ),
     ],
 )  # fmt: skip
@@ -159,7 +163,7 @@ def test_channel_exports_and_marks_only_that_channel(built: str, tmp_path: Path)
         result = export_queue(conn, READY_QUEUE, out, channel="linkedin", mark_touched=True)
         assert touched_people(conn) == {"Lee Kim": "linkedin"}
         # The email half is still waiting for the email tool.
-        assert set(ready_channels(conn)) == {"Dana Whitfield", "Sam Ortiz", "Ana Lima"}
+        assert set(ready_channels(conn)) == {"Dana Whitfield", "Sam Ortiz"}
     assert (result.rows, result.touched) == (1, 1)
     assert pl.read_csv(out)["person_name"].to_list() == ["Lee Kim"]
 
@@ -169,11 +173,14 @@ def test_the_cli_reports_rows_left_out(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", built)
     out = tmp_path / "instantly.csv"
-    args = ["export", "lane-a", str(out), "--format", "instantly", "--channel", "email"]
+    args = ["export", "lane-a", str(out), "--format", "instantly"]
     code, printed, _ = run_main(args, capsys, monkeypatch)
     assert code == 0
     assert "wrote 2 row(s)" in printed
-    assert "left out 1 row(s): no email address (not marked touched)" in printed
+    assert (
+        "left out 1 row(s): recommended channel is linkedin, which instantly does not send on"
+        " (not marked touched)" in printed
+    )
 
 
 FORMULAS = [
@@ -294,12 +301,12 @@ def test_an_export_with_nothing_to_send_writes_no_file_and_says_why(
                               mark_touched=True)  # fmt: skip
         assert touched_people(conn) == {}
     assert not out.exists()
-    assert result.nothing_because == "HeyReach can take none of the 3 ready row(s)"
+    assert result.nothing_because == "HeyReach can take none of the 2 ready row(s)"
     monkeypatch.setenv("DATABASE_URL", built)
     args = ["export", "lane-a", str(out), "--format", "heyreach", "--channel", "email"]
     code, printed, _ = run_main(args, capsys, monkeypatch)
     assert code == 0 and not out.exists()
-    assert "wrote no file: HeyReach can take none of the 3 ready row(s)." in printed
+    assert "wrote no file: HeyReach can take none of the 2 ready row(s)." in printed
     with psycopg.connect(built, autocommit=True) as conn:
         conn.execute("insert into sales.reactivation_kill_switch (scope, scope_key, action,"
                      " reason, actor) select 'appointment', appointment_uid, 'exclude', 't', 't'"
