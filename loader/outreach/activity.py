@@ -18,7 +18,18 @@ import psycopg
 
 from loader.errors import FileUnusable, UsageError
 from loader.ingest.flow import SourceFormat
-from loader.outreach.tools import CHANNELS, EVENTS, GENERIC, Tool, tool_names, tools
+from loader.outreach.tools import (
+    CHANNELS,
+    EVENTS,
+    GENERIC,
+    LEAD_STATE_NOTE,
+    OUR_FIELDS_BACK,
+    LeadExport,
+    LeadSignal,
+    Tool,
+    tool_names,
+    tools,
+)
 from loader.sheets.cells import Column, parse_columns
 from loader.sheets.workbook import ROW
 
@@ -105,9 +116,89 @@ def activity_source(
                 frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
         return frame.select(ROW, *columns), warnings
 
-    # Nothing is required by name: a tool writes its event and time under one of several
-    # headers (to_columns says which are missing).
-    return SourceFormat(known=list(header_columns), required=[], to_columns=to_columns)
+    lead = layout.lead_export
+    if lead is None:
+        # Nothing is required by name: a tool writes its event and time under one of
+        # several headers (to_columns says which are missing).
+        return SourceFormat(known=list(header_columns), required=[], to_columns=to_columns)
+    read_as_leads: dict[str, bool] = {}
+
+    def choose(headers: dict[str, str]) -> tuple[list[str], list[str]]:
+        read_as_leads["file"] = lead.recognised_by <= set(headers)
+        if read_as_leads["file"]:
+            return _lead_export_columns(lead), []
+        return list(header_columns), []
+
+    def either(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+        if read_as_leads.get("file"):
+            return _lead_rows(frame, layout, lead, fields, columns)
+        return to_columns(frame)
+
+    return SourceFormat(known=[], required=[], to_columns=either, choose=choose)
+
+
+def _lead_export_columns(lead: LeadExport) -> list[str]:
+    listed = [*lead.email, *lead.linkedin_url, *lead.at, *(s.column for s in lead.signals),
+              *lead.our_fields]  # fmt: skip
+    return list(dict.fromkeys(listed))
+
+
+def _signal(signal: LeadSignal) -> pl.Expr:
+    value = pl.col(signal.column).str.strip_chars().str.to_lowercase()
+    if signal.test == "count":
+        return value.cast(pl.Float64, strict=False).fill_null(0) > 0
+    if signal.test == "true":
+        return value.is_in(["true", "yes", "1", "t", "y"]).fill_null(False)
+    return value.is_in(list(signal.values)).fill_null(False)
+
+
+def _lead_rows(
+    frame: pl.DataFrame,
+    layout: Tool,
+    lead: LeadExport,
+    fields: Mapping[str, str],
+    columns: list[str],
+) -> tuple[pl.DataFrame, list[str]]:
+    """A lead export as events: one row per event each lead's columns state."""
+    sources: dict[str, pl.Expr] = {}
+    if "email" in fields:
+        sources[fields["email"]] = pl.coalesce([pl.col(c) for c in lead.email])
+    if "linkedin_url" in fields and lead.linkedin_url:
+        sources[fields["linkedin_url"]] = pl.coalesce([pl.col(c) for c in lead.linkedin_url])
+    for column, field in lead.our_fields.items():
+        if field == "json":
+            for name, ours in OUR_FIELDS_BACK.items():
+                if ours in fields:
+                    found = pl.col(column).str.json_path_match(f"$.{name}")
+                    sources[fields[ours]] = pl.coalesce(sources.get(fields[ours]), found)
+        elif field in fields:
+            sources[fields[field]] = pl.coalesce(sources.get(fields[field]), pl.col(column))
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
+    at = pl.coalesce([*(pl.col(c) for c in lead.at), pl.lit(now)])
+    base = frame.with_columns(
+        *(expr.alias(name) for name, expr in sources.items()),
+        at.alias("touched_at"),
+        pl.lit(layout.channels[0]).alias("channel"),
+        pl.lit(LEAD_STATE_NOTE).alias("note"),
+    )
+    events = [
+        base.filter(_signal(signal)).with_columns(pl.lit(signal.event).alias("event"))
+        for signal in lead.signals
+    ]
+    rows = pl.concat([e.select(ROW, *sources, "touched_at", "channel", "note", "event")
+                      for e in events])  # fmt: skip
+    counts = Counter(rows.get_column("event").to_list())
+    quiet = frame.height - rows.get_column(ROW).n_unique()
+    stated = ", ".join(f"{n} {event}" for event, n in counts.most_common()) or "no event"
+    warnings = [
+        f"read as {'an' if layout.label[0] in 'AEIOU' else 'a'} {layout.label} lead export: "
+        f"{stated}; {quiet} lead(s) with none of "
+        "replied, bounced or unsubscribed: nothing to record for them"
+    ]
+    for column in columns:
+        if column not in rows.columns:
+            rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    return rows.select(ROW, *columns).sort(ROW), warnings
 
 
 def _without_repeats(

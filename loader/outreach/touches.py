@@ -30,6 +30,7 @@ from loader.ingest.flow import (
 from loader.lanes.spec import TouchSpec
 from loader.outreach.activity import TypedTouch, activity_source, check_tool
 from loader.outreach.kill_switch import unsubscribe_sql
+from loader.outreach.tools import LEAD_STATE_NOTE
 from loader.platform.audit import AuditContext
 from loader.sheets.cells import Parsed, add_row_error
 from loader.sheets.workbook import ROW
@@ -161,12 +162,17 @@ def _compare(spec: TouchSpec, conn: psycopg.Connection, rows: pl.DataFrame) -> P
         where exists (select 1 from {spec.table} as t
                       where (t.{spec.subject_column}, t.channel::text, t.event, t.touched_at)
                           = (s.subject, s.channel, s.event, s.touched_at))
+           or (s.note is not distinct from %(lead_state)s
+               and exists (select 1 from {spec.table} as t
+                           where (t.{spec.subject_column}, t.channel::text, t.event)
+                               = (s.subject, s.channel, s.event)))
            or exists (select 1 from {stage} as earlier
                       where (earlier.subject, earlier.channel, earlier.event,
                              earlier.touched_at)
                           = (s.subject, s.channel, s.event, s.touched_at)
                         and earlier.{ROW} < s.{ROW})
-        """
+        """,
+        {"lead_state": LEAD_STATE_NOTE},
     ).fetchone()
     # A kept opt-out is inserted (as a suppression) unless the same one was kept before.
     duplicates = stored + kept_before
@@ -253,6 +259,11 @@ def write_touches(
                 select 1 from {spec.table} as t
                 where (t.{key}, t.channel::text, t.event, t.touched_at)
                     = (s.subject, s.channel, s.event, s.touched_at))
+            -- A lead export's state (replied, ...) is recorded once per lead and event.
+            and not (s.note is not distinct from %(lead_state)s and exists (
+                select 1 from {spec.table} as t
+                where (t.{key}, t.channel::text, t.event)
+                    = (s.subject, s.channel, s.event)))
             order by s.subject, s.channel, s.event, s.touched_at, s.{ROW}
         ),
 
@@ -271,7 +282,7 @@ def write_touches(
 
         select (select count(*) from inserted), (select count(*) from opted_out)
         """,
-        {"tool": tool},
+        {"tool": tool, "lead_state": LEAD_STATE_NOTE},
     ).fetchone()
     return inserted, stopped
 

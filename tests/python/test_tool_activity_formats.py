@@ -92,7 +92,11 @@ def test_instantly_lead_list_status_says_bounced_and_unsubscribed(
     ]
     report = load(loaded, write_csv(tmp_path / "leads.csv", headers, rows), "instantly")
     assert (report["inserted"], report["rejected"]) == (2, 0), report
-    assert any("1: 1" in w and "3: 1" in w for w in report["warnings"])
+    # With its reply count it is read as a lead export; x@y.example is another campaign's.
+    assert any(
+        "read as an Instantly lead export: 1 bounced, 1 unsubscribed; 2 lead(s) with none" in w
+        for w in report["warnings"]
+    ), report["warnings"]
     assert stored_events(loaded) == [
         ("Dana Whitfield", "email", "bounced", "instantly"),
         ("Sam Ortiz", "email", "unsubscribed", "instantly"),
@@ -181,3 +185,52 @@ def test_a_send_no_export_recorded_keeps_the_score_the_tool_gives_back(
         assert conn.execute(
             "select score_at_touch, tier_at_touch from sales.reactivation_touches"
         ).fetchone() == (Decimal("87.50"), "hot")
+
+
+# api.smartlead.ai, "Export data from a campaign" (GET /campaigns/{id}/leads-export), and
+# the Leads > Export button: the same columns.
+SMARTLEAD_LEADS = ["id", "campaign_lead_map_id", "status", "category", "is_interested",
+                   "created_at", "first_name", "last_name", "email", "phone_number",
+                   "company_name", "website", "location", "custom_fields", "linkedin_profile",
+                   "company_url", "is_unsubscribed", "unsubscribed_client_id_map",
+                   "last_email_sequence_sent", "open_count", "click_count",
+                   "reply_count"]  # fmt: skip
+
+
+def smartlead_lead(email: str, status: str, unsubscribed: str, replies: str, fields: str = "{}"):
+    return ["1", "11", status, "", "false", "2026-11-01T10:00:00.000Z", "F", "L", email, "",
+            "Co", "", "", fields, "", "", unsubscribed, "{}", "2", "3", "0", replies]  # fmt: skip
+
+
+def test_smartlead_lead_export_reads_replies_unsubscribes_and_blocks_once(
+    loaded: str, tmp_path: Path
+) -> None:
+    with psycopg.connect(loaded) as conn:
+        (lee_uid,) = conn.execute(
+            "select a.appointment_uid from sales.appointment_history a"
+            " join sales.prospect_people p using (people_id) where p.person_name = 'Lee Kim'"
+        ).fetchone()
+    rows = [
+        smartlead_lead("dana@northwind.com", "INPROGRESS", "false", "2"),  # replied
+        smartlead_lead("sam@contoso.com", "COMPLETED", "true", "0"),  # unsubscribed
+        # An address the tool has, not ours: our key in its custom fields names the meeting.
+        smartlead_lead("lee.kim@elsewhere.example", "BLOCKED", "false", "0",
+                       f'{{"lanes_key": "{lee_uid}", "lanes_tier": "warm"}}'),
+        smartlead_lead("stranger@other-campaign.example", "INPROGRESS", "false", "1"),
+        smartlead_lead("quiet@northwind.com", "STARTED", "false", "0"),  # nothing to record
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "leads.csv", SMARTLEAD_LEADS, rows)
+    report = load(loaded, path, "smartlead")
+    assert (report["inserted"], report["rejected"]) == (3, 0), report
+    assert report["unsubscribed_excluded"] == 2
+    assert any("skipped 1 row(s) about people Lane A never stored" in w
+               for w in report["warnings"]), report["warnings"]  # fmt: skip
+    assert stored_events(loaded) == [
+        ("Dana Whitfield", "email", "replied", "smartlead"),
+        ("Lee Kim", "email", "unsubscribed", "smartlead"),
+        ("Sam Ortiz", "email", "unsubscribed", "smartlead"),
+    ]
+    # Next week's export says the same: nothing new is recorded.
+    again = write_csv(tmp_path / "leads-next-week.csv", SMARTLEAD_LEADS, rows)
+    report = load(loaded, again, "smartlead")
+    assert (report["inserted"], report["duplicates"]) == (0, 3), report

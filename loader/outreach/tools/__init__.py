@@ -59,6 +59,37 @@ def our_fields_back(prefix: str = "") -> dict[str, str]:
     return {f"{prefix}{name}": value for name, value in OUR_FIELDS_BACK.items()}
 
 
+# The note on an event read from a lead export: the lead's state, not a dated event.
+LEAD_STATE_NOTE = "state read from the tool lead export"
+
+
+@dataclass(frozen=True)
+class LeadSignal:
+    """One event a lead export states in a column: `count` (a number above 0), `true`
+    (true, yes, 1) or `is` (one of `values`, any case)."""
+
+    event: str
+    column: str  # as read (lower-case, spaces to _)
+    test: str
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LeadExport:
+    """A tool's export of its leads with their state (replied, bounced, unsubscribed), read
+    as events: each lead once per event its columns state, at the time the file is loaded
+    (a lead export says what happened, not when); recorded once per lead and event."""
+
+    recognised_by: frozenset[str]  # headers (as read) only this export has together
+    email: tuple[str, ...]
+    signals: tuple[LeadSignal, ...]
+    linkedin_url: tuple[str, ...] = ()
+    at: tuple[str, ...] = ()  # when the lead last changed, if the export says; else now
+    # Our custom fields as the export gives them back: a column -> activity field, or a
+    # JSON column holding them ({"lanes_key": ...}): column -> "json".
+    our_fields: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Tool:
     name: str  # what --format and --tool take: the module's name
@@ -77,6 +108,8 @@ class Tool:
     # Events that repeat another for the same lead: left out when the file has that
     # other event for the lead ({repeating event: the events it repeats}).
     repeats: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Its lead export read back, when the tool has one we read.
+    lead_export: LeadExport | None = None
 
     def lead_header(self) -> list[str]:
         return [name for name, _ in self.lead_columns] + [name for name, _ in CUSTOM_FIELDS]

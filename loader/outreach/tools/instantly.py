@@ -12,9 +12,13 @@ numeric `status` — 1 active, 2 paused, 3 completed, -1 bounced, -2 unsubscribe
 -3 skipped; only -1 and -2 are events for us. The lead's custom variables are its
 `payload` object (same schema: "Lead custom variables"), flattened as
 `payload.lanes_key`, ...; a webhook merges them at the top level.
+
+The same lead list read as a lead export when it carries the Lead object's reply count
+(`email_reply_count`, developer.instantly.ai/api-reference/schemas/lead): a count above 0
+-> replied (its status then says -1 bounced, -2 unsubscribed as above).
 """
 
-from loader.outreach.tools import Tool, our_fields_back
+from loader.outreach.tools import OUR_FIELDS_BACK, LeadExport, LeadSignal, Tool, our_fields_back
 
 TOOL = Tool(
     name="instantly",
@@ -37,4 +41,15 @@ TOOL = Tool(
         "-1": ("bounced", "email"), "-2": ("unsubscribed", "email"),
     },
     recognised_by=frozenset({"event_type", "timestamp"}),
+    lead_export=LeadExport(
+        recognised_by=frozenset({"email_reply_count", "status"}),
+        email=("email",),
+        at=("timestamp_updated",),
+        signals=(
+            LeadSignal("replied", "email_reply_count", "count"),
+            LeadSignal("bounced", "status", "is", ("-1",)),
+            LeadSignal("unsubscribed", "status", "is", ("-2",)),
+        ),
+        our_fields={f"payload.{name}": value for name, value in OUR_FIELDS_BACK.items()},
+    ),
 )  # fmt: skip
