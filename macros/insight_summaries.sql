@@ -21,25 +21,45 @@
 {#-
     What went out and came back, in the last 7 and 30 days and in all: each send once
     (the lane's sends model pairs a planned touch with the tool's send confirming it),
-    follow-ups labelled as such, and what came back from the touches table.
+    follow-ups labelled as such (a send the tool made with no plan to someone who had
+    an earlier send: the next step of its sequence), and what came back from the
+    touches table. `subject` is the sends' key (the meeting or the partner).
 -#}
-{% macro activity_summary(sends, touches) -%}
+{% macro activity_summary(sends, touches, subject) -%}
     with
+
+    sends_in_order as (
+        select
+            send_status,
+            sent_at,
+            lag(sent_at) over (
+                partition by {{ subject }} order by sent_at, send_id
+            ) as previous_sent_at
+        from {{ sends }}
+    ),
 
     activity as (
         select
-            case send_status
-                when 'confirmed' then 'sent: exported and confirmed by the tool'
-                when 'unplanned' then 'sent: not from an export'
+            case
+                when send_status = 'confirmed'
+                    then 'sent: exported and confirmed by the tool'
+                when send_status = 'unplanned' and previous_sent_at is not null
+                    then 'sent: a follow-up (a later step of the sequence)'
+                when send_status = 'unplanned' then 'sent: not from an export'
                 else 'exported, not confirmed by a tool yet'
             end as activity,
-            case send_status when 'confirmed' then 1 when 'unplanned' then 2 else 3 end as place,
+            case
+                when send_status = 'confirmed' then 1
+                when send_status = 'unplanned' and previous_sent_at is not null then 2
+                when send_status = 'unplanned' then 3
+                else 4
+            end as place,
             sent_at as happened_at
-        from {{ sends }}
+        from sends_in_order
         union all
         select
             touch_event as activity,
-            4 as place,
+            5 as place,
             touched_at as happened_at
         from {{ touches }}
         where touch_event in ('replied', 'bounced', 'unsubscribed')

@@ -1,7 +1,7 @@
 -- Whether each meeting may be contacted now, the first matching rule deciding
 -- (docs/scoring.md): the kill switch, progressed, company_progressed,
--- superseded, stale, max_touches, replied, needs_contact_details (neither an
--- email nor a LinkedIn URL on file), unreachable (an email bounced and no
+-- superseded, stale, max_touches, replied, needs_contact_details (a person in
+-- the directory with neither an email nor a LinkedIn URL), unreachable (an email bounced and no
 -- LinkedIn URL), then cooling-off after the meeting or the last touch. The
 -- status without the kill switch is kept beside it: the ready view applies the
 -- kill switch itself at query time.
@@ -21,7 +21,7 @@ facts as (
         touches_since_meeting,
         last_touched_at,
         has_reply_on_hold,
-        has_email,
+        needs_contact_details,
         has_email_bounced,
         has_linkedin,
         is_manually_excluded,
@@ -44,7 +44,7 @@ rules as (
                 touches_since_meeting >= {{ var('reactivation_max_touches') }}
                 then 'max_touches'
             when has_reply_on_hold then 'replied'
-            when not has_email and not has_linkedin then 'needs_contact_details'
+            when needs_contact_details then 'needs_contact_details'
             when has_email_bounced and not has_linkedin then 'unreachable'
         end as rule_exclusion_reason,
         -- greatest() skips nulls: the later of the two waits wins.

@@ -209,6 +209,14 @@ select
     last_touch.last_touch_channel,
     people.email is not null as has_email,
     people.linkedin_url is not null as has_linkedin,
+    -- A person the directory knows with neither address: nobody can write to them. A
+    -- meeting named by ids alone (no directory row) keeps its contact details elsewhere.
+    coalesce(
+        people.people_id is not null
+        and people.email is null
+        and people.linkedin_url is null,
+        false
+    ) as needs_contact_details,
     email_bounces.prospect_id is not null as has_email_bounced,
     -- A reply on or after this meeting's day holds the prospect for
     -- reactivation_replied_hold_days; a meeting stored after it starts afresh.
