@@ -16,10 +16,28 @@ class FileKind:
     command: str  # the command that reads it
     headers: frozenset[str]  # all of these, as read
     also: frozenset[str] = frozenset()  # and at least one of these, when given
+    # Told even when the file has every column the command needs: headers no other
+    # file of ours has (a Lane A key in a Lane B activity file would load it half).
+    always: bool = False
 
 
-# The project's own files; each outreach tool's activity export is added from its module.
+# The project's own files, the CRMs' screen exports and LinkedIn's; each outreach tool's
+# activity and lead exports are added from its module.
 OWN_KINDS = (
+    FileKind("a Lane A activity file (touches)", "loader ingest lane-a touches FILE",
+             frozenset({"channel"}), frozenset({"appointment_uid", "reactivation_bit_id"}),
+             always=True),
+    FileKind("a Lane B activity file (touches)", "loader ingest lane-b touches FILE",
+             frozenset({"channel"}), frozenset({"fractional_cfo_id", "partner_bit_id"}),
+             always=True),
+    FileKind("a LinkedIn connections export", "loader ingest lane-b partners FILE --from linkedin",
+             frozenset({"first_name", "last_name", "url", "company", "position"}), always=True),
+    FileKind("a Pipedrive activities export", "loader ingest lane-a FILE --from pipedrive",
+             frozenset({"activity_due_date"})),
+    FileKind("a HubSpot meetings export", "loader ingest lane-a FILE --from hubspot",
+             frozenset({"record_id", "activity_date"})),
+    FileKind("a Salesforce activities report", "loader ingest lane-a FILE --from salesforce",
+             frozenset({"subject", "company_/_account"})),
     FileKind("a Lane A meetings file", "loader ingest lane-a FILE",
              frozenset({"meeting_date", "meeting_outcome"})),
     FileKind("a Lane B partners file", "loader ingest lane-b partners FILE",
@@ -34,24 +52,44 @@ OWN_KINDS = (
 
 
 def kinds() -> tuple[FileKind, ...]:
-    """Our own kinds, then each tool's activity export (loader/outreach/tools/)."""
+    """Our own kinds, then each tool's lead and activity exports (loader/outreach/tools/)."""
     from loader.outreach.tools import tools
 
-    return OWN_KINDS + tuple(
+    def named(tool, what: str) -> str:
+        return f"{'an' if tool.label[0].lower() in 'aeiou' else 'a'} {tool.label} {what}"
+
+    leads = tuple(
         FileKind(
-            f"{'an' if tool.label[0].lower() in 'aeiou' else 'a'} {tool.label} activity export",
-            f"loader ingest lane-a touches FILE --tool {tool.name}",
-            tool.recognised_by,
+            named(tool, "lead export"),
+            f"loader ingest lane-a|lane-b touches FILE --tool {tool.name}",
+            tool.lead_export.recognised_by,
+            always=True,
         )
         for tool in tools().values()
+        if tool.lead_export
+    )
+    return (
+        OWN_KINDS
+        + leads
+        + tuple(
+            FileKind(
+                named(tool, "activity export"),
+                f"loader ingest lane-a|lane-b touches FILE --tool {tool.name}",
+                tool.recognised_by,
+            )
+            for tool in tools().values()
+        )
     )
 
 
-def other_kind(found: list[str], expected: list[str]) -> FileKind | None:
+def other_kind(found: list[str], expected: list[str], only_always: bool = False) -> FileKind | None:
     """The kind the headers `found` are, when it is not the kind whose columns are
-    `expected` (None: no known kind, or the expected one)."""
+    `expected` (None: no known kind, or the expected one). `only_always`: of the kinds
+    told even when nothing the command needs is missing."""
     have, ours = set(found), set(expected)
     for kind in kinds():
+        if only_always and not kind.always:
+            continue
         if not kind.headers <= have or (kind.also and not kind.also & have):
             continue
         if kind.headers <= ours and (not kind.also or kind.also & ours):

@@ -139,7 +139,7 @@ def activity_source(
 
 def _lead_export_columns(lead: LeadExport) -> list[str]:
     listed = [*lead.email, *lead.linkedin_url, *lead.at, *(s.column for s in lead.signals),
-              *lead.our_fields]  # fmt: skip
+              *lead.our_fields, *sorted(lead.recognised_by)]  # fmt: skip
     return list(dict.fromkeys(listed))
 
 

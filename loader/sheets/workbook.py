@@ -7,6 +7,7 @@ row 1) travels with each row as `__row`.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import zipfile
@@ -18,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from loader.errors import FileUnusable
-from loader.ingest.file_kinds import other_kind
+from loader.ingest.file_kinds import FileKind, other_kind
 from loader.sheets.sheet_reader import normalize_header, read_sheet
 
 __all__ = ["normalize_header"]  # where the lanes and tests look for it
@@ -74,6 +75,11 @@ def read_table(
     if not path.is_file():
         raise FileUnusable(f"{path}: is a folder, not a file.")
     suffix = path.suffix.lower()
+    if suffix in (".ics", ".ical", ".ifb"):
+        raise FileUnusable(
+            f"{path.name}: this is a calendar: use `loader template lane-a meetings.xlsx "
+            "--from-calendar FILE --our-domain YOURS.com` (or `loader sync lane-a calendar`)."
+        )
     if suffix not in SUFFIXES:
         raise FileUnusable(
             f"{path.name}: unsupported file type '{suffix or '(none)'}'. "
@@ -117,7 +123,7 @@ def read_table(
         except FileUnusable as error:
             raise FileUnusable(f"{path.name}: {error}") from None
     missing = [c for c in required_columns if c not in found]
-    other = other_kind(found, known_columns) if missing else None
+    other = other_kind(found, known_columns, only_always=not missing)
     if other:
         raise FileUnusable(f"{path.name}: this is {other.what}: use `{other.command}`.")
     if missing:
@@ -146,6 +152,19 @@ def read_table(
     return Table(
         path, file_sha256(path), sheet_name, frame, found, unknown, numeric_ids, as_written=seen
     )
+
+
+def _kind_below_a_preamble(path: Path, lines: int = 12) -> FileKind | None:
+    """A file of a kind we know whose header comes after a few lines of notes (LinkedIn's
+    Connections.csv), told by the headers of its first lines."""
+    with path.open(encoding="utf-8-sig", newline="", errors="replace") as handle:
+        head = [handle.readline(4096) for _ in range(lines)]
+    for line in head[1:]:
+        cells = [normalize_header(c) for c in next(csv.reader([line]), [])]
+        other = other_kind(cells, [])
+        if other:
+            return other
+    return None
 
 
 def csv_delimiter(header: str) -> str:
@@ -186,6 +205,11 @@ def _read_csv(path: Path, skip: int = 0) -> pl.DataFrame:
             "or save it as .xlsx."
         ) from exc
     except pl.exceptions.ComputeError as exc:
+        other = _kind_below_a_preamble(path)
+        if other:
+            raise FileUnusable(
+                f"{path.name}: this is {other.what}: use `{other.command}`."
+            ) from exc
         # polars' own wording means nothing to the person holding the file.
         raise FileUnusable(
             f"{path.name}: cannot be read as a CSV separated by {shown}: some lines do not "

@@ -181,3 +181,63 @@ def test_a_missing_column_names_the_closest_headers_and_writes_nothing(
     code, out, _ = loader("mapping", "check", str(path), "--from", "pipedrive")
     assert code == 1 and "REQUIRED" in out and "closest headers: 'Activity - Due dat'" in out
     assert stored(migrated_db) == []
+
+
+LINKEDIN_NOTES = (
+    'Notes:\n"When exporting your connection data, you may notice that some of the email '
+    'addresses are missing."\n\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "file", "says"),
+    [
+        (["ingest", "lane-a"], "connections", "a LinkedIn connections export: use `loader ingest "
+         "lane-b partners FILE --from linkedin`"),
+        (["ingest", "lane-a", "touches", "--tool", "lemlist"], "connections",
+         "a LinkedIn connections export"),
+        (["ingest", "lane-b", "touches"], "lane_a_touches",
+         "a Lane A activity file (touches): use `loader ingest lane-a touches FILE`"),
+        (["ingest", "lane-a", "touches"], "lane_b_touches", "a Lane B activity file (touches)"),
+        (["ingest", "lane-b", "partners"], "pipedrive",
+         "a Pipedrive activities export: use `loader ingest lane-a FILE --from pipedrive`"),
+        (["ingest", "lane-a"], "pipedrive", "--from pipedrive"),
+        (["ingest", "lane-a"], "smartlead_leads", "a Smartlead lead export: use `loader ingest "
+         "lane-a|lane-b touches FILE --tool smartlead`"),
+        (["ingest", "lane-b", "appointments"], "smartlead_leads", "a Smartlead lead export"),
+        (["ingest", "lane-a"], "calendar", "this is a calendar: use `loader template lane-a"),
+    ],
+)  # fmt: skip
+def test_the_wrong_file_is_named_in_one_line_and_nothing_is_written(
+    loader, migrated_db: str, tmp_path: Path, command: list[str], file: str, says: str
+) -> None:
+    files = {
+        "connections": ("Connections.csv", LINKEDIN_NOTES + "First Name,Last Name,URL,Email "
+                        "Address,Company,Position,Connected On\nAnna,de Vries,https://www."
+                        "linkedin.com/in/adv,,DV,Fractional CFO,12 Nov 2025\n"),
+        "lane_a_touches": ("a.csv", "appointment_uid,channel,touched_at,event,email\n"
+                           "x|y|2026-01-01,email,2026-11-01,sent,a@b.example\n"),
+        "lane_b_touches": ("b.csv", "fractional_cfo_id,channel,touched_at,event\n"
+                           "00000000-0000-4000-8000-000000000001,email,2026-11-01,sent\n"),
+        "pipedrive": ("p.csv", ",".join(PIPEDRIVE) + "\n" + ",".join(["x"] * len(PIPEDRIVE))
+                      + "\n"),
+        "smartlead_leads": ("s.csv", "id,campaign_lead_map_id,status,email,is_unsubscribed,"
+                            "reply_count,custom_fields\n1,2,INPROGRESS,a@b.example,false,1,{}\n"),
+        "calendar": ("team.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"),
+    }  # fmt: skip
+    name, text = files[file]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    at = 2 if command[:2] == ["ingest", "lane-a"] and len(command) == 2 else 3
+    args = [*command[:at], str(path), *command[at:]]
+    code, _, err = loader(*args)
+    assert code == 2, err
+    assert says in err and len(err.strip().splitlines()) == 1, err
+    with psycopg.connect(migrated_db) as conn:
+        counts = conn.execute(
+            "select (select count(*) from sales.appointment_history),"
+            " (select count(*) from sales.reactivation_touches),"
+            " (select count(*) from partners.fractional_cfo_master),"
+            " (select count(*) from partners.partner_touches)"
+        ).fetchone()
+    assert counts == (0, 0, 0, 0)
