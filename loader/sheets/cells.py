@@ -397,3 +397,14 @@ def add_row_error(parsed: Parsed, column: str, condition: pl.Expr, message: pl.E
     else:
         parsed.error_columns.append(name)
     parsed.frame = parsed.frame.with_columns(new.alias(name))
+
+
+def one_value(kind: str, text: str) -> str | None:
+    """One value typed on the command line, read as a file's cell of `kind` would be
+    (an email lower-cased, a LinkedIn URL in its canonical form); None when it is not one."""
+    frame = pl.DataFrame({ROW: [1], "value": [text.strip()]})
+    parsed = parse_columns(frame, [Column("value", kind, "")], dt.date.today()).frame
+    if parsed["err:value"][0] is not None:
+        return None
+    value = parsed["value"][0]
+    return None if value is None else str(value)

@@ -60,7 +60,8 @@ def test_exclude_and_include_a_person(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--person", "not-a-uuid"], "'not-a-uuid' is not a person id"),
+        (["--person", "not-a-uuid"], "'not-a-uuid' is not a person: give its id (UUID), email"),
+        (["--person", "ghost@nowhere.example"], "no person in the prospect directory has"),
         (["--person", PERSON, "--company", PERSON], "give exactly one of"),
         (["--appointment", "a|b|2026-01-01"], "no stored meeting has appointment_uid"),
         (["--person", PERSON, "--reason", "  "], "--reason is required"),
@@ -86,9 +87,10 @@ def test_pause_and_resume_a_partner_by_email(
 ) -> None:
     partners = write_xlsx(
         tmp_path / "p.xlsx",
-        ["firm_name", "primary_contact_name", "email", "source"],
-        [["Ledgerline CFO", "Dana One", "dana@ledgerline.com", "Referral"]],
-    )
+        ["firm_name", "primary_contact_name", "email", "linkedin_url", "source"],
+        [["Ledgerline CFO", "Dana One", "dana@ledgerline.com", "linkedin.com/in/dana-one",
+          "Referral"]],
+    )  # fmt: skip
     with psycopg.connect(database_url_env) as conn:
         ingest_partners(conn, partners, IngestOptions(actor="t"))
     code, out, _ = run_main(
@@ -99,11 +101,47 @@ def test_pause_and_resume_a_partner_by_email(
         ["resume", "lane-b", "dana@ledgerline.com", "--reason", "back"], capsys, monkeypatch
     )
     assert code == 0 and out.startswith("resumed Ledgerline CFO")
+    # Her LinkedIn URL as a person pastes it names her too.
+    code, out, _ = run_main(
+        ["pause", "lane-b", "https://www.LinkedIn.com/in/dana-one/", "--reason", "x"],
+        capsys, monkeypatch,
+    )  # fmt: skip
+    assert code == 0 and out.startswith("paused Ledgerline CFO"), out
     with psycopg.connect(database_url_env) as conn:
         actions = conn.execute(
             "select action from partners.partner_pauses order by entry_id"
         ).fetchall()
-    assert actions == [("pause",), ("resume",)]
+    assert actions == [("pause",), ("resume",), ("pause",)]
+
+
+def test_a_person_is_excluded_by_email_or_linkedin_url_and_a_company_by_domain(
+    database_url_env: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    path = write_xlsx(
+        tmp_path / "crm.xlsx",
+        ["crm_person_id", "email", "linkedin_url", "company_domain", "meeting_date",
+         "meeting_type", "meeting_outcome"],
+        [["1001", "dana@northwind.com", "linkedin.com/in/dana-w", "northwind.com",
+          "2026-05-04", "numbers", "lost"]],
+    )  # fmt: skip
+    with psycopg.connect(database_url_env) as conn:
+        assert ingest_meetings(conn, path, IngestOptions(actor="t")).inserted == 1
+        (person, company) = conn.execute(
+            "select people_id::text, company_id::text from sales.appointment_history"
+        ).fetchone()
+    for action, args in [
+        ("exclude", ["--person", "Dana@Northwind.com"]),
+        ("include", ["--person", "https://www.linkedin.com/in/dana-w/"]),
+        ("exclude", ["--company", "https://www.northwind.com/about"]),
+    ]:
+        code, _, err = run_main([action, "lane-a", *args, "--reason", "r"], capsys, monkeypatch)
+        assert code == 0, err
+    with psycopg.connect(database_url_env) as conn:
+        rows = conn.execute(
+            "select scope, scope_key, action from sales.reactivation_kill_switch order by entry_id"
+        ).fetchall()
+    assert rows == [("person", person, "exclude"), ("person", person, "include"),
+                    ("company", company, "exclude")]  # fmt: skip
 
 
 def test_pause_of_an_unknown_partner_says_what_to_do(

@@ -185,8 +185,16 @@ def _write_calendar_template(out: Path, force: bool, calendars, domains, since, 
 def _scope_options(command):
     scopes = [
         click.option("--appointment", "appointment", metavar="UID", help="One meeting."),
-        click.option("--person", metavar="UUID", help="Every meeting with this person."),
-        click.option("--company", metavar="UUID", help="Every meeting with this company."),
+        click.option(
+            "--person",
+            metavar="ID|EMAIL|LINKEDIN",
+            help="Every meeting with this person: their id, email or LinkedIn URL.",
+        ),
+        click.option(
+            "--company",
+            metavar="ID|DOMAIN",
+            help="Every meeting with this company: its id or web domain.",
+        ),
     ]
     return shared.with_options(command, [*scopes, *shared.ENTRY_OPTIONS])
 

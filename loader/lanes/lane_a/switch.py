@@ -41,16 +41,12 @@ def record_entry(
     if scope not in SCOPES:
         raise UsageError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}.")
     key = key.strip()
-    if scope in ("person", "company"):
-        try:
-            key = str(uuid.UUID(key))
-        except ValueError:
-            raise UsageError(
-                f"{key!r} is not a {scope} id: give the UUID from the "
-                f"{'people' if scope == 'person' else 'company'} master."
-            ) from None
+    said = key
 
     def find(conn: psycopg.Connection) -> tuple[tuple[str, str], str]:
+        nonlocal key
+        if scope in ("person", "company"):
+            key = _prospect_id(conn, scope, key, allow_unknown)
         if scope == "appointment":
             require_stored(conn, "appointment_uid", key, f"has appointment_uid {key!r}", "")
         elif not allow_unknown:
@@ -63,11 +59,64 @@ def record_entry(
                 f", or add --allow-unknown to {action} this {scope} before their first "
                 "meeting is loaded",
             )
-        return (scope, key), key
+        return (scope, key), key if key == said else f"{key} ({said})"
 
     from loader.outreach.kill_switch import record_switch_entry
 
     return record_switch_entry(conn, KILL_SWITCH, find, action, reason, actor, expires_at)
+
+
+def _prospect_id(conn: psycopg.Connection, scope: str, said: str, allow_unknown: bool) -> str:
+    """The person's or company's id from what the user typed: the UUID itself, or (a
+    person) an email or LinkedIn URL, (a company) its web domain - looked up in the
+    prospect directory, else derived as the ingest derives it (an email, a domain)."""
+    try:
+        return str(uuid.UUID(said))
+    except ValueError:
+        pass
+    from loader.lanes.lane_a.ingest import derived_id
+    from loader.sheets.cells import one_value
+
+    if scope == "person":
+        email = one_value("email", said) if "@" in said else None
+        linkedin = one_value("linkedin", said) if "linkedin" in said.lower() else None
+        if email or linkedin:
+            row = conn.execute(
+                "select people_id::text from sales.prospect_people"
+                " where email = %s or lower(linkedin_url) = lower(%s)"
+                " order by (email = %s) desc nulls last limit 1",
+                (email, linkedin, email),
+            ).fetchone()
+            if row:
+                return row[0]
+            if email and allow_unknown:
+                return derived_id("email", email)
+            raise UsageError(
+                f"no person in the prospect directory has {said!r}"
+                + (
+                    "; add --allow-unknown to exclude this email before their first meeting is"
+                    " loaded."
+                    if email
+                    else "; check it, or give the person's id."
+                )
+            )
+    else:
+        domain = one_value("domain", said)
+        if domain:
+            row = conn.execute(
+                "select company_id::text from sales.prospect_companies where company_domain = %s"
+                " limit 1",
+                (domain,),
+            ).fetchone()
+            return row[0] if row else derived_id("domain", domain)
+    raise UsageError(
+        f"{said!r} is not a {scope}: give "
+        + (
+            "its id (UUID), email or LinkedIn URL."
+            if scope == "person"
+            else "its id (UUID) or web domain (acme.com)."
+        )
+    )
 
 
 def require_stored(

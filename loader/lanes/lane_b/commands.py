@@ -145,7 +145,7 @@ def pause_group() -> None:
 @click.argument("partner")
 @shared.entry_options
 def pause_lane_b(partner: str, reason: str, actor: str | None) -> None:
-    """Pause PARTNER (fractional_cfo_id or email)."""
+    """Pause PARTNER (their fractional_cfo_id, email or LinkedIn URL)."""
     _record("pause", partner, reason, actor)
 
 
@@ -158,5 +158,5 @@ def resume_group() -> None:
 @click.argument("partner")
 @shared.entry_options
 def resume_lane_b(partner: str, reason: str, actor: str | None) -> None:
-    """Resume PARTNER (fractional_cfo_id or email)."""
+    """Resume PARTNER (their fractional_cfo_id, email or LinkedIn URL)."""
     _record("resume", partner, reason, actor)

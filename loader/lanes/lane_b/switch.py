@@ -20,9 +20,18 @@ PAUSES = SwitchSpec(
 
 
 def find_partner(conn: psycopg.Connection, partner: str) -> tuple[str, str]:
-    """A partner by fractional_cfo_id or email; returns (id, firm_name)."""
+    """A partner by fractional_cfo_id, email or LinkedIn URL; returns (id, firm_name)."""
+    from loader.sheets.cells import one_value
+
     partner = partner.strip()
-    if "@" in partner:
+    linkedin = one_value("linkedin", partner) if "linkedin" in partner.lower() else None
+    if linkedin:
+        row = conn.execute(
+            "select fractional_cfo_id, firm_name from partners.fractional_cfo_master"
+            " where lower(linkedin_url) = lower(%s)",
+            (linkedin,),
+        ).fetchone()
+    elif "@" in partner:
         row = conn.execute(
             "select fractional_cfo_id, firm_name from partners.fractional_cfo_master"
             " where email = lower(%s)",
@@ -33,7 +42,8 @@ def find_partner(conn: psycopg.Connection, partner: str) -> tuple[str, str]:
             partner_id = uuid.UUID(partner)
         except ValueError:
             raise UsageError(
-                f"{partner!r} is neither a fractional_cfo_id (UUID) nor an email address."
+                f"{partner!r} is not a partner: give their fractional_cfo_id (UUID), email "
+                "or LinkedIn URL."
             ) from None
         row = conn.execute(
             "select fractional_cfo_id, firm_name from partners.fractional_cfo_master"
