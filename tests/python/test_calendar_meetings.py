@@ -92,6 +92,23 @@ def test_a_calendar_that_names_its_zone_dates_its_meetings_there() -> None:
     assert [str(r["meeting_date"]) for r in found.rows] == ["2026-11-06"]
 
 
+def test_an_attendee_who_declined_makes_no_meeting() -> None:
+    # RFC 5545 3.2.12: PARTSTAT=DECLINED; the one who accepted is the meeting.
+    ics = (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:both@test\n"
+        "DTSTART:20261105T100000Z\nORGANIZER:mailto:me@ourco.example\n"
+        "ATTENDEE;PARTSTAT=DECLINED;CN=No Show:mailto:no@outside.example\n"
+        "ATTENDEE;PARTSTAT=ACCEPTED;CN=Yes Person:mailto:yes@outside.example\n"
+        "END:VEVENT\nBEGIN:VEVENT\nUID:nobody@test\nDTSTART:20261104T100000Z\n"
+        "ORGANIZER:mailto:me@ourco.example\n"
+        "ATTENDEE;PARTSTAT=DECLINED:mailto:other@outside.example\nEND:VEVENT\nEND:VCALENDAR\n"
+    ).replace("\n", "\r\n")
+    found = calendar_meetings([parse_ics(ics.encode(), "x.ics")], OURS, NOW, team_zone("UTC"))
+    assert [r["email"] for r in found.rows] == ["yes@outside.example"]
+    assert (found.meetings, found.declined, found.internal_only) == (1, 2, 0)
+    assert "2 attendee(s) who declined" in found.summary()
+
+
 @pytest.fixture
 def loader(migrated_db: str, capsys, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", migrated_db)

@@ -58,12 +58,14 @@ class CalendarMeetings:
     cancelled: int = 0
     future: int = 0  # events that start after now
     already_stored: int = 0  # rows whose meeting is stored (skipped)
+    declined: int = 0  # external attendees who declined (PARTSTAT=DECLINED): no meeting
 
     def summary(self) -> str:
         return (
             f"{len(self.rows)} row(s) from {self.meetings} past meeting(s) with someone "
             f"outside our domains; left out: {self.internal_only} internal-only, "
             f"{self.cancelled} cancelled, {self.future} future event(s), "
+            f"{self.declined} attendee(s) who declined, "
             f"{self.already_stored} row(s) already stored"
         )
 
@@ -240,10 +242,12 @@ def _add_meeting(
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
         found.cancelled += 1
         return
-    people = _participants(event)
+    people, declined = _participants(event)
     external = {email: name for email, name in people.items() if not _is_ours(email, domains)}
+    found.declined += sum(1 for email in declined if not _is_ours(email, domains))
     if not external:
-        found.internal_only += 1
+        if not any(not _is_ours(email, domains) for email in declined):
+            found.internal_only += 1
         return
     found.meetings += 1
     uid = str(event.get("UID", "")).strip() or "(no uid)"
@@ -275,8 +279,10 @@ def _occurrence_id(
     return _as_instant(moment, zone).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _participants(event: icalendar.cal.Component) -> dict[str, str | None]:
-    """Email -> name of the attendees and the organizer (rooms and resources left out)."""
+def _participants(event: icalendar.cal.Component) -> tuple[dict[str, str | None], set[str]]:
+    """(email -> name of the attendees and the organizer, the emails of those who
+    declined). Rooms and resources are left out; an attendee whose participation status
+    is DECLINED (RFC 5545, 3.2.12 PARTSTAT) did not meet us."""
     attendees = event.get("ATTENDEE", [])
     if not isinstance(attendees, list):
         attendees = [attendees]
@@ -287,6 +293,7 @@ def _participants(event: icalendar.cal.Component) -> dict[str, str | None]:
         )
     organizer = event.get("ORGANIZER")
     people: dict[str, str | None] = {}
+    declined: set[str] = set()
     for address in [*attendees, *([organizer] if organizer is not None else [])]:
         params = getattr(address, "params", {})
         if str(params.get("CUTYPE", "INDIVIDUAL")).upper() in ("ROOM", "RESOURCE"):
@@ -297,9 +304,12 @@ def _participants(event: icalendar.cal.Component) -> dict[str, str | None]:
         email = email.strip().lower()
         if "@" not in email or " " in email:
             continue
+        if str(params.get("PARTSTAT", "")).upper() == "DECLINED":
+            declined.add(email)
+            continue
         name = params.get("CN")
         people.setdefault(email, str(name).strip() if name else None)
-    return people
+    return {e: n for e, n in people.items() if e not in declined}, declined
 
 
 def _is_ours(email: str, domains: frozenset[str]) -> bool:
