@@ -229,3 +229,34 @@ def test_crm_ids_in_the_json_report_are_lane_owned(migrated_db: str, tmp_path: P
         data = json.loads(ingest(conn, path, IngestOptions(actor="t")).to_json())
     assert data["directory"]["people_added"] == 1
     assert "new_partner_ids" not in data
+
+
+def test_the_same_company_domain_from_two_sources_is_one_company(
+    migrated_db: str, tmp_path: Path
+) -> None:
+    """A calendar knows the firm by its domain, the CRM by its id and domain: one company,
+    whichever file comes first and within one file."""
+    columns = ["email", "company_domain", "crm_company_id", "meeting_date", "meeting_type",
+               "meeting_outcome"]  # fmt: skip
+    calendar = write_csv(tmp_path / "calendar.csv", columns,
+                         [["ana@acme.example", "acme.example", None, "2026-09-01", "other",
+                           "ghosted"]])  # fmt: skip
+    crm = write_csv(tmp_path / "crm.csv", columns,
+                    [["ben@acme.example", "www.ACME.example", "287", "2026-09-02", "numbers",
+                      "lost"],
+                     ["cy@bolt.example", "bolt.example", None, "2026-09-03", "numbers", "lost"],
+                     ["di@bolt.example", "bolt.example", "288", "2026-09-04", "numbers",
+                      "lost"]])  # fmt: skip
+    with psycopg.connect(migrated_db) as conn:
+        assert load(conn, calendar)["inserted"] == 1
+        assert load(conn, crm)["inserted"] == 3
+        companies = conn.execute(
+            "select c.company_domain, count(distinct h.company_id), max(c.crm_company_id)"
+            " from sales.appointment_history as h"
+            " join sales.prospect_companies as c using (company_id) group by 1 order by 1"
+        ).fetchall()
+        (stored,) = conn.execute("select count(*) from sales.prospect_companies").fetchone()
+    # acme: the calendar's company, now with the CRM's id; bolt: the CRM id's company for
+    # both rows of the file.
+    assert companies == [("acme.example", 1, "287"), ("bolt.example", 1, "288")]
+    assert stored == 2

@@ -73,11 +73,13 @@ def ingest(
     mapping: CrmMapping | None = None,
 ) -> IngestReport:
     """Load a workbook of past meetings (`loader ingest lane-a FILE [--from MAPPING]`)."""
-    return run_ingest(conn, meetings_spec(source_override, mapping), path, options)
+    return run_ingest(conn, meetings_spec(source_override, mapping, conn), path, options)
 
 
 def meetings_spec(
-    source_override: str | None = None, mapping: CrmMapping | None = None
+    source_override: str | None = None,
+    mapping: CrmMapping | None = None,
+    conn: psycopg.Connection | None = None,
 ) -> IngestSpec:
     """The Lane A meetings ingest; `source_override` sets the source of every row, and
     `mapping` reads a CRM's export as it is (loader/ingest/mapping.py)."""
@@ -94,7 +96,7 @@ def meetings_spec(
                 pl.lit(source_override).alias("source"),
                 pl.lit(None, dtype=pl.String).alias("err:source"),
             )
-        _derive_ids(parsed)
+        _derive_ids(parsed, _stored_companies(conn, parsed.frame) if conn else {})
         _check_meeting_rules(parsed)
 
     return IngestSpec(
@@ -135,14 +137,66 @@ def _with_derived(frame: pl.DataFrame, target: str, sources: list[tuple[str, str
     return frame.with_columns(pl.coalesce(target, *derived).alias(target)).drop(derived)
 
 
-def _derive_ids(parsed: Parsed) -> None:
+def _stored_companies(conn: psycopg.Connection, frame: pl.DataFrame) -> dict[str, str]:
+    """Domain -> the company already stored with it, for the file's rows that need an id."""
+    domains = (
+        frame.filter(pl.col("company_id").is_null())
+        .get_column("company_domain")
+        .drop_nulls()
+        .unique()
+        .to_list()
+    )
+    if not domains:
+        return {}
+    idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    rows = conn.execute(
+        "select distinct on (company_domain) company_domain, company_id::text"
+        " from sales.prospect_companies where company_domain = any(%s)"
+        " order by company_domain, created_at, company_id",
+        (domains,),
+    ).fetchall()
+    if idle and not conn.autocommit:
+        conn.commit()  # a read before the load's own transaction: leave none open
+    return dict(rows)
+
+
+def _derive_ids(parsed: Parsed, stored_companies: dict[str, str] | None = None) -> None:
     # A CRM id is kept as typed (trimmed): Salesforce's 15-character ids are case-sensitive.
     frame = _with_derived(
         parsed.frame, "people_id", [("crm-person", "crm_person_id"), ("email", "email")]
     )
-    parsed.frame = _with_derived(
-        frame, "company_id", [("crm-company", "crm_company_id"), ("domain", "company_domain")]
+    parsed.frame = _one_company_per_domain(frame, stored_companies or {})
+
+
+def _one_company_per_domain(frame: pl.DataFrame, stored: dict[str, str]) -> pl.DataFrame:
+    """company_id as given; else the company stored with the row's domain; else the id
+    the file's CRM id for that domain derives (one company, whichever row names it by
+    its CRM id and which by its domain alone: a calendar and a CRM export of the same
+    firm); else derived from the row's CRM id, else from its domain."""
+    frame = _with_derived(
+        frame.with_columns(pl.lit(None, pl.String).alias("__by_crm")),
+        "__by_crm",
+        [("crm-company", "crm_company_id")],
     )
+    by_domain = (
+        frame.filter(pl.col("company_domain").is_not_null() & pl.col("__by_crm").is_not_null())
+        .sort(ROW)
+        .group_by("company_domain", maintain_order=True)
+        .agg(pl.col("__by_crm").first().alias("__by_domain"))
+    )
+    known = pl.DataFrame(
+        {"company_domain": list(stored), "__stored": list(stored.values())},
+        schema={"company_domain": pl.String, "__stored": pl.String},
+    )
+    frame = (
+        frame.join(by_domain, on="company_domain", how="left", maintain_order="left")
+        .join(known, on="company_domain", how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce("company_id", "__stored", "__by_domain", "__by_crm").alias("company_id")
+        )
+        .drop("__by_crm", "__by_domain", "__stored")
+    )
+    return _with_derived(frame, "company_id", [("domain", "company_domain")])
 
 
 def _check_meeting_rules(parsed: Parsed) -> None:
