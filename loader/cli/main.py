@@ -127,11 +127,19 @@ def _fail(exc: Exception, code: int) -> None:
     sys.exit(code)
 
 
+_INTERRUPTED = (
+    "error: interrupted: nothing is half-written (a load is one transaction; dbt replaces "
+    "each model whole); run the same command again."
+)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except click.exceptions.Abort as exc:
+        # click turns Ctrl-C into Abort; a prompt answered "no" is one too.
+        interrupted = isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt)
+        click.echo(_INTERRUPTED if interrupted else "aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
@@ -139,7 +147,7 @@ def main() -> None:
     except LanesError as exc:
         _fail(exc, exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        click.echo(_INTERRUPTED, err=True)
         sys.exit(130)
     except Exception as exc:
         # One mapping for every command: a database refusal is one line, exit 3.

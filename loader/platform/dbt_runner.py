@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -72,7 +73,29 @@ def run_tool(
 
 
 def run_dbt(target: Target, args: Sequence[str]) -> int:
-    return run_tool(target, ["dbt", *args], env=dbt_env(target))
+    """dbt in its own session: Ctrl-C reaches the loader alone, which stops dbt quietly
+    (SIGTERM to its process group) and says so in one line, instead of dbt's own
+    interrupt report of every thread."""
+    argv = [_executable("dbt"), *args]
+    child = subprocess.Popen(argv, env=dbt_env(target), cwd=project_root(), start_new_session=True)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        _stop(child)
+        raise
+
+
+def _stop(child: subprocess.Popen) -> None:
+    for signal_number, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(child.pid, signal_number)
+        except ProcessLookupError:
+            return
+        try:
+            child.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def dbt_env(target: Target) -> dict[str, str]:

@@ -256,3 +256,34 @@ def test_an_ingest_killed_at_random_moments_then_run_again_stores_what_one_run_d
     stored_now = everything_stored(conn)
     assert stored_now[:3] == expected[:3]
     assert stored_now[3] >= 1  # every finished run is in the ledger, a killed one never
+
+
+@pytest.mark.once
+def test_ctrl_c_during_a_dbt_build_is_one_line_and_stops_dbt(migrated_db: str) -> None:
+    import psutil
+
+    env = {**os.environ, "DATABASE_URL": migrated_db}
+    # Its own session, as a terminal's foreground job: Ctrl-C goes to the whole group.
+    loader = subprocess.Popen(
+        [sys.executable, "-m", "loader", "dbt", "build", "--select", "lane_a"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 120
+    dbt = []
+    while not dbt and time.monotonic() < deadline:
+        dbt = [p for p in psutil.Process(loader.pid).children(recursive=True)
+               if "dbt" in " ".join(p.cmdline())]  # fmt: skip
+        time.sleep(0.1)
+    assert dbt, "dbt never started"
+    time.sleep(2)  # dbt is parsing or building
+    os.killpg(loader.pid, signal.SIGINT)
+    _, err = loader.communicate(timeout=120)
+    assert loader.returncode == 130, err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("error: interrupted: nothing is half-written")
+    assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in dbt)
