@@ -42,7 +42,7 @@ SECTIONS = (
     ),
     Section(
         "out_of_queue",
-        "by status, and why (Lane A: who is not eligible; Lane B: every partner)",
+        "by status, and why (every row: they add up to all of them)",
         "status_summary",
         (("status", "status"), ("reason", "reason"), ("contacts", "rows")),
         "contacts desc, status, reason",

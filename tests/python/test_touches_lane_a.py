@@ -374,6 +374,14 @@ def test_status_shows_the_week_on_one_screen(
     ready = status["sections"]["queue"]
     # Dana was touched since the build; Ana Lima has no address (needs contact details).
     assert sum(row["rows"] for row in ready) == 2
+    # Every meeting is in one status bucket: they add up to the meetings loaded.
+    buckets = {(r["status"], r["reason"]): r["rows"] for r in status["sections"]["out_of_queue"]}
+    assert sum(buckets.values()) == status["loaded"]["meetings"]
+    assert buckets == {
+        ("ready", ""): 2,
+        ("eligible", "changed_since_build"): 1,
+        ("excluded", "needs_contact_details"): 1,
+    }
     activity = status["sections"]["activity"]
     assert activity == [
         # Dana's second send, with no export behind it, is the next step of a sequence.
