@@ -236,7 +236,7 @@ def test_a_stored_empty_text_is_not_the_same_as_a_missing_one(conn, tmp_path: Pa
 
 
 def test_ids_given_are_kept_and_the_rest_derived_once_per_key(conn, tmp_path: Path) -> None:
-    from loader.lanes.lane_a.ingest import derived_id
+    from loader.lanes.lane_a.prospect_ids import derived_id
 
     headers = ["people_id", "email", "company_domain", "meeting_date", "meeting_type",
                "meeting_outcome"]  # fmt: skip

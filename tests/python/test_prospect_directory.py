@@ -12,7 +12,8 @@ from dbt_project_runner import dbt_build
 from sheets import write_csv, write_xlsx
 
 from loader.ingest.flow import IngestOptions
-from loader.lanes.lane_a.ingest import PROSPECT_NAMESPACE, derived_id, ingest
+from loader.lanes.lane_a.ingest import ingest
+from loader.lanes.lane_a.prospect_ids import PROSPECT_NAMESPACE, derived_id
 
 pytestmark = pytest.mark.dbt
 

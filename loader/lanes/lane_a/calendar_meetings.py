@@ -320,7 +320,7 @@ def _is_ours(email: str, domains: frozenset[str]) -> bool:
 def skip_stored(conn: psycopg.Connection, found: CalendarMeetings) -> None:
     """Drop the rows whose meeting is stored: the same occurrence (source_record_id) of
     that person, or the meeting the ingest would make of the row (derived ids)."""
-    from loader.lanes.lane_a.ingest import derived_id
+    from loader.lanes.lane_a.prospect_ids import derived_id
 
     if not found.rows:
         return

@@ -18,7 +18,6 @@ same people gives the same ids.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +48,7 @@ from loader.lanes.lane_a.columns import (
     VALUE_COLUMNS,
 )
 from loader.lanes.lane_a.directory import write_directory
+from loader.lanes.lane_a.prospect_ids import derived_id
 from loader.lanes.lane_a.switch import KILL_SWITCH
 from loader.outreach.kill_switch import unsubscribe_sql
 from loader.sheets.cells import Parsed, add_row_error
@@ -57,8 +57,6 @@ from loader.sheets.workbook import ROW
 
 TARGET = "sales.appointment_history"
 REVISIONS = "sales.appointment_revisions"
-# Fixed forever: changing it would give every derived prospect a new id.
-PROSPECT_NAMESPACE = uuid.UUID("5d0c6a2e-8b1f-4f6e-9a57-3c2d1e0f4b8a")
 _STAGE = "stage_appointment_history"
 # Only the keys are staged: the compare needs no more, and the new rows go
 # straight into the table by COPY (1M rows: 2.4 s of staging saved).
@@ -111,11 +109,6 @@ def meetings_spec(
         write=_write,
         source=mapped_source(mapping, MEETING_COLUMNS) if mapping else None,
     )
-
-
-def derived_id(kind: str, key: str) -> str:
-    """The stable UUID of a prospect known by a CRM id, an email or a domain."""
-    return str(uuid.uuid5(PROSPECT_NAMESPACE, f"{kind}:{key}"))
 
 
 def _with_derived(frame: pl.DataFrame, target: str, sources: list[tuple[str, str]]) -> pl.DataFrame:

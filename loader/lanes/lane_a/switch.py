@@ -74,7 +74,7 @@ def _prospect_id(conn: psycopg.Connection, scope: str, said: str, allow_unknown:
         return str(uuid.UUID(said))
     except ValueError:
         pass
-    from loader.lanes.lane_a.ingest import derived_id
+    from loader.lanes.lane_a.prospect_ids import derived_id
     from loader.sheets.cells import one_value
 
     if scope == "person":
