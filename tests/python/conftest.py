@@ -167,3 +167,14 @@ def database_url_env(migrated_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Point the loader (CLI and functions) at the test database."""
     monkeypatch.setenv("DATABASE_URL", migrated_db)
     return migrated_db
+
+
+@pytest.fixture
+def loader(
+    migrated_db: str, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., tuple[int, str, str]]:
+    """`loader ARGS…` as a user types it, on the test database: (exit code, out, err)."""
+    from cli_run import run_main
+
+    monkeypatch.setenv("DATABASE_URL", migrated_db)
+    return lambda *args: run_main([*args], capsys, monkeypatch)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from cli_run import run_main
 from sheets import write_xlsx
 
 from loader.lanes.lane_a.calendar_meetings import (
@@ -107,12 +106,6 @@ def test_an_attendee_who_declined_makes_no_meeting() -> None:
     assert [r["email"] for r in found.rows] == ["yes@outside.example"]
     assert (found.meetings, found.declined, found.internal_only) == (1, 2, 0)
     assert "2 attendee(s) who declined" in found.summary()
-
-
-@pytest.fixture
-def loader(migrated_db: str, capsys, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", migrated_db)
-    return lambda *args: run_main([*args], capsys, monkeypatch)
 
 
 def test_the_template_is_prefilled_and_a_second_run_skips_what_is_stored(

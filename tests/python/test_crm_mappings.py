@@ -16,7 +16,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from cli_run import run_main
 from sheets import write_csv, write_xlsx
 
 # Reading a CRM export through a mapping is the loader's work: once, in the embedded run.
@@ -55,16 +54,6 @@ STORED = """
     join sales.prospect_companies as c on c.company_id = h.company_id
     order by 1
 """
-
-
-@pytest.fixture
-def loader(migrated_db: str, capsys, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", migrated_db)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        return run_main([*args], capsys, monkeypatch)
-
-    return run
 
 
 def stored(url: str) -> list[tuple]:

@@ -13,18 +13,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from cli_run import run_main
 
 # Reading LinkedIn's file is the loader's work: once, in the embedded run.
 pytestmark = pytest.mark.once
 
 CONNECTIONS = Path(__file__).parents[1] / "fixtures" / "linkedin" / "Connections.csv"
-
-
-@pytest.fixture
-def loader(migrated_db: str, capsys, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", migrated_db)
-    return lambda *args: run_main([*args], capsys, monkeypatch)
 
 
 def partners(url: str) -> list[tuple]:
