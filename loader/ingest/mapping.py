@@ -55,8 +55,11 @@ PRESETS = ("hubspot", "salesforce", "pipedrive", "sheets")
 KINDS = ("lane-a meetings", "lane-b partners", "lane-b appointments")
 _KEYS = {"for", "extends", "date_format", "columns", "inputs", "values", "rules", "defaults"}
 _TESTS = ("empty", "filled", "past", "future")
-# A mapping file is a few kB; anything far larger is not one.
-_MAX_BYTES = 1_000_000
+# A mapping file is a few kB; anything far larger is not one. Its keys are a few levels
+# deep: tomllib's time grows with the square of a dotted key's depth (16 kB of a.a.a…:
+# 2 s; 64 kB: 26 s and 4 GB), so depth is checked before it parses.
+_MAX_BYTES = 100_000
+_MAX_DEPTH = 8
 # The objects whose name CRMs put before a field's label in an export ("Person - Email").
 OBJECT_PREFIXES = ("activity", "person", "organization", "organisation", "deal", "lead",
                    "contact", "account", "company", "event", "task", "opportunity", "meeting",
@@ -145,7 +148,9 @@ def _read(source: str) -> tuple[str, dict]:
         if path.stat().st_size > _MAX_BYTES:
             raise UsageError(f"{name}: {path.stat().st_size:,} bytes is not a mapping file.")
     try:
-        return name, tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        _check_depth(name, text)
+        return name, tomllib.loads(text)
     except UnicodeDecodeError:
         raise UsageError(f"{name}: not a text file; a mapping is TOML in UTF-8.") from None
     except RecursionError:
@@ -155,6 +160,46 @@ def _read(source: str) -> tuple[str, dict]:
             f"{name}: not valid TOML ({error}). A column named twice is an error: list its "
             'headers instead (email = ["Email", "Work email"]).'
         ) from None
+
+
+def _check_depth(name: str, text: str) -> None:
+    """Refuse keys dotted, and tables or arrays nested, deeper than a mapping needs."""
+    depth = dots = 0
+    quote = ""
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = ""
+                continue
+            i += 2 if char == "\\" and quote[0] == '"' else 1
+            continue
+        if text.startswith('"""', i) or text.startswith("'''", i):
+            quote = text[i : i + 3]
+            i += 3
+            continue
+        if char in "\"'":
+            quote = char
+        elif char == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+        elif char == "\n" or char == "=":
+            dots = 0
+        elif char == ".":
+            dots += 1
+        if depth > _MAX_DEPTH or dots > _MAX_DEPTH:
+            raise UsageError(
+                f"{name}: keys or tables nested more than {_MAX_DEPTH} deep: not a mapping "
+                "(see `loader mapping show hubspot`)."
+            )
+        i += 1
 
 
 def _extended(preset: dict, own: dict) -> dict:
@@ -334,6 +379,20 @@ def _table(name: str, data: dict, key: str) -> dict:
     return table
 
 
+def _polars_reads(form: str, sample: dt.datetime) -> bool:
+    """The reader (polars) takes the format too: it wants an hour with its minutes."""
+    import polars as pl
+
+    with_time = any(code in form for code in ("%H", "%I", "%M", "%S"))
+    try:
+        parsed = pl.Series([sample.strftime(form)]).str.strptime(
+            pl.Datetime if with_time else pl.Date, form, strict=False
+        )
+    except pl.exceptions.PolarsError:
+        return False
+    return parsed.null_count() == 0
+
+
 def _date_formats(name: str, data: dict) -> tuple[str, ...]:
     forms = data.get("date_format", [])
     forms = [forms] if isinstance(forms, str) else forms
@@ -342,11 +401,13 @@ def _date_formats(name: str, data: dict) -> tuple[str, ...]:
         try:
             ok = isinstance(form, str) and "%" in form
             ok = ok and dt.datetime.strptime(sample.strftime(form), form).date() == sample.date()
+            ok = ok and _polars_reads(form, sample)
         except ValueError:
             ok = False
         if not ok:
             raise UsageError(
                 f"{name}: date_format {form!r} cannot read back a date it writes; use strftime "
-                'codes, e.g. "%d/%m/%Y" (28/11/2026) or "%m/%d/%Y %H:%M", or a list of them.'
+                'codes (an hour with its minutes), e.g. "%d/%m/%Y" (28/11/2026) or '
+                '"%m/%d/%Y %H:%M", or a list of them.'
             )
     return tuple(forms)

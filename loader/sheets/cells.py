@@ -18,8 +18,10 @@ from loader.sheets.workbook import ROW
 __all__ = ["Column"]  # re-exported: the lanes' column lists import it from here too
 
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-LINKEDIN_PATTERN = r"(?i)^(https?://)?([a-z0-9-]+\.)*linkedin\.com/\S+$"
+# No markup or quoting characters: an address is pasted into tools, sheets and HTML.
+_NOT_MARKUP = r"""[^@\s<>"'`(),;:\\\[\]{}|^]"""
+EMAIL_PATTERN = rf"^{_NOT_MARKUP}+@{_NOT_MARKUP}+\.{_NOT_MARKUP}+$"
+LINKEDIN_PATTERN = r"""(?i)^(https?://)?([a-z0-9-]+\.)*linkedin\.com/[^\s<>"'`{}|\\^]+$"""
 LINKEDIN_PATH = r"(?i)^(?:https?://)?(?:[a-z0-9-]+\.)*linkedin\.com(/[^?#\s]*)"
 DOMAIN_PATTERN = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$"
 # A date-time (as CRMs export them, e.g. 2026-11-28T09:30:00.000Z) is read as its date.
@@ -135,10 +137,14 @@ def _date(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
         .cast(pl.Date)
     )
     value = pl.coalesce(iso, from_serial)
+    bad_year = value.is_not_null() & ~value.dt.year().is_between(1, 9999)
+    value = pl.when(bad_year).then(None).otherwise(value)
     unreadable = text.is_not_null() & value.is_null()
     no_such_day = _no_such_day(text.str.extract(_ISO_DATE, 1))
     error = (
-        pl.when(unreadable & no_such_day.is_not_null())
+        pl.when(bad_year)
+        .then(pl.format("{} is out of range: a year runs from 1 to 9999.", _quoted(col.name)))
+        .when(unreadable & no_such_day.is_not_null())
         .then(pl.format("{} is not a day: {}.", _quoted(col.name), no_such_day))
         .when(unreadable)
         .then(
@@ -193,10 +199,32 @@ def _timestamp(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
         .otherwise(from_serial)
     )
     value = pl.coalesce(iso, from_serial).dt.replace_time_zone("UTC")
+    # An offset is -18:00 to +18:00 with minutes under 60 (ISO 8601; what PostgreSQL
+    # takes); a year is 1 to 9999 (year 0 does not exist in PostgreSQL's calendar).
+    bad_offset = (
+        offset.is_not_null()
+        & (offset != "Z")
+        & (
+            (offset.str.slice(3, 2).cast(pl.Int64, strict=False) > 59)
+            | (offset_minutes.abs() > 18 * 60)
+        )
+    )
+    bad_year = value.is_not_null() & ~value.dt.year().is_between(1, 9999)
+    value = pl.when(bad_offset | bad_year).then(None).otherwise(value)
     unreadable = text.is_not_null() & value.is_null()
     no_such_day = _no_such_day(day)
     error = (
-        pl.when(unreadable & no_such_day.is_not_null())
+        pl.when(bad_offset)
+        .then(
+            pl.format(
+                "{} has a UTC offset beyond -18:00..+18:00 (or minutes past 59): check the "
+                "time zone.",
+                _quoted(col.name),
+            )
+        )
+        .when(bad_year)
+        .then(pl.format("{} is out of range: a year runs from 1 to 9999.", _quoted(col.name)))
+        .when(unreadable & no_such_day.is_not_null())
         .then(pl.format("{} is not a day: {}.", _quoted(col.name), no_such_day))
         .when(unreadable)
         .then(

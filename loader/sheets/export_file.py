@@ -108,29 +108,47 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[objec
             )
 
 
+# What one Excel sheet holds: 1,048,576 rows (the header is one) and 32,767 characters
+# a cell (support.microsoft.com, "Excel specifications and limits").
+SHEET_ROWS = 1_048_575
+CELL_CHARS = 32_767
+
+
 def _write_xlsx(path: Path, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    workbook = xlsxwriter.Workbook(str(path))
-    sheet = workbook.add_worksheet("queue")
+    """Rows beyond one sheet go on to "queue 2", "queue 3", each with the header: every
+    row reported is a row written. A text longer than a cell holds is refused, never cut."""
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     bold = workbook.add_format({"bold": True})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    # Every text cell goes in with write_string: a value is never read as a formula.
-    sheet.write_row(0, 0, list(columns), bold)
-    sheet.freeze_panes(1, 0)
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            value = _cell(value)
-            if value is None:
-                continue
-            if isinstance(value, dt.datetime):
-                sheet.write_datetime(r, c, value.replace(tzinfo=None), time_format)
-            elif isinstance(value, dt.date):
-                sheet.write_datetime(
-                    r, c, dt.datetime(value.year, value.month, value.day), date_format
-                )
-            elif isinstance(value, int | float):
-                sheet.write_number(r, c, value)
-            else:
-                sheet.write_string(r, c, str(value))
-    sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
-    workbook.close()
+    try:
+        for part, start in enumerate(range(0, max(len(rows), 1), SHEET_ROWS), start=1):
+            chunk = rows[start : start + SHEET_ROWS]
+            sheet = workbook.add_worksheet("queue" if part == 1 else f"queue {part}")
+            # Every text cell goes in with write_string: a value is never read as a formula.
+            sheet.write_row(0, 0, list(columns), bold)
+            sheet.freeze_panes(1, 0)
+            for r, row in enumerate(chunk, start=1):
+                for c, value in enumerate(row):
+                    value = _cell(value)
+                    if value is None:
+                        continue
+                    if isinstance(value, dt.datetime):
+                        sheet.write_datetime(r, c, value.replace(tzinfo=None), time_format)
+                    elif isinstance(value, dt.date):
+                        sheet.write_datetime(
+                            r, c, dt.datetime(value.year, value.month, value.day), date_format
+                        )
+                    elif isinstance(value, int | float):
+                        sheet.write_number(r, c, value)
+                    elif len(text := str(value)) > CELL_CHARS:
+                        raise UsageError(
+                            f"row {start + r} of the queue, {columns[c]}: {len(text):,} "
+                            f"characters, more than an Excel cell holds ({CELL_CHARS:,}); "
+                            "export to .csv instead."
+                        )
+                    else:
+                        sheet.write_string(r, c, text)
+            sheet.autofilter(0, 0, max(len(chunk), 1), len(columns) - 1)
+    finally:
+        workbook.close()

@@ -48,7 +48,8 @@ _HEADROOM_BYTES = 256 * 1024**2
 def normalize_header(header: str) -> str:
     """'  Meeting Date ' -> 'meeting_date'; 'Partner-Email' -> 'partner_email'."""
     text = re.sub(r"[\s\-]+", "_", str(header).strip().lower())
-    return re.sub(r"_+", "_", text).strip("_")
+    # ^ and $ at the ends would make the name a regex to polars (pl.col("^.*$")).
+    return re.sub(r"_+", "_", text).strip("_").lstrip("^").rstrip("$")
 
 
 def reader_memory_gb() -> float:

@@ -72,8 +72,11 @@ def read_table(
     path = Path(path)
     if not path.exists():
         raise FileUnusable(f"{path}: no such file.")
-    if not path.is_file():
+    if path.is_dir():
         raise FileUnusable(f"{path}: is a folder, not a file.")
+    if not path.is_file():
+        # A pipe or a device never ends, or ends when it likes: only files are read.
+        raise FileUnusable(f"{path}: not a regular file (a pipe or a device); save it as one.")
     suffix = path.suffix.lower()
     if suffix in (".ics", ".ical", ".ifb"):
         raise FileUnusable(
@@ -135,14 +138,11 @@ def read_table(
     unknown = [c for c in found if c not in known_columns]
     wanted = [orig for orig, name in renamed.items() if name in known_columns]
 
-    frame = raw.select(
-        pl.col(original)
-        .cast(pl.String)
-        .str.strip_chars()
-        .replace("", None)
-        .alias(renamed[original])
-        for original in wanted
+    # By the column itself, never pl.col(name): polars reads a name like ^...$ as a regex.
+    frame = pl.DataFrame(
+        [raw.get_column(original).cast(pl.String).rename(renamed[original]) for original in wanted]
     )
+    frame = frame.select(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns)
     for column in known_columns:
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))

@@ -145,6 +145,10 @@ def _holds_all(position: pl.Expr, keyword: str) -> pl.Expr:
 def header_line(path: Path) -> int:
     """How many lines come before LinkedIn's header; FileUnusable when it is not the
     Connections.csv LinkedIn writes (no notes first, or headers in another language)."""
+    if not path.exists():
+        raise FileUnusable(f"{path}: no such file.")
+    if not path.is_file():
+        raise FileUnusable(f"{path.name}: not a regular file (a folder, a pipe or a device).")
     if path.suffix.lower() != ".csv":
         raise FileUnusable(
             f"{path.name}: --from linkedin reads the Connections.csv of LinkedIn's "
