@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -86,16 +87,21 @@ def run_dbt(target: Target, args: Sequence[str]) -> int:
 
 
 def _stop(child: subprocess.Popen) -> None:
-    for signal_number, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+    """SIGTERM to dbt's whole process group (its threads' helpers too), SIGKILL after a
+    grace; returns once the group is gone, so nothing of dbt's prints after our line."""
+    for signal_number, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(child.pid, signal_number)
         except ProcessLookupError:
             return
-        try:
-            child.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            child.poll()
+            try:
+                os.killpg(child.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
 
 
 def dbt_env(target: Target) -> dict[str, str]:
@@ -104,4 +110,7 @@ def dbt_env(target: Target) -> dict[str, str]:
     # The table materialization turns JIT off for its builds; this covers the tests,
     # whose queries the planner also prices above jit_above_cost at 1M rows.
     env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} -c jit=off".strip()
+    # Stopped by Ctrl-C, dbt's multiprocessing helper would warn of leaked semaphores.
+    quiet = "ignore:resource_tracker:UserWarning"
+    env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), quiet) if w)
     return env
