@@ -224,3 +224,38 @@ def test_a_hostile_calendar_is_one_line_and_exit_2(
     assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
     assert time.monotonic() - started < 30
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_broken_event_is_skipped_and_named_and_the_others_load() -> None:
+    good = ("BEGIN:VEVENT\nUID:good@test\nSUMMARY:Intro\nDTSTART:20261105T100000Z\n"
+            "ATTENDEE:mailto:a@outside.example\nEND:VEVENT\n")  # fmt: skip
+    broken = [
+        ("fortnight@test", "RRULE:FREQ=FORTNIGHTLY\n", "repeat rule of it cannot be read"),
+        ("zero@test", "RRULE:FREQ=WEEKLY;INTERVAL=0\n", "INTERVAL=0"),
+        ("weekday@test", "RRULE:FREQ=WEEKLY;BYDAY=XX\n", "repeat rule of it cannot be read"),
+    ]
+    events = "".join(
+        f"BEGIN:VEVENT\nUID:{uid}\nSUMMARY:Weekly {uid}\nDTSTART:20261001T100000Z\n{rule}"
+        "ATTENDEE:mailto:b@outside.example\nEND:VEVENT\n"
+        for uid, rule, _ in broken
+    )
+    # Two VCALENDARs in one file (RFC 5545 3.4 allows it) read as one calendar.
+    ics = (
+        f"BEGIN:VCALENDAR\nVERSION:2.0\n{events}END:VCALENDAR\n"
+        f"BEGIN:VCALENDAR\nVERSION:2.0\n{good}END:VCALENDAR\n"
+    ).replace("\n", "\r\n")
+    found = calendar_meetings([parse_ics(ics.encode(), "x.ics")], OURS, NOW, team_zone("UTC"))
+    assert [r["email"] for r in found.rows] == ["a@outside.example"]
+    skipped = {uid: why for uid, _, why in found.skipped}
+    for uid, _, says in broken:
+        assert says in skipped[uid], skipped
+    assert "skipped event 'zero@test' ('Weekly zero@test')" in found.summary()
+    assert "Error" not in found.summary()
+
+
+def test_a_calendar_cut_short_at_its_end_is_read() -> None:
+    ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@test\r\n"
+           "DTSTART:20261105T100000Z\r\nATTENDEE:mailto:a@outside.example\r\n"
+           "END:VEVENT\r\n")  # fmt: skip
+    found = calendar_meetings([parse_ics(ics.encode(), "x.ics")], OURS, NOW, team_zone("UTC"))
+    assert [r["email"] for r in found.rows] == ["a@outside.example"]

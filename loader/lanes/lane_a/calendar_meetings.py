@@ -21,8 +21,9 @@ more than MAX_ATTENDEES attendees, so a billion-occurrence RRULE costs a second.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,6 +60,8 @@ class CalendarMeetings:
     future: int = 0  # events that start after now
     already_stored: int = 0  # rows whose meeting is stored (skipped)
     declined: int = 0  # external attendees who declined (PARTSTAT=DECLINED): no meeting
+    # Events that cannot be read, left out and named: (UID, summary, why).
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -67,6 +70,11 @@ class CalendarMeetings:
             f"{self.cancelled} cancelled, {self.future} future event(s), "
             f"{self.declined} attendee(s) who declined, "
             f"{self.already_stored} row(s) already stored"
+            + "".join(
+                f"; skipped event {uid!r} ({summary[:40]!r}): {why}"
+                for uid, summary, why in self.skipped[:5]
+            )
+            + (f"; and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else "")
         )
 
 
@@ -81,16 +89,27 @@ def read_ics(path: Path) -> list[icalendar.Calendar]:
 
 
 def parse_ics(data: bytes, name: str) -> icalendar.Calendar:
+    """The file's calendars as one (a file may hold several VCALENDARs, RFC 5545 3.4)."""
+    head = data.lstrip()[:64].upper()
+    if head.startswith(b"BEGIN:VCALENDAR") and b"END:VCALENDAR" not in data.upper():
+        data = data.rstrip() + b"\r\nEND:VCALENDAR\r\n"  # an export cut short at its end
     try:
-        calendar = icalendar.Calendar.from_ical(data)
-    except Exception as error:  # icalendar raises ValueError, KeyError, ... on bad input
+        with warnings.catch_warnings():
+            # icalendar warns of what it guessed (a vendor's TZID): not the user's concern.
+            warnings.simplefilter("ignore")
+            parsed = icalendar.Calendar.from_ical(data, multiple=True)
+    except Exception:  # icalendar raises ValueError, KeyError, ... on bad input
         raise FileUnusable(
-            f"{name}: is not an iCalendar file we can read ({type(error).__name__}: "
-            f"{str(error).splitlines()[0][:120] if str(error) else 'no detail'}). Export the "
-            "calendar again as .ics."
+            f"{name}: is not an iCalendar file we can read (a line that is not NAME:value, "
+            "or a BEGIN without its END). Export the calendar again as .ics."
         ) from None
-    if not isinstance(calendar, icalendar.Calendar) or calendar.name != "VCALENDAR":
+    calendars = [c for c in parsed if isinstance(c, icalendar.Calendar) and c.name == "VCALENDAR"]
+    if not calendars:
         raise FileUnusable(f"{name}: is not an iCalendar file (no VCALENDAR).")
+    calendar = calendars[0]
+    for other in calendars[1:]:
+        for component in other.subcomponents:
+            calendar.add_component(component)
     return calendar
 
 
@@ -122,14 +141,29 @@ def calendar_meetings(
     since: dt.date | None = None,
 ) -> CalendarMeetings:
     """Every past meeting with an external attendee, as template rows (see the module)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # icalendar's guesses about vendors' zones
+        return _meetings(calendars, domains, now, zone, since)
+
+
+def _meetings(
+    calendars: Iterable[icalendar.Calendar],
+    domains: frozenset[str],
+    now: dt.datetime,
+    zone: dt.tzinfo | None,
+    since: dt.date | None,
+) -> CalendarMeetings:
     found = CalendarMeetings()
     team = zone
     start = since or (now.date() - dt.timedelta(days=DEFAULT_LOOKBACK_DAYS))
     occurrences = 0
     for calendar in calendars:
         zone = team or _calendar_zone(calendar)
-        found.future += _future_events(calendar, now)
+        # Cheap checks first, then the size bound, then each series expanded on its own.
+        _leave_out(calendar, found, _first_unreadable)
         _check_recurrence_sizes(calendar, now, zone)
+        _leave_out(calendar, found, _expanding(calendar, start, now))
+        found.future += _future_events(calendar, now)
         try:
             expanded = recurring_ical_events.of(calendar).after(start)
             for event in expanded:
@@ -145,12 +179,94 @@ def calendar_meetings(
                         f"since {start}: narrow it with --since DATE."
                     )
                 _add_meeting(found, event, begins, domains, zone)
-        except (ValueError, TypeError, AttributeError, KeyError) as error:
+        except _EXPANSION_ERRORS:
             raise FileUnusable(
-                f"the calendar cannot be expanded ({type(error).__name__}: "
-                f"{str(error)[:120]}). Export it again as .ics."
+                "the calendar cannot be expanded although each of its events can: export it "
+                "again as .ics."
             ) from None
     return found
+
+
+# What the expansion raises on a value it cannot use (recurring-ical-events, dateutil).
+_EXPANSION_ERRORS = (ValueError, TypeError, AttributeError, KeyError, OverflowError,
+                     IndexError, ArithmeticError)  # fmt: skip
+
+
+def _leave_out(
+    calendar: icalendar.Calendar,
+    found: CalendarMeetings,
+    why_not: Callable[[list[icalendar.cal.Component]], str | None],
+) -> None:
+    """Take out of the calendar each series (the events of one UID) `why_not` finds a
+    reason against, naming it with the reason; the others load."""
+    series: dict[str, list[icalendar.cal.Component]] = {}
+    for event in calendar.walk("VEVENT"):
+        series.setdefault(str(event.get("UID", "")), []).append(event)
+    broken: set[int] = set()
+    for uid, events in series.items():
+        why = why_not(events)
+        if why:
+            found.skipped.append((uid[:60] or "(no uid)", str(events[0].get("SUMMARY", "")), why))
+            broken.update(id(e) for e in events)
+    if broken:
+        calendar.subcomponents = [c for c in calendar.subcomponents if id(c) not in broken]
+
+
+def _first_unreadable(events: list[icalendar.cal.Component]) -> str | None:
+    return next((why for why in map(_unreadable, events) if why), None)
+
+
+def _expanding(
+    calendar: icalendar.Calendar, start: dt.date, now: dt.datetime
+) -> Callable[[list[icalendar.cal.Component]], str | None]:
+    """Why a series cannot be expanded on its own, with the calendar's time zones."""
+    zones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
+
+    def why_not(events: list[icalendar.cal.Component]) -> str | None:
+        single = icalendar.Calendar()
+        for component in [*zones, *events]:
+            single.add_component(component)
+        try:
+            for event in recurring_ical_events.of(single).between(start, now):
+                _start(event)
+        except _EXPANSION_ERRORS:
+            return "its dates or repeat rule cannot be expanded"
+        return None
+
+    return why_not
+
+
+def _unreadable(event: icalendar.cal.Component) -> str | None:
+    """Why an event cannot be a meeting we read, checked before anything expands it."""
+    try:
+        return _unreadable_because(event)
+    except Exception:  # icalendar raises its own errors on a property it could not parse
+        return "a date or repeat rule of it cannot be read"
+
+
+def _unreadable_because(event: icalendar.cal.Component) -> str | None:
+    try:
+        begins = _start(event)
+    except _EXPANSION_ERRORS:
+        return "its DTSTART cannot be read"
+    if event.get("DTSTART") is None:
+        return "it has no DTSTART"
+    if not isinstance(begins, dt.date):
+        return "its DTSTART is not a date or a date-time"
+    if not 1900 <= begins.year <= 2999:
+        return f"it starts in the year {begins.year}"
+    rules = event.get("RRULE")
+    for rule in rules if isinstance(rules, list) else ([rules] if rules is not None else []):
+        frequency = str(rule.get("FREQ", [""])[0]).upper()
+        if frequency not in _PERIOD_SECONDS:
+            return f"its RRULE has FREQ={frequency or '(none)'}, not one RFC 5545 names"
+        try:
+            interval = int(rule.get("INTERVAL", [1])[0])
+        except (TypeError, ValueError):
+            return "its RRULE INTERVAL is not a number"
+        if interval < 1:
+            return f"its RRULE has INTERVAL={interval}: it must be 1 or more"
+    return None
 
 
 # Seconds between occurrences, per RRULE frequency (a month and a year on average).
