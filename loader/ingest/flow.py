@@ -343,6 +343,11 @@ def new_report(lane: str, target: str, table: Table, options: IngestOptions) -> 
         dry_run=options.dry_run,
         correlation_id=str(uuid.uuid4()),
     )
+    if table.read_as:
+        report.warnings.append(
+            f"read as {table.read_as} text, not UTF-8: check a few accented names "
+            "(next time save it from Excel as 'CSV UTF-8')"
+        )
     if table.unknown_columns:
         unknown = [table.as_written.get(c, c) for c in table.unknown_columns]
         report.warnings.append(f"ignored unknown column(s): {', '.join(unknown)}")

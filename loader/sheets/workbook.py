@@ -7,9 +7,12 @@ row 1) travels with each row as `__row`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
+import os
 import re
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -43,6 +46,7 @@ class Table:
     # Id columns whose cells the workbook stores as numbers (leading zeros, digits lost).
     numeric_id_columns: list[str] = field(default_factory=list)
     as_written: dict[str, str] = field(default_factory=dict)  # header as read -> as in the file
+    read_as: str | None = None  # a CSV's encoding when it is not UTF-8 (UTF-16, Windows-1252)
 
     @property
     def rows_read(self) -> int:
@@ -91,10 +95,11 @@ def read_table(
     if suffix == ".csv":
         if sheet:
             raise FileUnusable(f"{path.name}: --sheet applies to workbooks, not to a CSV file.")
-        raw, sheet_name, numeric_ids = _read_csv(path, skip), None, []
+        (raw, read_as), sheet_name, numeric_ids = _read_csv(path, skip), None, []
     else:
         check_archive(path)
         raw, sheet_name, numeric_ids = read_sheet(path, sheet, id_columns or [])
+        read_as = None
 
     renamed: dict[str, str] = {}
     seen: dict[str, str] = {}
@@ -150,7 +155,15 @@ def read_table(
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     frame = frame.filter(~pl.all_horizontal(pl.col(known_columns).is_null()))
     return Table(
-        path, file_sha256(path), sheet_name, frame, found, unknown, numeric_ids, as_written=seen
+        path,
+        file_sha256(path),
+        sheet_name,
+        frame,
+        found,
+        unknown,
+        numeric_ids,
+        as_written=seen,
+        read_as=read_as,
     )
 
 
@@ -178,19 +191,82 @@ def _outside_quotes(line: str) -> str:
     return re.sub(r'"[^"]*"', "", line)
 
 
-def _read_csv(path: Path, skip: int = 0) -> pl.DataFrame:
+_CHUNK = 1 << 20
+
+
+def csv_encoding(path: Path) -> str:
+    """How a CSV's text is encoded, read through once in chunks: UTF-8 (with or without
+    BOM), UTF-16 (its BOM: Excel's "Unicode Text"), else Windows-1252 (Excel's "CSV" on a
+    Western Windows, Latin-1's superset); FileUnusable when it is none of them."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := handle.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("cp1252")()
+        try:
+            while chunk := handle.read(_CHUNK):
+                decoder.decode(chunk)
+        except UnicodeDecodeError:
+            raise FileUnusable(
+                f"{path.name}: is not text we can read (neither UTF-8, UTF-16 nor "
+                "Windows-1252). Save it from Excel as 'CSV UTF-8', or save it as .xlsx."
+            ) from None
+        return "cp1252"
+
+
+def _utf8_copy(path: Path, encoding: str) -> Path:
+    """The file re-encoded as UTF-8, beside the system's temporary files (streamed)."""
+    handle, name = tempfile.mkstemp(suffix=".csv")
+    os.close(handle)
+    copy = Path(name)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for _ in range(skip):
-                handle.readline()
-            header = handle.readline()
-    except UnicodeDecodeError as exc:
+        with (
+            path.open(encoding=encoding, newline="") as source,
+            copy.open("w", encoding="utf-8", newline="") as target,
+        ):
+            while text := source.read(_CHUNK):
+                target.write(text)
+    except (UnicodeDecodeError, UnicodeError):
+        copy.unlink(missing_ok=True)
         raise FileUnusable(
-            f"{path.name}: is not UTF-8 text. Save it from Excel as 'CSV UTF-8', "
-            "or save it as .xlsx."
-        ) from exc
+            f"{path.name}: is not {encoding} text throughout. Save it from Excel as "
+            "'CSV UTF-8', or save it as .xlsx."
+        ) from None
+    return copy
+
+
+def _read_csv(path: Path, skip: int = 0) -> tuple[pl.DataFrame, str | None]:
+    """(the CSV's cells as text, the encoding it was read from when not UTF-8)."""
+    encoding = csv_encoding(path)
+    source = path if encoding == "utf-8-sig" else _utf8_copy(path, encoding)
+    try:
+        return _read_utf8_csv(source, path.name, skip), (
+            None
+            if encoding == "utf-8-sig"
+            else {"utf-16": "UTF-16", "cp1252": "Windows-1252"}[encoding]
+        )
+    finally:
+        if source != path:
+            source.unlink(missing_ok=True)
+
+
+def _read_utf8_csv(path: Path, name: str, skip: int) -> pl.DataFrame:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for _ in range(skip):
+            handle.readline()
+        header = handle.readline()
     if not header.strip():
-        raise FileUnusable(f"{path.name}: the file is empty.")
+        raise FileUnusable(f"{name}: the file is empty.")
     delimiter = csv_delimiter(header)
     shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
     try:
@@ -198,21 +274,14 @@ def _read_csv(path: Path, skip: int = 0) -> pl.DataFrame:
             path, infer_schema=False, encoding="utf8", separator=delimiter, skip_rows=skip
         )
     except pl.exceptions.NoDataError as exc:
-        raise FileUnusable(f"{path.name}: the file is empty.") from exc
-    except UnicodeDecodeError as exc:
-        raise FileUnusable(
-            f"{path.name}: is not UTF-8 text throughout. Save it from Excel as 'CSV UTF-8', "
-            "or save it as .xlsx."
-        ) from exc
+        raise FileUnusable(f"{name}: the file is empty.") from exc
     except pl.exceptions.ComputeError as exc:
         other = _kind_below_a_preamble(path)
         if other:
-            raise FileUnusable(
-                f"{path.name}: this is {other.what}: use `{other.command}`."
-            ) from exc
+            raise FileUnusable(f"{name}: this is {other.what}: use `{other.command}`.") from exc
         # polars' own wording means nothing to the person holding the file.
         raise FileUnusable(
-            f"{path.name}: cannot be read as a CSV separated by {shown}: some lines do not "
+            f"{name}: cannot be read as a CSV separated by {shown}: some lines do not "
             "have as many cells as the header, or a quote is not closed. Open it in Excel "
             "and save it as .xlsx (or 'CSV UTF-8')."
         ) from exc

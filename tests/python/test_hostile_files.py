@@ -13,6 +13,7 @@ from pathlib import Path
 
 import hostile_workbooks as hostile
 import psutil
+import psycopg
 import pytest
 from cli_run import run_main
 from sheets import write_csv, write_xlsx
@@ -83,22 +84,46 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_one_line(
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
-def test_a_csv_in_another_encoding_is_refused_in_one_line(
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252", "utf-8-sig"])
+def test_a_csv_in_another_encoding_is_read_right_with_a_warning(
     database_url_env: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
     encoding: str,
 ) -> None:
+    """Excel's "Unicode Text" (UTF-16) and "CSV" on a Western Windows (Windows-1252) are
+    read as they were written: never replacement characters."""
     path = tmp_path / "meetings.csv"
-    path.write_text(
-        ",".join([*HEADERS, "stalled_reason"]) + "\n" + ",".join([*ROW[:3], "stalled",
-        "Budget – frozen café"]) + "\n",
-        encoding=encoding,
-    )  # fmt: skip
+    reason = "Budget – frozen café; Müller’s call"
+    lines = [",".join([*HEADERS, "stalled_reason"])]
+    # Far enough down that a reader checking only the first block would miss it.
+    lines += [",".join([ROW[0], f"2026-03-{1 + i % 28:02d}", "numbers", "lost", ""])
+              for i in range(3000)]  # fmt: skip
+    lines.append(",".join([ROW[0], "2026-03-29", "numbers", "stalled", reason]))
+    path.write_text("\n".join(lines) + "\n", encoding=encoding)
+    code, out, err = run_main(["ingest", "lane-a", str(path), "--json"], capsys, monkeypatch)
+    assert code == 0, err
+    warned = [w for w in json.loads(out)["warnings"] if w.startswith("read as")]
+    assert len(warned) == (0 if encoding == "utf-8-sig" else 1), warned
+    with psycopg.connect(database_url_env) as conn:
+        (stored,) = conn.execute(
+            "select stalled_reason from sales.appointment_history where stalled_reason <> ''"
+        ).fetchone()
+    assert stored == reason
+
+
+def test_bytes_that_are_no_text_we_know_are_refused_in_one_line(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "meetings.csv"
+    # 0x81, 0x8D, 0x90 are neither UTF-8 nor Windows-1252 characters.
+    path.write_bytes(",".join(HEADERS).encode() + b"\n\x81\x8d\x90,2026-03-04,numbers,lost\n")
     code, err = run_ingest(path, capsys, monkeypatch)
-    assert code == 2 and "is not UTF-8 text" in err and "CSV UTF-8" in err
+    assert code == 2 and "is not text we can read" in err and "CSV UTF-8" in err
     assert len(err.strip().splitlines()) == 1
 
 
