@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import subprocess
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -327,17 +328,25 @@ def drop_demo_database(data_dir: Path | None = None) -> bool:
     """Drop the demo's database (never the lanes database); False when there was none."""
     import psycopg
 
-    current = status(data_dir or embedded_data_dir())
-    if not current.running:
-        start(data_dir)
+    for attempt in (1, 2):
         current = status(data_dir or embedded_data_dir())
-    with psycopg.connect(conninfo(current, "postgres"), autocommit=True) as conn:
-        exists = conn.execute(
-            "select 1 from pg_database where datname = %s", (DEMO_DATABASE_NAME,)
-        ).fetchone()
-        if exists:
-            conn.execute(f'drop database "{DEMO_DATABASE_NAME}" with (force)')
-    return bool(exists)
+        if not current.running:
+            start(data_dir)
+            current = status(data_dir or embedded_data_dir())
+        try:
+            with psycopg.connect(conninfo(current, "postgres"), autocommit=True) as conn:
+                exists = conn.execute(
+                    "select 1 from pg_database where datname = %s", (DEMO_DATABASE_NAME,)
+                ).fetchone()
+                if exists:
+                    conn.execute(f'drop database "{DEMO_DATABASE_NAME}" with (force)')
+            return bool(exists)
+        except psycopg.OperationalError:
+            # The server was still shutting down from the last command: start it again.
+            if attempt == 2:
+                raise
+            time.sleep(1)
+    return False
 
 
 def stop(data_dir: Path | None = None) -> bool:
