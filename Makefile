@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install browser demo test check lint sqlfluff pytest pytest-fast pytest-server dbt-build bench bench-10m bench-lane-b bench-views bench-ingest bench-reader bench-interrupted clean
+.PHONY: install browser demo test check lint sqlfluff pytest pytest-fast pytest-server dbt-build bench bench-10m bench-lane-b bench-views bench-ingest bench-reader bench-interrupted bench-activity clean
 
 install: $(STAMP)
 
@@ -87,6 +87,10 @@ bench-reader: install
 # 400k meetings: a load killed at each moment, then run again, against a fresh load.
 bench-interrupted: install
 	$(BIN)/python bench/interrupted_bench.py
+
+# Tool activity matched by email, 10k to 1M rows: the cost per row stays flat.
+bench-activity: install
+	$(BIN)/python bench/activity_bench.py
 
 # The ingest against a row-by-row INSERT baseline, 10k to 1M rows.
 bench-ingest: install

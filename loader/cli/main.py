@@ -10,6 +10,7 @@ inside the commands, so `loader --help` answers at once.
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from typing import TYPE_CHECKING
@@ -133,7 +134,15 @@ _INTERRUPTED = (
 )
 
 
+def _terminated(signum: int, frame: object) -> None:
+    # SIGTERM (a scheduler's stop, `timeout`, `kill`) ends a command as Ctrl-C does: the
+    # server's query is cancelled (psycopg does so on KeyboardInterrupt), the
+    # transaction rolled back and the lane's lock released, so the next run starts at once.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort as exc:

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
-from rapidfuzz import fuzz, process
 
 from loader.errors import FileUnusable
 from loader.ingest.file_kinds import other_kind
@@ -88,6 +87,8 @@ def closest_headers(
     wanted: Sequence[str], found: Sequence[str], n: int = 3, cutoff: float = 70
 ) -> list[str]:
     """The file's headers nearest to any of `wanted` (did you mean), best first."""
+    from rapidfuzz import fuzz, process
+
     scores: dict[str, float] = {}
     keys = {h: header_key(h) for h in found}
     for label in wanted:
@@ -193,6 +194,8 @@ def near_value(value: str | None, table: dict[str, str]) -> str | None:
     """Their closest value the mapping already knows: 'No-show' -> "'no show' -> ghosted"."""
     if not value or not table:
         return None
+    from rapidfuzz import fuzz, process
+
     hit = process.extractOne(value.strip().casefold(), list(table), scorer=fuzz.ratio)
     if hit is None or hit[1] < 75:
         return None

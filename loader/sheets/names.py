@@ -15,7 +15,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import polars as pl
-from nameparser import HumanName
 
 
 @lru_cache(maxsize=65_536)
@@ -29,6 +28,8 @@ def split_full_name(full: str | None) -> tuple[str | None, str | None]:
         return words[0], None
     if len(words) == 2 and "," not in text and "." not in text:
         return words[0], words[1]  # the common case, without the parser's cost
+    from nameparser import HumanName  # only for names of three words or more
+
     name = HumanName(text)
     given = [w for w in (name.first, name.middle) if w]
     last = " ".join(w for w in (name.last, name.suffix) if w)

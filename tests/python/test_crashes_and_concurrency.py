@@ -287,3 +287,24 @@ def test_ctrl_c_during_a_dbt_build_is_one_line_and_stops_dbt(migrated_db: str) -
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("error: interrupted: nothing is half-written")
     assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in dbt)
+
+
+@pytest.mark.once
+def test_sigterm_during_a_load_cancels_the_servers_work_and_the_next_load_starts_at_once(
+    conn: psycopg.Connection, migrated_db: str, tmp_path: Path
+) -> None:
+    """A scheduler's stop (SIGTERM, `timeout`) ends a load as Ctrl-C does: the query is
+    cancelled, the transaction rolled back and the lane's lock released."""
+    path = meetings_csv(tmp_path / "big.csv", 0, 200_000)
+    loader = start_loader(migrated_db, "ingest", "lane-a", str(path))
+    pid = wait_for_backend(conn, "state = 'active' and query ilike 'copy %%'")
+    loader.send_signal(signal.SIGTERM)
+    _, err = loader.communicate(timeout=120)
+    assert loader.returncode == 130, err
+    assert err.strip().splitlines()[-1].startswith("error: interrupted: nothing of big.csv")
+    wait_until_gone(conn, pid)
+    started = time.monotonic()
+    one = load_fully(migrated_db, meetings_csv(tmp_path / "one.csv", 500_000, 1))
+    assert one["inserted"] == 1
+    assert time.monotonic() - started < 30  # no lock left waiting (was 49 s, or forever)
+    assert stored(conn)[0] == 1
