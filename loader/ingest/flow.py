@@ -349,8 +349,11 @@ def new_report(lane: str, target: str, table: Table, options: IngestOptions) -> 
             "(next time save it from Excel as 'CSV UTF-8')"
         )
     if table.unknown_columns:
-        unknown = [table.as_written.get(c, c) for c in table.unknown_columns]
-        report.warnings.append(f"ignored unknown column(s): {', '.join(unknown)}")
+        unknown = [shortened(table.as_written.get(c, c)) or "" for c in table.unknown_columns]
+        listed = ", ".join(unknown[:30]) + (
+            f", … ({len(unknown) - 30} more)" if len(unknown) > 30 else ""
+        )
+        report.warnings.append(f"ignored unknown column(s): {listed}")
     lock = open_elsewhere(table.path)
     if lock:
         report.warnings.append(

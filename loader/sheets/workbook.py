@@ -137,7 +137,7 @@ def read_table(
     if missing:
         raise FileUnusable(
             f"{path.name}: required column(s) missing: {', '.join(missing)}. "
-            f"Found: {', '.join(found) or '(no headers)'}. "
+            f"Found: {_listed(found) or '(no headers)'}. "
             "Start from `loader template ...` to get the exact headers."
         )
     unknown = [c for c in found if c not in known_columns]
@@ -180,6 +180,13 @@ def _kind_below_a_preamble(path: Path, lines: int = 12) -> FileKind | None:
     return None
 
 
+def _listed(names: list[str], most: int = 30, chars: int = 60) -> str:
+    """Names for a message: each cut at `chars`, at most `most` of them."""
+    shown = [n if len(n) <= chars else f"{n[:chars]}… ({len(n):,} characters)" for n in names]
+    more = f", … ({len(names) - most:,} more)" if len(names) > most else ""
+    return ", ".join(shown[:most]) + more
+
+
 def csv_delimiter(header: str) -> str:
     """The delimiter of a CSV, from its header line: the one that splits it most."""
     counts = {d: _outside_quotes(header).count(d) for d in CSV_DELIMITERS}
@@ -192,6 +199,29 @@ def _outside_quotes(line: str) -> str:
 
 
 _CHUNK = 1 << 20
+# A CSV line longer than this is not a row of a sheet (a cell holds 32,767 characters);
+# a line of 200 MB would make the CSV reader ask for gigabytes. And no more columns than
+# a sheet has (Excel: 16,384).
+MAX_CSV_LINE_BYTES = 4 * 1024**2
+MAX_COLUMNS = 16_384
+
+
+def _check_lines(path: Path) -> None:
+    """Refuse, streaming, a line longer than a row can be (constant memory)."""
+    current, number = 0, 1
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            parts = chunk.split(b"\n")
+            for index, part in enumerate(parts):
+                current += len(part)
+                if current > MAX_CSV_LINE_BYTES:
+                    raise FileUnusable(
+                        f"{path.name}: line {number:,} is longer than "
+                        f"{MAX_CSV_LINE_BYTES // 1024**2} MB: not a row of a spreadsheet. "
+                        "Open it in Excel and save it as .xlsx, or check the file."
+                    )
+                if index < len(parts) - 1:
+                    current, number = 0, number + 1
 
 
 def csv_encoding(path: Path) -> str:
@@ -247,6 +277,7 @@ def _utf8_copy(path: Path, encoding: str) -> Path:
 
 def _read_csv(path: Path, skip: int = 0) -> tuple[pl.DataFrame, str | None]:
     """(the CSV's cells as text, the encoding it was read from when not UTF-8)."""
+    _check_lines(path)
     encoding = csv_encoding(path)
     source = path if encoding == "utf-8-sig" else _utf8_copy(path, encoding)
     try:
@@ -269,6 +300,12 @@ def _read_utf8_csv(path: Path, name: str, skip: int) -> pl.DataFrame:
         raise FileUnusable(f"{name}: the file is empty.")
     delimiter = csv_delimiter(header)
     shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
+    columns = _outside_quotes(header).count(delimiter) + 1
+    if columns > MAX_COLUMNS:
+        raise FileUnusable(
+            f"{name}: its header has {columns:,} columns, more than a sheet holds "
+            f"({MAX_COLUMNS:,}): not one of our files."
+        )
     try:
         return pl.read_csv(
             path, infer_schema=False, encoding="utf8", separator=delimiter, skip_rows=skip

@@ -92,3 +92,29 @@ def test_a_header_polars_would_read_as_a_regex_is_just_a_header(tmp_path: Path) 
     table = read_table(path, ["meeting_date"], ["meeting_date"])
     assert table.frame["meeting_date"].to_list() == ["2026-01-01"]
     assert table.unknown_columns == [".*"]
+
+
+def test_a_csv_line_longer_than_a_row_is_refused_in_constant_memory(tmp_path: Path) -> None:
+    path = tmp_path / "commas.csv"
+    with path.open("wb") as handle:
+        handle.write(b"meeting_date\n2026-01-01\n")
+        for _ in range(6):  # a 6 MB line of commas
+            handle.write(b"," * 1024**2)
+        handle.write(b"\n")
+    with pytest.raises(FileUnusable, match=r"line 3 is longer than 4 MB"):
+        read_table(path, ["meeting_date"], ["meeting_date"])
+
+
+def test_a_header_with_more_columns_than_a_sheet_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{i}" for i in range(20_000)) + "\n", encoding="utf-8")
+    with pytest.raises(FileUnusable, match="20,000 columns, more than a sheet holds"):
+        read_table(path, ["meeting_date"], ["meeting_date"])
+
+
+def test_a_huge_header_is_shown_by_its_start_and_length(tmp_path: Path) -> None:
+    path = tmp_path / "big_header.csv"
+    path.write_text("x" * 2_000_000 + ",other\n1,2\n", encoding="utf-8")
+    with pytest.raises(FileUnusable) as refused:
+        read_table(path, ["meeting_date"], ["meeting_date"])
+    assert len(str(refused.value)) < 1_000 and "(2,000,000 characters)" in str(refused.value)
