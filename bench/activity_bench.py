@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from ingest_bench import drop_scratch, scratch_database  # the same scratch databases
 
 ROOT = Path(__file__).resolve().parent
 OUT = ROOT / "out"
@@ -52,19 +53,6 @@ def files(size: int) -> tuple[Path, Path]:
     return meetings, activity
 
 
-def scratch_database(admin: str, name: str) -> str:
-    from loader.platform.database import with_database
-    from loader.platform.migrations import migrate
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
-        conn.execute(f'create database "{name}"')
-    url = with_database(admin, name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        migrate(conn)
-    return url
-
-
 def measure(admin: str, size: int) -> dict:
     from loader.ingest.flow import IngestOptions
     from loader.lanes.lane_a.ingest import ingest
@@ -89,12 +77,11 @@ def measure(admin: str, size: int) -> dict:
             assert (report.inserted, report.duplicates) == expected, report.as_json()
         return timings
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{name}" with (force)')
+        drop_scratch(admin, name)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description="Tool activity import, 10k to 1M rows.")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--results", type=Path, default=ROOT / "results_activity.md")
     args = parser.parse_args()

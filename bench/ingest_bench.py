@@ -209,8 +209,12 @@ def measure(admin: str, mode: str, path: Path) -> dict:
             raise SystemExit(f"{mode} on {path.name} failed:\n{done.stderr}")
         return json.loads(done.stdout.strip().splitlines()[-1])
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{name}" with (force)')
+        drop_scratch(admin, name)
+
+
+def drop_scratch(admin: str, name: str) -> None:
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
 
 
 def main() -> None:
