@@ -13,6 +13,7 @@ import datetime as dt
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import polars as pl
 import pytest
 from sheets import write_xlsx
 
+from loader.errors import FileUnusable, UsageError
 from loader.lanes.lane_a.calendar_meetings import (
     MAX_OCCURRENCES,
     calendar_meetings,
@@ -259,3 +261,52 @@ def test_a_calendar_cut_short_at_its_end_is_read() -> None:
            "END:VEVENT\r\n")  # fmt: skip
     found = calendar_meetings([parse_ics(ics.encode(), "x.ics")], OURS, NOW, team_zone("UTC"))
     assert [r["email"] for r in found.rows] == ["a@outside.example"]
+
+
+class _Answering(threading.Thread):
+    """A local HTTP server answering every request with `body`, a byte every `drip` s."""
+
+    def __init__(self, body: bytes, drip: float) -> None:
+        super().__init__(daemon=True)
+        self.body, self.drip = body, drip
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/cal/"
+
+    def run(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                head = (f"HTTP/1.1 207 Multi-Status\r\nContent-Type: text/xml\r\n"
+                        f"Content-Length: {len(self.body)}\r\n\r\n").encode()  # fmt: skip
+                try:
+                    conn.sendall(head)
+                    for i in range(len(self.body)):
+                        conn.sendall(self.body[i : i + 1])
+                        time.sleep(self.drip)
+                except OSError:
+                    pass
+
+
+def test_a_caldav_server_that_drips_is_stopped_at_the_whole_sync_deadline() -> None:
+    from loader.ingest.caldav_source import fetch_calendars
+
+    server = _Answering(b"<?xml version='1.0'?>" + b" " * 10_000, drip=0.05)
+    server.start()
+    started = time.monotonic()
+    with pytest.raises(UsageError, match="did not finish answering within 3 s"):
+        fetch_calendars(server.url, "alice", "secret", deadline=3)
+    assert time.monotonic() - started < 6  # each read came in time; the whole did not
+    server.server.close()
+
+
+def test_a_caldav_server_sending_no_calendar_data_is_an_error() -> None:
+    from loader.ingest.caldav_source import _calendar
+
+    with pytest.raises(FileUnusable, match="not an iCalendar object"):
+        _calendar("BEGIN:VCARD\r\nEND:VCARD\r\n", "event 1 from x")
+    with pytest.raises(FileUnusable, match="not an iCalendar object"):
+        _calendar(b"\x00\xff garbage", "event 2 from x")
