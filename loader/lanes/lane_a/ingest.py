@@ -132,6 +132,11 @@ def _with_derived(frame: pl.DataFrame, target: str, sources: list[tuple[str, str
 
 def _stored_companies(conn: psycopg.Connection, frame: pl.DataFrame) -> dict[str, str]:
     """Domain -> the company already stored with it, for the file's rows that need an id."""
+    [(any_stored,)] = _read_before_the_load(
+        conn, "select exists (select from sales.prospect_companies)"
+    )
+    if not any_stored:
+        return {}  # a first load: nothing to look up (a million domains cost a second)
     domains = (
         frame.filter(pl.col("company_id").is_null())
         .get_column("company_domain")
@@ -141,16 +146,23 @@ def _stored_companies(conn: psycopg.Connection, frame: pl.DataFrame) -> dict[str
     )
     if not domains:
         return {}
-    idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-    rows = conn.execute(
+    rows = _read_before_the_load(
+        conn,
         "select distinct on (company_domain) company_domain, company_id::text"
         " from sales.prospect_companies where company_domain = any(%s)"
         " order by company_domain, created_at, company_id",
         (domains,),
-    ).fetchall()
-    if idle and not conn.autocommit:
-        conn.commit()  # a read before the load's own transaction: leave none open
+    )
     return dict(rows)
+
+
+def _read_before_the_load(conn: psycopg.Connection, query: str, params=None) -> list[tuple]:
+    """A read before the load's own transaction, leaving none open behind it."""
+    idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    rows = conn.execute(query, params).fetchall()
+    if idle and not conn.autocommit:
+        conn.commit()
+    return rows
 
 
 def _derive_ids(parsed: Parsed, stored_companies: dict[str, str] | None = None) -> None:
