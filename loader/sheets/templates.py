@@ -12,6 +12,7 @@ import xlsxwriter
 
 from loader.errors import UsageError
 from loader.sheets.cells import DATE_FORMS, Column
+from loader.sheets.export_file import CELL_CHARS
 
 _VALIDATED_ROWS = 5000
 
@@ -36,6 +37,15 @@ def write_template(
             f"{path} already exists; nothing was written. Pick another name, or add --force "
             "to replace it (what it holds is lost)."
         )
+    for number, row in enumerate(rows or (), start=2):
+        for col in columns:
+            value = row.get(col.name)
+            if isinstance(value, str) and len(value) > CELL_CHARS:
+                # Excel would cut it; a name cut short is a wrong name.
+                raise UsageError(
+                    f"row {number}, {col.name}: {len(value):,} characters, more than an Excel "
+                    f"cell holds ({CELL_CHARS:,}); nothing was written."
+                )
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = xlsxwriter.Workbook(str(path))
     try:

@@ -118,3 +118,13 @@ def test_a_huge_header_is_shown_by_its_start_and_length(tmp_path: Path) -> None:
     with pytest.raises(FileUnusable) as refused:
         read_table(path, ["meeting_date"], ["meeting_date"])
     assert len(str(refused.value)) < 1_000 and "(2,000,000 characters)" in str(refused.value)
+
+
+def test_a_template_row_longer_than_a_cell_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    from loader.sheets.templates import write_template
+
+    out = tmp_path / "meetings.xlsx"
+    rows = [{"person_name": "x" * 40_000, "email": "a@b.example"}]
+    with pytest.raises(UsageError, match="row 2, person_name: 40,000 characters"):
+        write_template(out, MEETING_COLUMNS, "t", rows=rows)
+    assert not out.exists()
