@@ -55,12 +55,9 @@ def kinds() -> tuple[FileKind, ...]:
     """Our own kinds, then each tool's lead and activity exports (loader/outreach/tools/)."""
     from loader.outreach.tools import tools
 
-    def named(tool, what: str) -> str:
-        return f"{'an' if tool.label[0].lower() in 'aeiou' else 'a'} {tool.label} {what}"
-
     leads = tuple(
         FileKind(
-            named(tool, "lead export"),
+            tool.named("lead export"),
             f"loader ingest lane-a|lane-b touches FILE --tool {tool.name}",
             tool.lead_export.recognised_by,
             always=True,
@@ -73,7 +70,7 @@ def kinds() -> tuple[FileKind, ...]:
         + leads
         + tuple(
             FileKind(
-                named(tool, "activity export"),
+                tool.named("activity export"),
                 f"loader ingest lane-a|lane-b touches FILE --tool {tool.name}",
                 tool.recognised_by,
             )

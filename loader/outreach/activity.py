@@ -191,8 +191,7 @@ def _lead_rows(
     quiet = frame.height - rows.get_column(ROW).n_unique()
     stated = ", ".join(f"{n} {event}" for event, n in counts.most_common()) or "no event"
     warnings = [
-        f"read as {'an' if layout.label[0] in 'AEIOU' else 'a'} {layout.label} lead export: "
-        f"{stated}; {quiet} lead(s) with none of "
+        f"read as {layout.named('lead export')}: {stated}; {quiet} lead(s) with none of "
         "replied, bounced or unsubscribed: nothing to record for them"
     ]
     for column in columns:

@@ -127,6 +127,15 @@ def _not_a_uuid(col: Column) -> pl.Expr:
     )
 
 
+def _year_out_of_range(value: pl.Expr) -> pl.Expr:
+    """A year PostgreSQL's calendar has no place for (year 0 does not exist there)."""
+    return value.is_not_null() & ~value.dt.year().is_between(1, 9999)
+
+
+def _out_of_range(col: Column) -> pl.Expr:
+    return pl.format("{} is out of range: a year runs from 1 to 9999.", _quoted(col.name))
+
+
 def _date(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
     text = pl.col(col.name)
     iso = text.str.extract(_ISO_DATE, 1).str.to_date("%Y-%m-%d", strict=False)
@@ -137,13 +146,13 @@ def _date(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
         .cast(pl.Date)
     )
     value = pl.coalesce(iso, from_serial)
-    bad_year = value.is_not_null() & ~value.dt.year().is_between(1, 9999)
+    bad_year = _year_out_of_range(value)
     value = pl.when(bad_year).then(None).otherwise(value)
     unreadable = text.is_not_null() & value.is_null()
     no_such_day = _no_such_day(text.str.extract(_ISO_DATE, 1))
     error = (
         pl.when(bad_year)
-        .then(pl.format("{} is out of range: a year runs from 1 to 9999.", _quoted(col.name)))
+        .then(_out_of_range(col))
         .when(unreadable & no_such_day.is_not_null())
         .then(pl.format("{} is not a day: {}.", _quoted(col.name), no_such_day))
         .when(unreadable)
@@ -200,7 +209,7 @@ def _timestamp(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
     )
     value = pl.coalesce(iso, from_serial).dt.replace_time_zone("UTC")
     # An offset is -18:00 to +18:00 with minutes under 60 (ISO 8601; what PostgreSQL
-    # takes); a year is 1 to 9999 (year 0 does not exist in PostgreSQL's calendar).
+    # takes).
     bad_offset = (
         offset.is_not_null()
         & (offset != "Z")
@@ -209,7 +218,7 @@ def _timestamp(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
             | (offset_minutes.abs() > 18 * 60)
         )
     )
-    bad_year = value.is_not_null() & ~value.dt.year().is_between(1, 9999)
+    bad_year = _year_out_of_range(value)
     value = pl.when(bad_offset | bad_year).then(None).otherwise(value)
     unreadable = text.is_not_null() & value.is_null()
     no_such_day = _no_such_day(day)
@@ -223,7 +232,7 @@ def _timestamp(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
             )
         )
         .when(bad_year)
-        .then(pl.format("{} is out of range: a year runs from 1 to 9999.", _quoted(col.name)))
+        .then(_out_of_range(col))
         .when(unreadable & no_such_day.is_not_null())
         .then(pl.format("{} is not a day: {}.", _quoted(col.name), no_such_day))
         .when(unreadable)

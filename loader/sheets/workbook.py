@@ -206,10 +206,17 @@ MAX_CSV_LINE_BYTES = 4 * 1024**2
 MAX_COLUMNS = 16_384
 
 
-def _check_lines(path: Path) -> None:
-    """Refuse, streaming, a line longer than a row can be (constant memory)."""
+def csv_encoding(path: Path) -> str:
+    """How a CSV's text is encoded, read through once in chunks: UTF-8 (with or without
+    BOM), UTF-16 (its BOM: Excel's "Unicode Text"), else Windows-1252 (Excel's "CSV" on a
+    Western Windows, Latin-1's superset); FileUnusable when it is none of them, or when a
+    line is longer than a row can be (checked in the same pass, in constant memory)."""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
     current, number = 0, 1
     with path.open("rb") as handle:
+        utf16 = handle.read(4).startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        is_utf8 = not utf16
+        handle.seek(0)
         while chunk := handle.read(_CHUNK):
             parts = chunk.split(b"\n")
             for index, part in enumerate(parts):
@@ -222,30 +229,24 @@ def _check_lines(path: Path) -> None:
                     )
                 if index < len(parts) - 1:
                     current, number = 0, number + 1
-
-
-def csv_encoding(path: Path) -> str:
-    """How a CSV's text is encoded, read through once in chunks: UTF-8 (with or without
-    BOM), UTF-16 (its BOM: Excel's "Unicode Text"), else Windows-1252 (Excel's "CSV" on a
-    Western Windows, Latin-1's superset); FileUnusable when it is none of them."""
-    with path.open("rb") as handle:
-        head = handle.read(4)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+        if utf16:
             return "utf-16"
+        if is_utf8:
+            try:
+                utf8.decode(b"", final=True)
+                return "utf-8-sig"
+            except UnicodeDecodeError:
+                pass
         handle.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
+        cp1252 = codecs.getincrementaldecoder("cp1252")()
         try:
             while chunk := handle.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-        handle.seek(0)
-        decoder = codecs.getincrementaldecoder("cp1252")()
-        try:
-            while chunk := handle.read(_CHUNK):
-                decoder.decode(chunk)
+                cp1252.decode(chunk)
         except UnicodeDecodeError:
             raise FileUnusable(
                 f"{path.name}: is not text we can read (neither UTF-8, UTF-16 nor "
@@ -277,7 +278,6 @@ def _utf8_copy(path: Path, encoding: str) -> Path:
 
 def _read_csv(path: Path, skip: int = 0) -> tuple[pl.DataFrame, str | None]:
     """(the CSV's cells as text, the encoding it was read from when not UTF-8)."""
-    _check_lines(path)
     encoding = csv_encoding(path)
     source = path if encoding == "utf-8-sig" else _utf8_copy(path, encoding)
     try:

@@ -111,6 +111,10 @@ class Tool:
     # Its lead export read back, when the tool has one we read.
     lead_export: LeadExport | None = None
 
+    def named(self, what: str) -> str:
+        """The tool's file in a sentence, with its article: 'an <Label> lead export'."""
+        return f"{'an' if self.label[0].lower() in 'aeiou' else 'a'} {self.label} {what}"
+
     def lead_header(self) -> list[str]:
         return [name for name, _ in self.lead_columns] + [name for name, _ in CUSTOM_FIELDS]
 
