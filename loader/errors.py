@@ -20,9 +20,10 @@ class RowsRejected(LanesError):
 
 
 class FileUnusable(LanesError):
-    """The input file itself cannot be used: missing, unreadable, wrong columns (exit 2)."""
+    """The input file itself cannot be used: missing, unreadable, wrong columns, past a
+    bound (exit 1, like rejected rows: bad input; 2 is kept for a wrong command line)."""
 
-    exit_code = 2
+    exit_code = 1
 
 
 class UsageError(LanesError):

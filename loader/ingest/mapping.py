@@ -34,7 +34,7 @@ rule sets a column, the file's own column (through [values]) and then [defaults]
 The presets are such files, shipped in loader/ingest/presets/; `loader mapping show NAME`
 prints one to copy and edit. A mapping is checked whole before a row is read: an unknown
 column, a value that is not ours, the same value mapped twice, a date format that cannot
-round-trip are one line each (exit 2).
+round-trip are one line each (exit 1).
 """
 
 from __future__ import annotations

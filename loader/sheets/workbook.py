@@ -204,6 +204,11 @@ _CHUNK = 1 << 20
 # a sheet has (Excel: 16,384).
 MAX_CSV_LINE_BYTES = 4 * 1024**2
 MAX_COLUMNS = 16_384
+# A CSV is read whole into memory (about 3 to 6 times its size at its peak): no more
+# bytes than keep that under 1.5 GB, and no more lines than a sheet has rows (Excel:
+# 1,048,576), the same bound as a workbook's.
+MAX_CSV_BYTES = 256 * 1024**2
+MAX_CSV_LINES = 1_048_576
 
 
 def csv_encoding(path: Path) -> str:
@@ -211,6 +216,13 @@ def csv_encoding(path: Path) -> str:
     BOM), UTF-16 (its BOM: Excel's "Unicode Text"), else Windows-1252 (Excel's "CSV" on a
     Western Windows, Latin-1's superset); FileUnusable when it is none of them, or when a
     line is longer than a row can be (checked in the same pass, in constant memory)."""
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise FileUnusable(
+            f"{path.name}: {size / 1024**2:,.0f} MB is more than the "
+            f"{MAX_CSV_BYTES // 1024**2} MB a CSV may hold here. Split it into files of "
+            "at most a million rows and load each."
+        )
     utf8 = codecs.getincrementaldecoder("utf-8")()
     current, number = 0, 1
     with path.open("rb") as handle:
@@ -229,6 +241,11 @@ def csv_encoding(path: Path) -> str:
                     )
                 if index < len(parts) - 1:
                     current, number = 0, number + 1
+            if number > MAX_CSV_LINES + 1:
+                raise FileUnusable(
+                    f"{path.name}: more than {MAX_CSV_LINES:,} lines, more rows than a "
+                    "sheet holds. Split it into files of at most a million rows and load each."
+                )
             if is_utf8:
                 try:
                     utf8.decode(chunk)

@@ -212,10 +212,18 @@ def test_sync_reads_the_same_meetings_from_a_caldav_server(
             + "END:VEVENT\nEND:VCALENDAR\n",
             "attendees: more than 500 is not a meeting",
         ),
+        (
+            # 400 attendees x 99,999 occurrences: refused before one occurrence is made.
+            "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:crowded-series\n"
+            "DTSTART:20140101T090000Z\nRRULE:FREQ=HOURLY;COUNT=99999\n"
+            + "".join(f"ATTENDEE:mailto:p{i}@outside.example\n" for i in range(400))
+            + "END:VEVENT\nEND:VCALENDAR\n",
+            "repeats with 400 attendees into more than 200,000 rows",
+        ),
     ],
-    ids=["malformed", "billion-occurrence-rrule", "huge-attendee-list"],
+    ids=["malformed", "billion-occurrence-rrule", "huge-attendee-list", "attendees-x-occurrences"],
 )
-def test_a_hostile_calendar_is_one_line_and_exit_2(
+def test_a_hostile_calendar_is_one_line_and_exit_1(
     loader, tmp_path: Path, ics: str, says: str
 ) -> None:
     path = tmp_path / "hostile.ics"
@@ -223,7 +231,7 @@ def test_a_hostile_calendar_is_one_line_and_exit_2(
     started = time.monotonic()
     code, _, err = loader("template", "lane-a", str(tmp_path / "out.xlsx"), "--from-calendar",
                           str(path), *ARGS)  # fmt: skip
-    assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
+    assert code == 1 and says in err and len(err.strip().splitlines()) == 1, err
     assert time.monotonic() - started < 30
     assert not (tmp_path / "out.xlsx").exists()
 
@@ -310,3 +318,71 @@ def test_a_caldav_server_sending_no_calendar_data_is_an_error() -> None:
         _calendar("BEGIN:VCARD\r\nEND:VCARD\r\n", "event 1 from x")
     with pytest.raises(FileUnusable, match="not an iCalendar object"):
         _calendar(b"\x00\xff garbage", "event 2 from x")
+
+
+def test_a_rule_that_never_repeats_is_read_on_its_first_date_and_named() -> None:
+    never = "".join(
+        f"BEGIN:VEVENT\nUID:never-{i}@test\nSUMMARY:Feb 31\nDTSTART:2020010{i + 1}T090000Z\n"
+        f"RRULE:FREQ={freq};BYMONTH=2,11;BYMONTHDAY=31\n"
+        f"ATTENDEE:mailto:b{i}@outside.example\nEND:VEVENT\n"
+        for i, freq in enumerate(["DAILY", "HOURLY", "YEARLY"])
+    )
+    ics = (
+        "BEGIN:VCALENDAR\nVERSION:2.0\n" + never + "BEGIN:VEVENT\nUID:real@test\n"
+        "DTSTART:20200101T090000Z\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29\n"
+        "ATTENDEE:mailto:leap@outside.example\nEND:VEVENT\nEND:VCALENDAR\n"
+    ).replace("\n", "\r\n")
+    found = calendar_meetings(
+        [parse_ics(ics.encode(), "x.ics")], OURS, NOW, team_zone("UTC"), dt.date(2020, 1, 1)
+    )
+    # DTSTART is the first occurrence (RFC 5545 3.8.5.3); February 29th exists in 2020 and
+    # 2024; a rule with no day at all adds nothing and is not searched for to the year 9999.
+    assert sorted((r["email"], str(r["meeting_date"])) for r in found.rows) == [
+        ("b0@outside.example", "2020-01-01"),
+        ("b1@outside.example", "2020-01-02"),
+        ("b2@outside.example", "2020-01-03"),
+        ("leap@outside.example", "2020-01-01"),
+        ("leap@outside.example", "2020-02-29"),
+        ("leap@outside.example", "2024-02-29"),
+    ]
+    named = {uid: why for uid, _, why in found.unrepeated}
+    assert set(named) == {"never-0@test", "never-1@test", "never-2@test"}
+    assert all("never repeats (BYMONTH=2,11 has no day 31)" in why for why in named.values())
+    assert "event 'never-0@test' ('Feb 31'): its RRULE never repeats" in found.summary()
+
+
+def test_the_whole_expansion_has_a_deadline_naming_the_event(monkeypatch) -> None:
+    import loader.lanes.lane_a.calendar_meetings as calendar_module
+
+    monkeypatch.setattr(calendar_module, "EXPANSION_SECONDS", 0)
+    ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:slow@test\r\n"
+           "DTSTART:20261001T100000Z\r\nRRULE:FREQ=DAILY\r\n"
+           "ATTENDEE:mailto:a@outside.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")  # fmt: skip
+    with pytest.raises(FileUnusable, match=r"took more than 0 s \(at the event 'slow@test'"):
+        calendar_meetings([parse_ics(ics.encode(), "x.ics")], OURS, NOW, team_zone("UTC"))
+
+
+@pytest.mark.parametrize(
+    ("attendee", "name"),
+    [
+        (
+            'ATTENDEE;CN=Bob "The Builder" Smith:mailto:bob@outside.example',
+            'Bob "The Builder" Smith',
+        ),
+        ('ATTENDEE;CN="Doe, Jane";ROLE=REQ-PARTICIPANT:mailto:bob@outside.example', "Doe, Jane"),
+        ('ATTENDEE;CN="Bob "Bobby" Lee":mailto:bob@outside.example', 'Bob "Bobby" Lee'),
+        ('ATTENDEE;CN="O\'Neil; Ann":mailto:bob@outside.example', "O'Neil; Ann"),
+    ],
+    ids=["bare-quotes", "quoted-with-comma", "quotes-inside-quotes", "semicolon-quoted"],
+)
+def test_a_name_with_quotes_is_read_with_them(attendee: str, name: str) -> None:
+    """RFC 5545 3.1: a parameter value is quoted whole or holds no DQUOTE; exports write
+    bare ones anyway. Read as RFC 6868 writes them (^'), never dropped."""
+    ics = (f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:q@test\r\n"
+           f"DTSTART:20261105T100000Z\r\n{attendee}\r\nATTENDEE;CN=Other:mailto:o@outside"
+           "\r\n .example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")  # fmt: skip
+    found = calendar_meetings([parse_ics(ics.encode(), "x.ics")], OURS, NOW, team_zone("UTC"))
+    assert {r["email"]: r["person_name"] for r in found.rows} == {
+        "bob@outside.example": name,
+        "o@outside.example": "Other",
+    }

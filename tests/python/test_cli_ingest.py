@@ -42,7 +42,7 @@ def test_json_summary_and_exit_codes(runner_env, tmp_path: Path, capsys, monkeyp
 
     missing = write_xlsx(tmp_path / "cols.xlsx", ["people_id"], [[P1]])
     code, _, err = run_main(["ingest", "lane-a", str(missing)], capsys, monkeypatch)
-    assert code == 2 and "required column(s) missing" in err and "Traceback" not in err
+    assert code == 1 and "required column(s) missing" in err and "Traceback" not in err
 
 
 def test_human_output_names_row_column_and_fix(runner_env, tmp_path, capsys, monkeypatch):

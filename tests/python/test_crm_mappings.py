@@ -206,7 +206,7 @@ def test_a_file_given_to_the_wrong_command_names_the_right_one(loader, tmp_path:
         [["Ledger & Co", "Ana Ruiz", "ana@ledger.example", "Referral"]],
     )
     code, _, err = loader("ingest", "lane-a", str(partners))
-    assert code == 2
+    assert code == 1
     assert "this is a Lane B partners file: use `loader ingest lane-b partners FILE`" in err
     meetings = write_csv(
         tmp_path / "meetings.csv",
@@ -214,11 +214,11 @@ def test_a_file_given_to_the_wrong_command_names_the_right_one(loader, tmp_path:
         [["a@x.example", "2026-09-01", "numbers", "lost"]],
     )
     code, _, err = loader("ingest", "lane-b", "partners", str(meetings))
-    assert code == 2 and "this is a Lane A meetings file: use `loader ingest lane-a FILE`" in err
+    assert code == 1 and "this is a Lane A meetings file: use `loader ingest lane-a FILE`" in err
     activity = write_csv(tmp_path / "lemlist.csv", ["type", "createdAt", "leadEmail"],
                          [["emailsSent", "2026-11-01", "a@x.example"]])  # fmt: skip
     code, _, err = loader("ingest", "lane-a", str(activity))
-    assert code == 2 and "--tool lemlist" in err
+    assert code == 1 and "--tool lemlist" in err
 
 
 def test_a_workbook_open_in_excel_is_loaded_with_a_warning(loader, tmp_path: Path) -> None:

@@ -164,7 +164,7 @@ def test_a_missing_column_names_the_closest_headers_and_writes_nothing(
     headers = ["Activity - Subject", "Activity - Due dat", "Person - Email - Work"]
     path = write_csv(tmp_path / "a.csv", headers, [["x", "2026-01-01", "a@x.example"]])
     code, _, err = loader("ingest", "lane-a", str(path), "--from", "pipedrive")
-    assert code == 2
+    assert code == 1
     assert "no column for meeting_date" in err and "'Activity - Due dat'" in err, err
     assert "[columns] meeting_date in your mapping (pipedrive)" in err
     code, out, _ = loader("mapping", "check", str(path), "--from", "pipedrive")
@@ -220,7 +220,7 @@ def test_the_wrong_file_is_named_in_one_line_and_nothing_is_written(
     at = 2 if command[:2] == ["ingest", "lane-a"] and len(command) == 2 else 3
     args = [*command[:at], str(path), *command[at:]]
     code, _, err = loader(*args)
-    assert code == 2, err
+    assert code == 1, err
     assert says in err and len(err.strip().splitlines()) == 1, err
     with psycopg.connect(migrated_db) as conn:
         counts = conn.execute(

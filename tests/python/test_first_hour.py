@@ -84,7 +84,7 @@ def test_a_broken_csv_is_explained_in_our_words(
     path = tmp_path / "broken.csv"
     path.write_text("company_id,meeting_date\nx,2026-01-01,extra,cells\n")
     code, _, err = run_main(["ingest", "lane-a", str(path), "--dry-run"], capsys, monkeypatch)
-    assert code == 2
+    assert code == 1
     assert "cannot be read as a CSV separated by ','" in err
     assert "Schema" not in err and "polars" not in err.lower()
 

@@ -1,4 +1,4 @@
-"""Files that would hurt the loader are refused before any reader sees them: one line, exit 2."""
+"""Files that would hurt the loader are refused before any reader sees them: one line, exit 1."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def test_a_sheet_claiming_the_whole_grid_is_refused(
     far = with_sheet_xml(honest, tmp_path / "far.xlsx", claim_everything)
     assert far.stat().st_size < 10_000  # a small file, a huge claim
     code, err = run_ingest(far, capsys, monkeypatch)
-    assert code == 2
+    assert code == 1
     assert "claims 17,179,869,184 cells (A1:XFD1048576)" in err
     assert "copy the data into a new workbook" in err.lower()
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
@@ -79,7 +79,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_one_line(
     path = tmp_path / name
     path.write_bytes(content)
     code, err = run_ingest(path, capsys, monkeypatch)
-    assert code == 2
+    assert code == 1
     assert "is not a workbook" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
@@ -123,7 +123,7 @@ def test_bytes_that_are_no_text_we_know_are_refused_in_one_line(
     # 0x81, 0x8D, 0x90 are neither UTF-8 nor Windows-1252 characters.
     path.write_bytes(",".join(HEADERS).encode() + b"\n\x81\x8d\x90,2026-03-04,numbers,lost\n")
     code, err = run_ingest(path, capsys, monkeypatch)
-    assert code == 2 and "is not text we can read" in err and "CSV UTF-8" in err
+    assert code == 1 and "is not text we can read" in err and "CSV UTF-8" in err
     assert len(err.strip().splitlines()) == 1
 
 
@@ -166,7 +166,7 @@ def test_a_crafted_workbook_is_refused_in_one_line(
     expected: str,
 ) -> None:
     code, err = run_ingest(make(tmp_path), capsys, monkeypatch)
-    assert code == 2
+    assert code == 1
     assert expected in err
     assert one_line(err)
 
@@ -182,7 +182,7 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(
     bomb = hostile.zip_bomb(tmp_path, gigabytes=2.5)
     assert bomb.stat().st_size < 5 * 1024**2
     code, err = run_ingest(bomb, capsys, monkeypatch)
-    assert code == 2 and "unpacks to 2.5 GB" in err and one_line(err)
+    assert code == 1 and "unpacks to 2.5 GB" in err and one_line(err)
 
 
 def test_a_zip_whose_directory_understates_a_part_is_refused(
@@ -207,7 +207,7 @@ def test_a_zip_whose_directory_understates_a_part_is_refused(
     lying = tmp_path / "lying.xlsx"
     lying.write_bytes(bytes(data))
     code, err = run_ingest(lying, capsys, monkeypatch)
-    assert code == 2 and "is damaged" in err and one_line(err)
+    assert code == 1 and "is damaged" in err and one_line(err)
 
 
 @pytest.mark.parametrize(("make", "rows_read"), [(hostile.wide, 1), (hostile.styled_empty_rows, 1)])
@@ -253,7 +253,7 @@ def test_a_file_with_only_headers_is_refused_in_one_line(
     path = tmp_path / name
     (write_xlsx if name.endswith(".xlsx") else write_csv)(path, HEADERS, [])
     code, err = run_ingest(path, capsys, monkeypatch)
-    assert code == 2 and "has the headers but no rows below them" in err and one_line(err)
+    assert code == 1 and "has the headers but no rows below them" in err and one_line(err)
 
 
 def peak_memory_of(command: list[str], env: dict[str, str]) -> tuple[int, str, int]:
@@ -282,5 +282,35 @@ def test_hostile_workbooks_are_refused_within_a_laptops_memory(
     env = {k: v for k, v in os.environ.items() if k != "LANES_READER_MEMORY_GB"}
     command = [sys.executable, "-m", "loader", "ingest", "lane-a", str(make(tmp_path)), "--dry-run"]
     code, err, peak = peak_memory_of(command, env)
-    assert code == 2 and "needs more than 1.5 GB of memory" in err, err
+    assert code == 1 and "needs more than 1.5 GB of memory" in err, err
     assert peak <= 1.5 * 1024**3, f"peaked at {peak / 1024**3:.2f} GB"
+
+
+@pytest.mark.parametrize(
+    ("bound", "value", "says"),
+    [
+        ("MAX_CSV_BYTES", 2_000, "is more than the 0 MB a CSV may hold here. Split it"),
+        ("MAX_CSV_LINES", 50, "more than 50 lines, more rows than a sheet holds. Split it"),
+    ],
+    ids=["bytes", "lines"],
+)
+def test_a_csv_past_its_size_is_refused_before_it_is_read(
+    database_url_env: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    bound: str,
+    value: int,
+    says: str,
+) -> None:
+    """A CSV is read whole: past 256 MB or a sheet's rows it would take gigabytes. The
+    bounds are lowered here so the test writes kilobytes, not the real sizes."""
+    import loader.sheets.workbook as workbook
+
+    monkeypatch.setattr(workbook, bound, value)
+    path = write_csv(tmp_path / "meetings.csv", HEADERS, [ROW] * 60)
+    code, err = run_ingest(path, capsys, monkeypatch)
+    assert code == 1 and says in err, err
+    assert len(err.strip().splitlines()) == 1
+    monkeypatch.setattr(workbook, bound, value * 100)
+    assert run_ingest(path, capsys, monkeypatch)[0] == 0

@@ -82,13 +82,13 @@ def test_a_known_partner_is_matched_by_linkedin_url_and_keywords_can_be_given(
         ),
     ],
 )
-def test_a_file_that_is_not_linkedins_as_written_is_one_line_and_exit_2(
+def test_a_file_that_is_not_linkedins_as_written_is_one_line_and_exit_1(
     loader, migrated_db: str, tmp_path: Path, edit, says: str
 ) -> None:
     path = tmp_path / "Connections.csv"
     path.write_text(edit(CONNECTIONS.read_text(encoding="utf-8")), encoding="utf-8")
     code, _, err = loader("ingest", "lane-b", "partners", str(path), "--from", "linkedin")
-    assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
+    assert code == 1 and says in err and len(err.strip().splitlines()) == 1, err
     assert partners(migrated_db) == []
 
 

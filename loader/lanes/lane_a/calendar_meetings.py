@@ -14,13 +14,15 @@ outcome and type are left for a person to pick. Internal-only, cancelled and fut
 events are left out and counted; a meeting already stored is skipped.
 
 Calendars are hostile input like any file: a malformed one is refused in one line, and
-the expansion stops (one line, exit 2) past MAX_OCCURRENCES occurrences or an event with
+the expansion stops (one line, exit 1) past MAX_OCCURRENCES occurrences or an event with
 more than MAX_ATTENDEES attendees, so a billion-occurrence RRULE costs a second.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 import warnings
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
@@ -39,6 +41,11 @@ if TYPE_CHECKING:
 MAX_ICS_BYTES = 50 * 1024**2
 MAX_OCCURRENCES = 100_000
 MAX_ATTENDEES = 500
+# Rows of the template: a meeting times its outside attendees (a year of a busy team is
+# a few thousand).
+MAX_ROWS = 200_000
+# The whole calendar's expansion: a rule that matches rarely walks years of empty days.
+EXPANSION_SECONDS = 30
 # Scoring ignores meetings older than two years (reactivation_stale_after_days).
 DEFAULT_LOOKBACK_DAYS = 730
 # Personal mailboxes: their domain says nothing about the company.
@@ -62,6 +69,8 @@ class CalendarMeetings:
     declined: int = 0  # external attendees who declined (PARTSTAT=DECLINED): no meeting
     # Events that cannot be read, left out and named: (UID, summary, why).
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    # Events whose repeat rule never occurs, read on their first date only: (UID, summary, why).
+    unrepeated: list[tuple[str, str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -75,6 +84,11 @@ class CalendarMeetings:
                 for uid, summary, why in self.skipped[:5]
             )
             + (f"; and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else "")
+            + "".join(
+                f"; event {uid!r} ({summary[:40]!r}): {why}"
+                for uid, summary, why in self.unrepeated[:5]
+            )
+            + (f"; and {len(self.unrepeated) - 5} more" if len(self.unrepeated) > 5 else "")
         )
 
 
@@ -93,6 +107,7 @@ def parse_ics(data: bytes, name: str) -> icalendar.Calendar:
     head = data.lstrip()[:64].upper()
     if head.startswith(b"BEGIN:VCALENDAR") and b"END:VCALENDAR" not in data.upper():
         data = data.rstrip() + b"\r\nEND:VCALENDAR\r\n"  # an export cut short at its end
+    data = _quote_params(data)
     try:
         with warnings.catch_warnings():
             # icalendar warns of what it guessed (a vendor's TZID): not the user's concern.
@@ -111,6 +126,73 @@ def parse_ics(data: bytes, name: str) -> icalendar.Calendar:
         for component in other.subcomponents:
             calendar.add_component(component)
     return calendar
+
+
+# A content line's name and parameters as RFC 5545 3.1 writes them: a parameter value
+# is quoted whole ("Doe, Jane") or holds no DQUOTE, semicolon, colon or comma.
+_VALID_PARAMS = re.compile(
+    rb'[A-Za-z0-9-]+(;[A-Za-z0-9-]+=("[^"]*"|[^";:,]*)(,("[^"]*"|[^";:,]*))*)*:'
+)
+_FOLD = re.compile(rb"\r?\n[ \t]")
+
+
+def _quote_params(data: bytes) -> bytes:
+    """The calendar with each bare DQUOTE inside a parameter value written as RFC 6868
+    writes it (^'), so `CN=Bob "The Builder" Smith` is read with its quotes, not dropped."""
+    if b'"' not in data:
+        return data
+    lines = _FOLD.sub(b"", data).split(b"\n")
+    return b"\n".join(
+        line if b'"' not in line or _VALID_PARAMS.match(line) else _requoted(line) for line in lines
+    )
+
+
+def _requoted(line: bytes) -> bytes:
+    """One content line whose parameters hold bare quotes, with those quotes as ^'."""
+    out = bytearray()
+    i, n = 0, len(line)
+    while i < n and line[i] not in b";:":
+        i += 1
+    out += line[:i]
+    while line[i : i + 1] == b";":
+        j = i + 1
+        while j < n and line[j] not in b"=;:":
+            j += 1
+        out += line[i:j]
+        i = j
+        if line[i : i + 1] != b"=":
+            continue
+        out += b"="
+        i += 1
+        while True:
+            end = _quoted_end(line, i)
+            if end is not None:
+                out += b'"' + line[i + 1 : end].replace(b'"', b"^'") + b'"'
+                i = end + 1
+            else:
+                j = i
+                while j < n and line[j] not in b",;:":
+                    j += 1
+                out += line[i:j].replace(b'"', b"^'")
+                i = j
+            if line[i : i + 1] != b",":
+                break
+            out += b","
+            i += 1
+    return bytes(out + line[i:])
+
+
+def _quoted_end(line: bytes, i: int) -> int | None:
+    """Where a value quoted whole ends (a DQUOTE before , ; or :), or None when the value
+    at i is not quoted whole."""
+    if line[i : i + 1] != b'"':
+        return None
+    j = i + 1
+    while j < len(line):
+        if line[j : j + 1] == b'"' and line[j + 1 : j + 2] in (b",", b";", b":"):
+            return j
+        j += 1
+    return None
 
 
 def our_domains(domains: Sequence[str]) -> frozenset[str]:
@@ -156,34 +238,36 @@ def _meetings(
     found = CalendarMeetings()
     team = zone
     start = since or (now.date() - dt.timedelta(days=DEFAULT_LOOKBACK_DAYS))
-    occurrences = 0
+    deadline = time.monotonic() + EXPANSION_SECONDS
     for calendar in calendars:
         zone = team or _calendar_zone(calendar)
-        # Cheap checks first, then the size bound, then each series expanded on its own.
+        # Cheap checks first, then the size bounds, then each series expanded once, on
+        # its own, so a series that cannot be expanded is named and the others load.
         _leave_out(calendar, found, _first_unreadable)
+        _drop_rules_that_never_repeat(calendar, found)
         _check_recurrence_sizes(calendar, now, zone)
-        _leave_out(calendar, found, _expanding(calendar, start, now))
         found.future += _future_events(calendar, now)
-        try:
-            expanded = recurring_ical_events.of(calendar).after(start)
-            for event in expanded:
-                begins = _start(event)
-                if begins is None:
-                    continue
-                if _as_instant(begins, zone) >= now:
-                    break  # in start order: the rest is in the future
-                occurrences += 1
-                if occurrences > MAX_OCCURRENCES:
-                    raise FileUnusable(
-                        f"the calendar has more than {MAX_OCCURRENCES:,} event occurrences "
-                        f"since {start}: narrow it with --since DATE."
-                    )
-                _add_meeting(found, event, begins, domains, zone)
-        except _EXPANSION_ERRORS:
-            raise FileUnusable(
-                "the calendar cannot be expanded although each of its events can: export it "
-                "again as .ics."
-            ) from None
+        zones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
+        occurrences: list[tuple[dt.datetime, icalendar.cal.Component]] = []
+        for uid, events in _series(calendar).items():
+            try:
+                occurrences += _past_occurrences(zones, events, start, now, zone, deadline)
+            except _EXPANSION_ERRORS:
+                why = "its dates or repeat rule cannot be expanded"
+                found.skipped.append((uid[:60] or "(no uid)", _summary(events), why))
+            if len(occurrences) > MAX_OCCURRENCES:
+                raise FileUnusable(
+                    f"the calendar has more than {MAX_OCCURRENCES:,} event occurrences "
+                    f"since {start}: narrow it with --since DATE."
+                )
+        occurrences.sort(key=lambda pair: pair[0])
+        for _, event in occurrences:
+            _add_meeting(found, event, _start(event), domains, zone)
+            if len(found.rows) > MAX_ROWS:
+                raise FileUnusable(
+                    f"the calendar gives more than {MAX_ROWS:,} rows (meetings times "
+                    f"their outside attendees) since {start}: narrow it with --since DATE."
+                )
     return found
 
 
@@ -192,21 +276,30 @@ _EXPANSION_ERRORS = (ValueError, TypeError, AttributeError, KeyError, OverflowEr
                      IndexError, ArithmeticError)  # fmt: skip
 
 
+def _series(calendar: icalendar.Calendar) -> dict[str, list[icalendar.cal.Component]]:
+    """The calendar's events by UID: a series and its moved or cancelled occurrences."""
+    series: dict[str, list[icalendar.cal.Component]] = {}
+    for event in calendar.walk("VEVENT"):
+        series.setdefault(str(event.get("UID", "")), []).append(event)
+    return series
+
+
+def _summary(events: list[icalendar.cal.Component]) -> str:
+    return str(events[0].get("SUMMARY", ""))
+
+
 def _leave_out(
     calendar: icalendar.Calendar,
     found: CalendarMeetings,
     why_not: Callable[[list[icalendar.cal.Component]], str | None],
 ) -> None:
-    """Take out of the calendar each series (the events of one UID) `why_not` finds a
-    reason against, naming it with the reason; the others load."""
-    series: dict[str, list[icalendar.cal.Component]] = {}
-    for event in calendar.walk("VEVENT"):
-        series.setdefault(str(event.get("UID", "")), []).append(event)
+    """Take out of the calendar each series `why_not` finds a reason against, naming it
+    with the reason; the others load."""
     broken: set[int] = set()
-    for uid, events in series.items():
+    for uid, events in _series(calendar).items():
         why = why_not(events)
         if why:
-            found.skipped.append((uid[:60] or "(no uid)", str(events[0].get("SUMMARY", "")), why))
+            found.skipped.append((uid[:60] or "(no uid)", _summary(events), why))
             broken.update(id(e) for e in events)
     if broken:
         calendar.subcomponents = [c for c in calendar.subcomponents if id(c) not in broken]
@@ -216,24 +309,50 @@ def _first_unreadable(events: list[icalendar.cal.Component]) -> str | None:
     return next((why for why in map(_unreadable, events) if why), None)
 
 
-def _expanding(
-    calendar: icalendar.Calendar, start: dt.date, now: dt.datetime
-) -> Callable[[list[icalendar.cal.Component]], str | None]:
-    """Why a series cannot be expanded on its own, with the calendar's time zones."""
-    zones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
+def _past_occurrences(
+    zones: list[icalendar.cal.Component],
+    events: list[icalendar.cal.Component],
+    start: dt.date,
+    now: dt.datetime,
+    zone: dt.tzinfo | None,
+    deadline: float,
+) -> list[tuple[dt.datetime, icalendar.cal.Component]]:
+    """One series' occurrences from `start` to now, with the calendar's time zones.
 
-    def why_not(events: list[icalendar.cal.Component]) -> str | None:
-        single = icalendar.Calendar()
-        for component in [*zones, *events]:
-            single.add_component(component)
-        try:
-            for event in recurring_ical_events.of(single).between(start, now):
-                _start(event)
-        except _EXPANSION_ERRORS:
-            return "its dates or repeat rule cannot be expanded"
-        return None
+    The walk is bounded twice: by MAX_OCCURRENCES (checked before, per rule) and by the
+    whole calendar's EXPANSION_SECONDS, so rules that match rarely cannot add up to
+    minutes."""
+    single = icalendar.Calendar()
+    for component in [*zones, *events]:
+        single.add_component(component)
+    found: list[tuple[dt.datetime, icalendar.cal.Component]] = []
+    for event in recurring_ical_events.of(single).after(start):
+        begins = _start(event)
+        if begins is None:
+            continue
+        instant = _as_instant(begins, zone)
+        if instant >= now:
+            break  # in start order: the rest is in the future
+        found.append((instant, event))
+        if len(found) > MAX_OCCURRENCES:
+            break  # the caller refuses the calendar
+        if time.monotonic() > deadline:
+            raise FileUnusable(
+                f"expanding the calendar's repeat rules took more than {EXPANSION_SECONDS} s "
+                f"(at the event {_uid(events)!r}): export a shorter range, or remove that "
+                "event's series from the export."
+            )
+    if time.monotonic() > deadline:
+        raise FileUnusable(
+            f"expanding the calendar's repeat rules took more than {EXPANSION_SECONDS} s "
+            f"(at the event {_uid(events)!r}, whose rule matches rarely or never): remove "
+            "that event's series from the export."
+        )
+    return found
 
-    return why_not
+
+def _uid(events: list[icalendar.cal.Component]) -> str:
+    return str(events[0].get("UID", ""))[:60] or "(no uid)"
 
 
 def _unreadable(event: icalendar.cal.Component) -> str | None:
@@ -269,6 +388,43 @@ def _unreadable_because(event: icalendar.cal.Component) -> str | None:
     return None
 
 
+# The most days a month has (February: in a leap year).
+_MONTH_DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31,
+               11: 30, 12: 31}  # fmt: skip
+
+
+def _drop_rules_that_never_repeat(calendar: icalendar.Calendar, found: CalendarMeetings) -> None:
+    """Take out each RRULE that has no occurrence at all (its months have none of its
+    days), naming its event: dateutil would search for one up to the year 9999, seconds
+    per rule. The event keeps its DTSTART, which RFC 5545 (3.8.5.3) counts as the first
+    occurrence whatever the rule says."""
+    for event in calendar.walk("VEVENT"):
+        rules = event.get("RRULE")
+        listed = rules if isinstance(rules, list) else ([rules] if rules is not None else [])
+        never = [why for why in map(_never_occurs, listed) if why]
+        if not never:
+            continue
+        kept = [rule for rule in listed if not _never_occurs(rule)]
+        del event["RRULE"]
+        for rule in kept:
+            event.add("RRULE", rule)
+        found.unrepeated.append((_uid([event]), _summary([event]), never[0]))
+
+
+def _never_occurs(rule) -> str | None:
+    """Why a rule has no occurrence at all, or None."""
+    months = [int(m) for m in rule.get("BYMONTH", [])]
+    days = [int(d) for d in rule.get("BYMONTHDAY", [])]
+    if not months or not days:
+        return None
+    if any(abs(day) <= _MONTH_DAYS.get(month, 0) for month in months for day in days):
+        return None
+    return (
+        f"its RRULE never repeats (BYMONTH={','.join(map(str, months))} has no day "
+        f"{','.join(map(str, days))}): only its first date is read"
+    )
+
+
 # Seconds between occurrences, per RRULE frequency (a month and a year on average).
 _PERIOD_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400,
                    "WEEKLY": 604800, "MONTHLY": 2629800, "YEARLY": 31557600}  # fmt: skip
@@ -286,12 +442,21 @@ def _check_recurrence_sizes(calendar: icalendar.Calendar, now: dt.datetime, zone
         rules = event.get("RRULE")
         if begins is None or rules is None:
             continue
+        attendees = event.get("ATTENDEE", [])
+        people = len(attendees) if isinstance(attendees, list) else 1
         for rule in rules if isinstance(rules, list) else [rules]:
             bound = _occurrence_bound(rule, _as_instant(begins, zone), now, zone)
             if bound > MAX_OCCURRENCES:
                 raise FileUnusable(
                     f"the event {str(event.get('UID', ''))[:60]!r} repeats into more than "
                     f"{MAX_OCCURRENCES:,} event occurrences before today (RRULE "
+                    f"{rule.to_ical().decode()[:80]}): not a meeting series; remove it from "
+                    "the export, or export a shorter range."
+                )
+            if bound * people > MAX_ROWS:
+                raise FileUnusable(
+                    f"the event {str(event.get('UID', ''))[:60]!r} repeats with {people:,} "
+                    f"attendees into more than {MAX_ROWS:,} rows before today (RRULE "
                     f"{rule.to_ical().decode()[:80]}): not a meeting series; remove it from "
                     "the export, or export a shorter range."
                 )
