@@ -93,6 +93,7 @@ class IngestReport:
     details: dict[str, object] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     written: bool = False
+    tool: str | None = None  # the outreach tool of an activity file
 
     @property
     def rejected(self) -> int:
@@ -207,6 +208,8 @@ class IngestSpec:
     write: Callable[[psycopg.Connection, Plan], Written]
     # When the file is in another program's layout; None reads our own columns.
     source: SourceFormat | None = None
+    # The outreach tool an activity file came from (the ledger's `tool`); None otherwise.
+    tool: str | None = None
 
 
 def no_cross_column_rules(parsed: Parsed) -> None:
@@ -246,6 +249,7 @@ def run_ingest(
             "Check it is the right export (or pick the sheet with --sheet NAME)."
         )
     report = new_report(spec.lane, spec.target, table, options)
+    report.tool = spec.tool
     report.warnings.extend(warnings)
     frame = _without_example_row(frame, spec, report)
     _progress(options, "validating", 0, table.rows_read)
@@ -516,9 +520,9 @@ def write_ledger(
         """
         insert into shq.load_ledger (correlation_id, lane, target, file_name, file_sha256,
             rows_read, inserted, updated, revised, duplicates, rejected, actor, started_at,
-            finished_at, dry_run, loader_version, db_user, application)
+            finished_at, dry_run, loader_version, db_user, application, tool)
         values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, clock_timestamp(), false,
-            %s, session_user, nullif(current_setting('application_name'), ''))
+            %s, session_user, nullif(current_setting('application_name'), ''), %s)
         """,
         (
             report.correlation_id,
@@ -535,6 +539,7 @@ def write_ledger(
             actor,
             started_at,
             __version__,
+            report.tool,
         ),
     )
 

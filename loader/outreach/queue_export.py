@@ -54,51 +54,105 @@ def export_queue(
     if tool not in tool_names():
         raise UsageError(f"--format must be one of {', '.join(tool_names())}, not {tool!r}.")
     context = AuditContext.of(actor)
-    lead_columns = [c for c in spec.lead_fields.values() if c]
-    selected = list(dict.fromkeys([*spec.columns, *lead_columns]))
-    channel_column = spec.lead_fields["channel"]
+    staged: Staged | None = None
+    try:
+        with conn.transaction():
+            records = ready_records(conn, spec, channel, limit)
+            staged = stage_records(conn, spec, path, records, tool, mark_touched, context, channel)
+    except BaseException:
+        if staged is not None:
+            staged.discard()
+        raise
+    # Reached only when the transaction committed.
+    return staged.publish()
+
+
+def ready_records(
+    conn: psycopg.Connection, spec: QueueSpec, channel: str | None = None, limit: int | None = None
+) -> list[dict]:
+    """The lane's ready rows, best first (the view's columns and the lead's fields)."""
+    selected = _selected(spec)
     query = f"select {', '.join(selected)} from {spec.view}"
     params: list[object] = []
     if channel:
-        query += f" where {channel_column}::text = %s"
+        query += f" where {spec.lead_fields['channel']}::text = %s"
         params.append(channel)
     query += f" order by {spec.order_by}"
     if limit:
         query += " limit %s"
         params.append(limit)
-    with conn.transaction():
-        context.apply(conn)
-        if conn.execute("select to_regclass(%s)", (spec.view,)).fetchone()[0] is None:
-            build = f"loader dbt build --select {spec.lane.key}"
-            raise DatabaseError(f"{spec.view} does not exist yet: run `{build}` first.")
-        records = [dict(zip(selected, row, strict=True)) for row in conn.execute(query, params)]
-        notes = _stale_build_notes(conn, spec)
-        exported, left_out = _for_tool(spec, records, tool)
-        if not exported:
-            # A file with a header and no row would be imported as an empty campaign.
-            return ExportResult(
-                path, 0, 0, str(context.correlation_id), left_out, notes,
-                nothing_because=_why_nothing(spec, records, channel, tool),
-            )  # fmt: skip
-        if tool == GENERIC:
-            columns = list(spec.columns)
-            rows = [[record[c] for c in columns] for record in exported]
-        else:
-            columns = tools()[tool].lead_header()
-            rows = [tools()[tool].lead_row(_lead(spec, record)) for record in exported]
-        temporary = write_temporary(path, columns, rows)
-        try:
-            touched = 0
-            if mark_touched and exported:
-                touched = record_exported_touches(
-                    conn, spec.touches, [_touch(spec, record) for record in exported], context.actor
-                )
-        except BaseException:
-            discard(temporary)
-            raise
-    # Reached only when the transaction committed.
-    publish(temporary, path)
-    return ExportResult(path, len(rows), touched, str(context.correlation_id), left_out, notes)
+    if conn.execute("select to_regclass(%s)", (spec.view,)).fetchone()[0] is None:
+        build = f"loader dbt build --select {spec.lane.key}"
+        raise DatabaseError(f"{spec.view} does not exist yet: run `{build}` first.")
+    return [dict(zip(selected, row, strict=True)) for row in conn.execute(query, params)]
+
+
+def _selected(spec: QueueSpec) -> list[str]:
+    lead_columns = [c for c in spec.lead_fields.values() if c]
+    return list(dict.fromkeys([*spec.columns, *lead_columns]))
+
+
+@dataclass
+class Staged:
+    """An export written to a temporary file whose touches are recorded in the caller's
+    transaction: publish() once it committed, discard() when it did not."""
+
+    result: ExportResult
+    temporary: Path | None = None
+
+    def publish(self) -> ExportResult:
+        if self.temporary is not None:
+            publish(self.temporary, self.result.path)
+        return self.result
+
+    def discard(self) -> None:
+        if self.temporary is not None:
+            discard(self.temporary)
+
+
+def stage_records(
+    conn: psycopg.Connection,
+    spec: QueueSpec,
+    path: Path,
+    records: list[dict],
+    tool: str,
+    mark_touched: bool,
+    context: AuditContext,
+    channel: str | None = None,
+) -> Staged:
+    """`records` (from ready_records) written to a temporary file in the tool's layout,
+    each marked touched (planned) when asked. Call inside a transaction; the file goes to
+    `path` (Staged.publish) only after it commits: both or neither."""
+    context.apply(conn)
+    notes = _stale_build_notes(conn, spec)
+    exported, left_out = _for_tool(spec, records, tool)
+    correlation = str(context.correlation_id)
+    if not exported:
+        # A file with a header and no row would be imported as an empty campaign.
+        why = _why_nothing(spec, records, channel, tool)
+        return Staged(ExportResult(path, 0, 0, correlation, left_out, notes, nothing_because=why))
+    if tool == GENERIC:
+        columns = list(spec.columns)
+        rows = [[record[c] for c in columns] for record in exported]
+    else:
+        columns = tools()[tool].lead_header()
+        rows = [tools()[tool].lead_row(_lead(spec, record)) for record in exported]
+    temporary = write_temporary(path, columns, rows)
+    try:
+        touched = 0
+        if mark_touched:
+            touched = record_exported_touches(
+                conn, spec.touches, [_touch(spec, record) for record in exported], context.actor
+            )
+    except BaseException:
+        discard(temporary)
+        raise
+    return Staged(ExportResult(path, len(rows), touched, correlation, left_out, notes), temporary)
+
+
+def left_out_reason(spec: QueueSpec, record: dict, tool: str) -> str | None:
+    """Why the tool cannot take this ready row (no address on its channel), or None."""
+    return None if tool == GENERIC else tools()[tool].left_out_reason(_lead(spec, record))
 
 
 def _why_nothing(spec: QueueSpec, records: list[dict], channel: str | None, tool: str) -> str:

@@ -76,6 +76,7 @@ def touches_ingest_spec(spec: TouchSpec, tool: str = "generic") -> IngestSpec:
         compare=lambda conn, rows: _compare(spec, conn, rows),
         write=lambda conn, plan: _write(spec, conn, plan, stage, tool),
         source=activity_source(tool, _tool_fields(spec), [c.name for c in spec.columns]),
+        tool=tool,
     )
 
 

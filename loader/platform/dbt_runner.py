@@ -73,12 +73,14 @@ def run_tool(
     return subprocess.call(argv, env=env or tool_env(target), cwd=cwd or project_root())
 
 
-def run_dbt(target: Target, args: Sequence[str]) -> int:
+def run_dbt(target: Target, args: Sequence[str], stdout: object = None) -> int:
     """dbt in its own session: Ctrl-C reaches the loader alone, which stops dbt quietly
     (SIGTERM to its process group) and says so in one line, instead of dbt's own
     interrupt report of every thread."""
     argv = [_executable("dbt"), *args]
-    child = subprocess.Popen(argv, env=dbt_env(target), cwd=project_root(), start_new_session=True)
+    child = subprocess.Popen(
+        argv, env=dbt_env(target), cwd=project_root(), start_new_session=True, stdout=stdout
+    )
     try:
         return child.wait()
     except KeyboardInterrupt:

@@ -28,21 +28,22 @@ _APPEND_ONLY = (
     "partners.partner_suppressions",
     "partners.partner_touches",
     "partners.partner_pauses",
-    "shq.load_ledger",
 )
+# The loader's own ledgers: what it loaded, and what `loader week` handed each sender.
+_LEDGERS = ("shq.load_ledger", "shq.week_runs", "shq.sender_exports")
 # The tables the loader may update: the directories (latest file wins).
 _UPDATABLE = (
     "partners.fractional_cfo_master",
     "sales.prospect_people",
     "sales.prospect_companies",
 )
-_LANE_TABLES = (*_APPEND_ONLY[:-1], *_UPDATABLE)
+_LANE_TABLES = (*_APPEND_ONLY, *_UPDATABLE)
 
 _GRANTS = [
     # The loader reads what it deduplicates against and appends; it may update
     # only the directories.
     "grant usage on schema sales, partners, shq to lanes_loader",
-    f"grant select, insert on {', '.join(_APPEND_ONLY)} to lanes_loader",
+    f"grant select, insert on {', '.join((*_APPEND_ONLY, *_LEDGERS))} to lanes_loader",
     f"grant select, insert, update on {', '.join(_UPDATABLE)} to lanes_loader",
     "grant usage on all sequences in schema sales, partners, shq to lanes_loader",
     # dbt reads both lanes' sources and owns what it builds in bit.

@@ -451,3 +451,37 @@ def _column_number(letters: str) -> int:
     for letter in letters:
         number = number * 26 + (ord(letter) - ord("A") + 1)
     return number
+
+
+# A header comes within the first lines (LinkedIn writes three lines of notes first).
+_HEADER_SEARCH_LINES = 20
+
+
+def headers_of(path: Path, is_header: Callable[[list[str]], bool]) -> list[str]:
+    """A file's headers as read (normalised), to tell which kind of file it is: a
+    workbook's first row; a CSV's first line, or the first of its first lines that
+    `is_header` takes (a preamble of notes before the header). Bounded like a read."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileUnusable(f"{path}: not a regular file (a pipe, a device or a folder).")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise FileUnusable(
+            f"{path.name}: unsupported file type '{suffix or '(none)'}'. "
+            "Use .xlsx, .xlsm, .xls, .ods or .csv (UTF-8)."
+        )
+    if suffix != ".csv":
+        check_archive(path)
+        raw, _, _ = read_sheet(path, None, [])
+        return [normalize_header(c) for c in raw.columns]
+    encoding = csv_encoding(path)
+    with path.open(encoding=encoding, newline="") as handle:
+        lines = [handle.readline(MAX_CSV_LINE_BYTES) for _ in range(_HEADER_SEARCH_LINES)]
+    lines = [line for line in lines if line.strip()]
+    if not lines:
+        raise FileUnusable(f"{path.name}: the file is empty.")
+    rows = [
+        [normalize_header(c) for c in next(csv.reader([line], delimiter=csv_delimiter(line)), [])]
+        for line in lines
+    ]
+    return next((row for row in rows if is_header(row)), rows[0])
