@@ -4,8 +4,8 @@ on that channel, best first, each up to what its caps leave this week and today.
 What a sender was handed is counted from shq.sender_exports (what earlier week runs
 exported to it): this week from Monday, and today. The split deals the queue out in
 turn (best row to the first sender with room, next to the next), so every sender gets
-rows of the same quality; a row a sender's tool cannot take (no LinkedIn URL for
-HeyReach) goes to the next sender that can. Rows past every cap are held back: they
+rows of the same quality; a row a sender's tool cannot take (no LinkedIn URL for a
+LinkedIn tool) goes to the next sender that can. Rows past every cap are held back: they
 stay ready for the next run.
 """
 

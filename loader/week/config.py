@@ -220,7 +220,7 @@ linkedin_keywords = []       # LinkedIn positions that make a partner, added to 
 [[senders]]
 name = "anna"
 lane = "lane_a"              # or lane_b
-tool = "lemlist"             # lemlist | instantly | heyreach | smartlead | generic (a person)
+tool = "{first_tool}"{pad}# {tools} | generic (a person)
 channel = "email"            # email | linkedin
 per_week = 250
 per_day = 50
@@ -235,6 +235,8 @@ def write_init(path: Path) -> None:
     if path.exists():
         raise UsageError(f"{path} already exists; nothing was written.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(INIT_TEXT, encoding="utf-8")
+    first = tool_names()[0]
+    text = INIT_TEXT.replace("{tools}", " | ".join(tool_names())).replace("{first_tool}", first)
+    path.write_text(text.replace("{pad}", " " * max(1, 13 - len(first))), encoding="utf-8")
     for folder in ("inbox", "outbox"):
         (path.parent / folder).mkdir(exist_ok=True)

@@ -89,7 +89,11 @@ def test_tables_have_seed_000_columns(conn: psycopg.Connection) -> None:
     }  # fmt: skip
 
 
-def test_the_only_foreign_key_is_inside_lane_b(conn: psycopg.Connection) -> None:
+def test_the_only_foreign_keys_are_inside_lane_b_and_the_week_ledger(
+    conn: psycopg.Connection,
+) -> None:
+    """No key crosses the lanes: Lane B's meetings name its partners; a week's exports
+    name their week run (shq, neither lane's)."""
     rows = conn.execute(
         """
         select conrelid::regclass::text, confrelid::regclass::text
@@ -98,7 +102,10 @@ def test_the_only_foreign_key_is_inside_lane_b(conn: psycopg.Connection) -> None
                                where nspname in ('sales', 'partners', 'bit', 'shq'))
         """
     ).fetchall()
-    assert rows == [("partners.partner_appointments", "partners.fractional_cfo_master")]
+    assert sorted(rows) == [
+        ("partners.partner_appointments", "partners.fractional_cfo_master"),
+        ("shq.sender_exports", "shq.week_runs"),
+    ]
 
 
 def test_stalled_meeting_needs_a_reason(conn: psycopg.Connection) -> None:

@@ -48,8 +48,9 @@ def test_lane_b_does_not_import_lane_a() -> None:
     assert cross_lane_imports("lane_b", "lane_a") == []
 
 
-# Only the entry points wire the lanes up: the command group and the demo.
-ENTRY_POINTS = ("cli", "demo")
+# Only the entry points wire the lanes up: the command group, the demo and the week
+# (loader/week/ runs both lanes' steps in order).
+ENTRY_POINTS = ("cli", "demo", "week")
 
 
 def test_shared_modules_do_not_reach_into_a_lane() -> None:

@@ -253,3 +253,56 @@ def test_caps_count_what_this_week_already_exported(migrated_db: str) -> None:
         assert remaining_caps(conn, [sender], wednesday) == {"anna": 5}
         assert remaining_caps(conn, [sender], dt.date(2026, 12, 10)) == {"anna": 15}
         assert remaining_caps(conn, [sender], dt.date(2026, 12, 14)) == {"anna": 30}
+
+
+ROOT = Path(__file__).parents[2]
+_CRON_FIELD = r"(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*"
+
+
+def _valid_cron(expression: str) -> bool:
+    import re
+
+    fields = expression.split()
+    ranges = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)]
+    if len(fields) != 5:
+        return False
+    for field, (low, high) in zip(fields, ranges, strict=True):
+        if not re.fullmatch(_CRON_FIELD, field):
+            return False
+        numbers = [int(n) for n in re.findall(r"\d+", field.split("/")[0])]
+        if any(not low <= n <= high for n in numbers):
+            return False
+    return True
+
+
+def _runs_the_tested_command(line: str, config: str) -> None:
+    """`line` runs `loader week --config CONFIG`, whose options the command takes."""
+    from loader.cli.week import week_command
+
+    words = line.split("loader week", 1)[1].split()
+    words = [w for w in words if not w.startswith(("$", ">", "2>"))][:2]
+    assert words == ["--config", config], line
+    week_command.make_context("week", list(words))  # the options exist
+
+
+def test_the_schedules_run_the_command_the_tests_run() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "week.yml").read_text())
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads `on` as true
+    assert _valid_cron(triggers["schedule"][0]["cron"])
+    assert "workflow_dispatch" in triggers
+    job = workflow["jobs"]["week"]
+    assert job["env"]["DATABASE_URL"] == "${{ secrets.DATABASE_URL }}"
+    runs = {step.get("name"): step.get("run", "") for step in job["steps"]}
+    assert runs["install"] == "make install"
+    _runs_the_tested_command(runs["loader week"], "week/lanes.toml")
+
+    docs = (ROOT / "docs" / "operations.md").read_text()
+    cron_block = docs.split("```cron", 1)[1].split("```", 1)[0]
+    (line,) = [x for x in cron_block.splitlines() if x.strip() and not x.startswith("#")]
+    assert _valid_cron(" ".join(line.split()[:5])), line
+    _runs_the_tested_command(line, "lanes.toml")
+    (exec_start,) = [x for x in docs.splitlines() if x.startswith("ExecStart=")]
+    _runs_the_tested_command(exec_start, "lanes.toml")
+    assert "OnCalendar=Mon *-*-* 07:00:00" in docs
