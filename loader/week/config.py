@@ -164,7 +164,7 @@ def _sender(entry: dict, index: int, name: str) -> Sender:
         raise UsageError(
             f"{name}: {where} ({sender}): lane must be lane_a or lane_b, not {lane!r}."
         )
-    known_tools = (*tool_names(), GENERIC)
+    known_tools = tuple(dict.fromkeys((*tool_names(), GENERIC)))
     if tool not in known_tools:
         raise UsageError(
             f"{name}: {where} ({sender}): tool must be one of {', '.join(known_tools)}, "
@@ -235,8 +235,9 @@ def write_init(path: Path) -> None:
     if path.exists():
         raise UsageError(f"{path} already exists; nothing was written.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    first = tool_names()[0]
-    text = INIT_TEXT.replace("{tools}", " | ".join(tool_names())).replace("{first_tool}", first)
+    named = [name for name in tool_names() if name != GENERIC]
+    first = next(name for name in named if "email" in tools()[name].channels)
+    text = INIT_TEXT.replace("{tools}", " | ".join(named)).replace("{first_tool}", first)
     path.write_text(text.replace("{pad}", " " * max(1, 13 - len(first))), encoding="utf-8")
     for folder in ("inbox", "outbox"):
         (path.parent / folder).mkdir(exist_ok=True)
