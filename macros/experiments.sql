@@ -23,33 +23,25 @@
     )
 {%- endmacro %}
 
-{#- The standard normal distribution function, by Abramowitz & Stegun 7.1.26 (error
-    under 1.5e-7): PostgreSQL has no erf. -#}
-{% macro normal_cdf(x) -%}
-    (0.5 * (1 + sign({{ x }}) * (1 - (
-        ((((1.061405429 * (1 / (1 + 0.3275911 * abs({{ x }}) / sqrt(2)))
-        - 1.453152027) * (1 / (1 + 0.3275911 * abs({{ x }}) / sqrt(2)))
-        + 1.421413741) * (1 / (1 + 0.3275911 * abs({{ x }}) / sqrt(2)))
-        - 0.284496736) * (1 / (1 + 0.3275911 * abs({{ x }}) / sqrt(2)))
-        + 0.254829592) * (1 / (1 + 0.3275911 * abs({{ x }}) / sqrt(2)))
-    ) * exp(-({{ x }}) * ({{ x }}) / 2))))
-{%- endmacro %}
-
 {#-
     The rows of a lane's experiments view, from `arms` (experiment_id,
     message_variant_id, sends, replies, meetings: one row per arm). The rule, fixed
-    before the data (README "Message experiments"): each arm is compared with the
-    control (the experiment's lowest message_variant_id) on the meeting rate by a
-    two-sided two-proportion z-test (pooled), the p-values of an experiment's arms
-    corrected by Holm's method at alpha 0.05, and only when both arms have at least
-    `min_sends` sends; otherwise "keep running", with the sends per arm a test of 80%
-    power needs to see a lift of `min_lift` over the control's rate.
+    before the data and valid however often it is read (macros/sequential.sql): each
+    arm is compared with the control (the experiment's lowest message_variant_id) on
+    the meeting rate by the mixture SPRT, mixing N(0, min_lift²) over the difference;
+    its always-valid p-values are corrected across the experiment's arms by Holm's
+    method at alpha 0.05, and the always-valid interval of the difference is at
+    0.05 / (arms - 1) (Bonferroni). No winner before `min_sends` sends per arm. Verdicts:
+    winner / loser (Holm p < 0.05), stop (the interval lies within ±min_lift: no lift
+    worth the sends), else no difference yet, with the sends per arm after which a lift
+    of min_lift is declared 4 times in 5.
 -#}
 {% macro experiment_rows(arms, min_sends, min_lift) -%}
 {%- set arm_columns = [
     'experiment_id', 'message_variant_id', 'sends', 'replies', 'meetings',
-    'control_variant_id', 'control_sends', 'control_meetings',
+    'control_variant_id', 'control_sends', 'control_meetings', 'arms_in_experiment',
 ] -%}
+{%- set tau2 = '(' ~ min_lift ~ ')^2' -%}
 with_control as (
     select
         arms.experiment_id,
@@ -59,7 +51,8 @@ with_control as (
         arms.meetings,
         first_value(arms.message_variant_id) over experiment as control_variant_id,
         first_value(arms.sends) over experiment as control_sends,
-        first_value(arms.meetings) over experiment as control_meetings
+        first_value(arms.meetings) over experiment as control_meetings,
+        count(*) over experiment as arms_in_experiment
     from {{ arms }} as arms
     window experiment as (
         partition by arms.experiment_id order by arms.message_variant_id
@@ -72,25 +65,25 @@ tested as (
         {{ arm_columns | join(',\n        ') }},
         message_variant_id = control_variant_id as is_control,
         sends >= {{ min_sends }} and control_sends >= {{ min_sends }} as has_enough_sends,
-        (meetings + control_meetings)::numeric / nullif(sends + control_sends, 0) as pooled_rate,
         meetings::numeric / nullif(sends, 0) - control_meetings::numeric / nullif(control_sends, 0)
-            as lift
+            as lift,
+        {{ difference_variance('meetings', 'sends', 'control_meetings', 'control_sends') }}
+            as lift_variance,
+        0.05 / greatest(arms_in_experiment - 1, 1) as interval_alpha
     from with_control
 ),
 
 p_values as (
     select
-        {{ arm_columns | join(',\n        ') }},
-        is_control,
-        has_enough_sends,
-        lift,
+        tested.*,
         case
-            when not is_control and has_enough_sends and pooled_rate > 0 and pooled_rate < 1
-                then 2 * (1 - {{ normal_cdf(
-                    'abs(lift) / sqrt(pooled_rate * (1 - pooled_rate)'
-                    ' * (1.0 / sends + 1.0 / control_sends))'
-                ) }})
-        end as p_value
+            when not is_control and has_enough_sends
+                then {{ always_valid_p('lift', 'lift_variance', tau2) }}
+        end as p_value,
+        case
+            when not is_control
+                then {{ always_valid_half_width('lift_variance', tau2, 'interval_alpha') }}
+        end as half_width
     from tested
 ),
 
@@ -111,29 +104,29 @@ holm as (
         case when p_value is not null then max(least(1, p_value * (tests - test_rank + 1))) over (
             partition by experiment_id order by p_value asc nulls last, message_variant_id
             rows between unbounded preceding and current row
-        ) end as adjusted_p_value
+        ) end as adjusted_p_value,
+        greatest((control_meetings + 1)::float8 / (control_sends + 2), 0.01) as base_rate
     from ranked
 ),
 
--- Sends per arm a two-sided test at 5% with 80% power needs to see min_lift.
-planned as (
+-- Worked out once per level (experiments of as many arms share it), not per arm.
+decision as (
     select
-        holm.*,
-        greatest(control_meetings::numeric / nullif(control_sends, 0), 0.01) as base_rate
-    from holm
+        levels.interval_alpha,
+        {{ always_valid_decision_variance(min_lift, tau2, 'levels.interval_alpha') }}
+            as decision_variance
+    from (select distinct interval_alpha from holm) as levels
 ),
 
 needed as (
     select
-        planned.*,
-        ceil(power(
-            1.959964 * sqrt(2 * (base_rate + {{ min_lift }} / 2) * (1 - base_rate - {{ min_lift }} / 2))
-            + 0.841621 * sqrt(
-                base_rate * (1 - base_rate)
-                + (base_rate + {{ min_lift }}) * (1 - base_rate - {{ min_lift }})
-            ), 2
-        ) / power({{ min_lift }}, 2)) as sends_needed
-    from planned
+        holm.*,
+        ceil((
+            base_rate * (1 - base_rate)
+            + (base_rate + {{ min_lift }}) * (1 - base_rate - {{ min_lift }})
+        ) / decision.decision_variance)::integer as sends_needed
+    from holm
+    left join decision on holm.interval_alpha = decision.interval_alpha
 )
 
 select
@@ -149,22 +142,26 @@ select
     {{ wilson_low('meetings', 'sends') }} as meeting_rate_low,
     {{ wilson_high('meetings', 'sends') }} as meeting_rate_high,
     round(lift::numeric, 4) as lift_over_control,
+    round((lift - half_width)::numeric, 4) as diff_low,
+    round((lift + half_width)::numeric, 4) as diff_high,
     round(p_value::numeric, 4) as p_value,
     round(adjusted_p_value::numeric, 4) as holm_p_value,
+    case when not is_control then sends_needed end as sends_needed,
     case
         when is_control then 'control'
         when has_enough_sends and adjusted_p_value < 0.05 and lift > 0
-            then format('better than %s', control_variant_id)
+            then format('winner: better than %s', control_variant_id)
         when has_enough_sends and adjusted_p_value < 0.05 and lift < 0
-            then format('worse than %s', control_variant_id)
-        when has_enough_sends and sends_needed <= least(sends, control_sends)
+            then format('loser: worse than %s', control_variant_id)
+        when has_enough_sends and lift - half_width > -{{ min_lift }}
+            and lift + half_width < {{ min_lift }}
             then format(
-                'no difference from %s: enough sends to see a lift of %s points, none seen',
-                control_variant_id, round(100 * {{ min_lift }})
+                'stop: no lift of %s points or more over %s, or none worth the sends',
+                round(100 * {{ min_lift }}), control_variant_id
             )
         else format(
-            'keep running: about %s more sends per arm to see a lift of %s points',
-            greatest(0, sends_needed - least(sends, control_sends))::integer,
+            'no difference yet: about %s more sends per arm to see a lift of %s points',
+            greatest(0, coalesce(sends_needed, 0) - least(sends, control_sends))::integer,
             round(100 * {{ min_lift }})
         )
     end as verdict

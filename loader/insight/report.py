@@ -208,13 +208,30 @@ def report_html(figures: dict, spec: InsightSpec) -> str:
     if figures["experiments"]:
         parts.append(
             "<section><h2>Message experiments</h2><p>Each arm against its control, by a rule "
-            "fixed before the data (a z-test with Holm's correction, once each arm has the "
-            "sends the lane's `*_min_sends_per_arm` setting asks for).</p>"
+            "fixed before the data that stays true however often it is read (always-valid "
+            "intervals of the difference, Holm's correction; docs/scoring.md): a winner is a "
+            "winner even though this page is read every week.</p>"
             + charts.rate_chart(figures["experiments"], "variant")
             + _table(
-                ["experiment", "variant", "sends", "rate", "verdict"],
                 [
-                    [x["experiment_id"], x["variant"], x["sends"], _pct(x["rate"]), x["verdict"]]
+                    "experiment",
+                    "variant",
+                    "sends",
+                    "meetings",
+                    "rate",
+                    "difference (always valid)",
+                    "verdict",
+                ],
+                [
+                    [
+                        x["experiment_id"],
+                        x["variant"],
+                        x["sends"],
+                        x["meetings"],
+                        _pct(x["rate"]),
+                        _interval(x),
+                        x["verdict"],
+                    ]
                     for x in figures["experiments"]
                 ],
             )
@@ -225,6 +242,12 @@ def report_html(figures: dict, spec: InsightSpec) -> str:
         generated=_when(figures["generated_at"]),
         body="\n".join(parts),
     )
+
+
+def _interval(arm: dict) -> str:
+    if arm["is_control"] or arm["diff_low"] is None:
+        return "–"
+    return f"{100 * arm['diff_low']:+.1f} to {100 * arm['diff_high']:+.1f} points"
 
 
 def _table(headers: list[str], rows: list[list[object]]) -> str:
