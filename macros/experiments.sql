@@ -15,6 +15,15 @@
     / 4294967296.0)
 {%- endmacro %}
 
+{#-
+    in_holdout(prospect, share): true for the prospects of the random holdout (docs/
+    scoring.md, "What outreach adds"): a fixed hash of the prospect alone, so the same
+    person is on the same side in every build, export and week; `share` of them.
+-#}
+{% macro in_holdout(prospect, share) -%}
+    ({{ experiment_bucket(prospect, "'holdout'") }} < {{ share }})
+{%- endmacro %}
+
 {% macro chosen_arm(bucket, share, cumulative_share, total_share) -%}
     (
         {{ total_share }} > 0

@@ -89,8 +89,27 @@ def collect(conn: psycopg.Connection, spec: InsightSpec, weeks: int) -> dict:
                 ],
             },
             "experiments": sections["experiments"],
+            "holdout": _holdout(sections["uplift"]),
         }
     )
+
+
+def _holdout(rows: list[dict]) -> dict:
+    """The uplift over the random holdout: overall, and by the lane's first grouping."""
+    overall = next((r for r in rows if r["dimension"] == "overall"), None)
+    if overall is None:
+        overall = {
+            "contacted": 0, "contacted_meetings": 0, "held_out": 0, "held_out_meetings": 0,
+            "uplift": None, "uplift_low": None, "uplift_high": None,
+            "verdict": "not yet known: no export has held anyone out yet (the holdout is "
+            "recorded by `loader export … --mark-touched` and `loader week`)",
+        }  # fmt: skip
+    keys = ("held_out", "contacted", "held_out_meetings", "contacted_meetings", "uplift",
+            "uplift_low", "uplift_high", "verdict")  # fmt: skip
+    return {
+        **{key: overall[key] for key in keys},
+        "by": [r for r in rows if r["dimension"] != "overall"],
+    }
 
 
 def _plain(value: object) -> object:
@@ -205,6 +224,38 @@ def report_html(figures: dict, spec: InsightSpec) -> str:
         )
         + "</section>"
     )
+    held = figures["holdout"]
+    parts.append(
+        "<section><h2>What outreach adds</h2><p>A random tenth of the ready queue (the same "
+        "people every week) is held out and never contacted; the difference between the "
+        f"contacted's and the held out's {e(spec.success)} rates is what outreach adds. "
+        + e(held["verdict"])
+        + ".</p>"
+        + _table(
+            ["group", "rows", e(spec.success), "rate"],
+            [
+                [
+                    "contacted",
+                    held["contacted"],
+                    held["contacted_meetings"],
+                    _pct(_rate(held["contacted_meetings"], held["contacted"])),
+                ],
+                [
+                    "held out",
+                    held["held_out"],
+                    held["held_out_meetings"],
+                    _pct(_rate(held["held_out_meetings"], held["held_out"])),
+                ],
+            ],
+        )
+        + (
+            f"<p>Uplift: {_points(held['uplift'])} (95% interval {_points(held['uplift_low'])} "
+            f"to {_points(held['uplift_high'])}).</p>"
+            if held["uplift"] is not None
+            else ""
+        )
+        + "</section>"
+    )
     if figures["experiments"]:
         parts.append(
             "<section><h2>Message experiments</h2><p>Each arm against its control, by a rule "
@@ -242,6 +293,14 @@ def report_html(figures: dict, spec: InsightSpec) -> str:
         generated=_when(figures["generated_at"]),
         body="\n".join(parts),
     )
+
+
+def _rate(hits: int, n: int) -> float | None:
+    return hits / n if n else None
+
+
+def _points(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:+.1f} points"
 
 
 def _interval(arm: dict) -> str:

@@ -127,6 +127,29 @@ SECTIONS = (
     ),
 )
 
+SECTIONS = (
+    *SECTIONS,
+    Section(
+        "uplift",
+        "what outreach adds ({success}: contacted minus the random holdout, 95% interval)",
+        "uplift",
+        (
+            ("dimension", "dimension"),
+            ("bucket", "bucket"),
+            ("contacted", "contacted"),
+            ("contacted_meetings", "contacted_meetings"),
+            ("held_out", "held_out"),
+            ("held_out_meetings", "held_out_meetings"),
+            ("uplift", "uplift"),
+            ("uplift_low", "uplift_low"),
+            ("uplift_high", "uplift_high"),
+            ("verdict", "verdict"),
+        ),
+        "dimension <> 'overall', dimension, bucket",
+        brief=("dimension", "bucket", "contacted", "held_out", "uplift", "verdict"),
+    ),
+)
+
 BY_KEY = {section.key: section for section in SECTIONS}
 
 

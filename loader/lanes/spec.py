@@ -167,6 +167,9 @@ class QueueSpec:
     # codes or factors it left with: which reasons bring meetings back is measured on
     # the codes a row left with, not on later ones).
     touches: TouchSpec
+    # Records the random holdout's rows not recorded yet, when an export marks its rows
+    # touched (the uplift's comparison group); run in the export's transaction.
+    record_holdouts: str = ""
 
 
 @dataclass(frozen=True)

@@ -144,10 +144,27 @@ def stage_records(
             touched = record_exported_touches(
                 conn, spec.touches, [_touch(spec, record) for record in exported], context.actor
             )
+            held = record_holdouts(conn, spec)
+            if held:
+                notes.append(
+                    f"{held} ready row(s) of the random holdout were left out of this export "
+                    f"and recorded (they measure what outreach adds; {spec.lane.view('holdout')})"
+                )
     except BaseException:
         discard(temporary)
         raise
     return Staged(ExportResult(path, len(rows), touched, correlation, left_out, notes), temporary)
+
+
+def record_holdouts(conn: psycopg.Connection, spec: QueueSpec) -> int:
+    """The holdout's ready rows not recorded yet, recorded now (the export's audit
+    context applied): how many. The ready view never holds them, so they are never
+    exported; recording when they were left out gives their outcome a start."""
+    if not spec.record_holdouts:
+        return 0
+    if conn.execute("select to_regclass(%s)", (spec.lane.view("holdout"),)).fetchone()[0] is None:
+        return 0
+    return conn.execute(spec.record_holdouts).rowcount
 
 
 def left_out_reason(spec: QueueSpec, record: dict, tool: str) -> str | None:

@@ -28,6 +28,8 @@ _APPEND_ONLY = (
     "partners.partner_suppressions",
     "partners.partner_touches",
     "partners.partner_pauses",
+    "sales.reactivation_holdouts",
+    "partners.partner_holdouts",
 )
 # The loader's own ledgers: what it loaded, and what `loader week` handed each sender.
 _LEDGERS = ("shq.load_ledger", "shq.week_runs", "shq.sender_exports")

@@ -327,6 +327,13 @@ def _export(
                         "the first real run's build"
                     )
                     continue
+                if any(s.lane == lane for s in config.senders):
+                    (held,) = conn.execute(
+                        f"select count(*) from {spec.lane.view('holdout')}"
+                    ).fetchone()
+                    if held:
+                        key = f"{lane}: the random holdout (never exported; measures the uplift)"
+                        result.held_back[key] = held
                 for channel in sorted({s.channel for s in config.senders if s.lane == lane}):
                     senders = [s for s in config.senders if s.lane == lane and s.channel == channel]
                     records = ready_records(conn, spec, channel)

@@ -33,4 +33,13 @@ READY_QUEUE = QueueSpec(
     order_by="bit_score desc, meeting_date desc, appointment_uid",
     lead_fields=LEAD_FIELDS,
     touches=TOUCHES,
+    record_holdouts="""
+        insert into sales.reactivation_holdouts (appointment_uid, people_id, company_id,
+            export_run, score_at_holdout, tier_at_holdout)
+        select held.appointment_uid, held.people_id, held.company_id,
+               current_setting('lanes.correlation_id')::uuid, held.bit_score, held.tier
+        from bit.v_reactivation_holdout as held
+        where held.held_out_since is null
+        on conflict (appointment_uid) do nothing
+    """,
 )

@@ -34,4 +34,13 @@ READY_QUEUE = QueueSpec(
     order_by="leverage_score desc, firm_name, fractional_cfo_id",
     lead_fields=LEAD_FIELDS,
     touches=TOUCHES,
+    record_holdouts="""
+        insert into partners.partner_holdouts (fractional_cfo_id, export_run,
+            score_at_holdout, next_action_at_holdout)
+        select held.fractional_cfo_id, current_setting('lanes.correlation_id')::uuid,
+               held.leverage_score, held.recommended_next_action::text
+        from bit.v_partner_holdout as held
+        where held.held_out_since is null
+        on conflict (fractional_cfo_id) do nothing
+    """,
 )
