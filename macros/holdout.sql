@@ -89,6 +89,7 @@ rated as (
 )
 
 select
+    dimension || ':' || bucket as uplift_key,
     dimension,
     bucket,
     contacted::integer as contacted,

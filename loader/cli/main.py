@@ -20,6 +20,7 @@ import click
 from loader.cli.db import db
 from loader.cli.mapping import mapping
 from loader.cli.run import dbt_command, demo_command, exec_command
+from loader.cli.tune import tune_group
 from loader.cli.week import week_command
 from loader.errors import DatabaseError, LanesError
 from loader.lanes.lane_a import commands as lane_a_commands
@@ -105,6 +106,7 @@ lane_a_commands.register(cli, VERBS)
 lane_b_commands.register(cli, VERBS)
 cli.add_command(demo_command)
 cli.add_command(week_command)
+cli.add_command(tune_group)
 
 
 def database_refusal(exc: psycopg.Error) -> str:

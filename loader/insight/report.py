@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import psycopg
 
+from loader.insight.calibration import calibration
 from loader.insight.sections import SECTIONS, read_sections
 from loader.lanes.spec import InsightSpec
 
@@ -90,6 +91,7 @@ def collect(conn: psycopg.Connection, spec: InsightSpec, weeks: int) -> dict:
             },
             "experiments": sections["experiments"],
             "holdout": _holdout(sections["uplift"]),
+            "calibration": calibration(conn, f"bit.{spec.lane.noun}_outcomes"),
         }
     )
 
@@ -221,6 +223,24 @@ def report_html(figures: dict, spec: InsightSpec) -> str:
             + "</ul>"
             if check["suggestions"]
             else ""
+        )
+        + "</section>"
+    )
+    fit = figures["calibration"]
+    parts.append(
+        f"<section><h2>How likely is {e(spec.success)}, by score</h2><p>"
+        + (
+            e(fit["note"])
+            if fit["note"]
+            else f"Fitted on the earlier {fit['fitted_on']} sends, judged on the later "
+            f"{fit['judged_on']}: Brier score {fit['brier']} (guessing the average rate: "
+            f"{fit['base_brier']}; lower is better)."
+        )
+        + "</p>"
+        + _table(["score", "chance"], [[x["score"], _pct(x["p"])] for x in fit["by_score"]])
+        + _table(
+            ["predicted (later sends)", "happened", "sends"],
+            [[_pct(b["p_mean"]), _pct(b["rate"]), b["n"]] for b in fit["bins"]],
         )
         + "</section>"
     )

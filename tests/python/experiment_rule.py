@@ -15,6 +15,8 @@ FILES = ("experiments.sql", "sequential.sql", "wilson_interval.sql")
 def render(call: str) -> str:
     """`call` (a Jinja expression over the macros) as SQL."""
     source = "".join((MACROS / name).read_text(encoding="utf-8") for name in FILES)
-    return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(
-        source + "{{ " + call + " }}"
-    ).render()
+    return (
+        jinja2.Environment(undefined=jinja2.StrictUndefined)
+        .from_string(source + "{{ " + call + " }}")
+        .render()
+    )

@@ -6,6 +6,7 @@ after the build (exclusions, inclusions, expiries, entries in the future)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 from pathlib import Path
 
@@ -17,9 +18,16 @@ from loader.platform.audit import AuditContext
 
 pytestmark = pytest.mark.dbt
 
+
 # Lane A's rules as sets: scored high enough and eligible (or cooling off with the
 # wait over), no message sent since the build, and no exclusion in force now for
 # the meeting, the person or the company (the latest entry per key decides).
+def held_out(person: str) -> bool:
+    """The random holdout's rule, written here apart from the SQL: the first 32 bits of
+    md5("<person>:holdout") as a share of 2^32, below holdout_share (0.10)."""
+    return int(hashlib.md5(f"{person}:holdout".encode()).hexdigest()[:8], 16) / 2**32 < 0.10
+
+
 LANE_A_RULES = """
 with
 exclusions as (
@@ -38,7 +46,7 @@ sent_since_build as (
     cross join (select max(computed_at) as at from bit.reactivation_intent) as build
     where touch.event = 'sent' and (touch.created_at > build.at or touch.touched_at > build.at)
 )
-select intent.appointment_uid
+select intent.appointment_uid, coalesce(meeting.people_id::text, meeting.company_id::text)
 from bit.reactivation_intent as intent
 join sales.appointment_history as meeting using (appointment_uid)
 where intent.bit_score >= 40
@@ -102,9 +110,15 @@ def test_the_lane_a_ready_view_is_exactly_its_rules(
             view = {
                 r[0] for r in conn.execute("select appointment_uid from bit.v_reactivation_ready")
             }
-            rules = {r[0] for r in conn.execute(LANE_A_RULES)}
+            ready = conn.execute(LANE_A_RULES).fetchall()
+            rules = {uid for uid, person in ready if not held_out(person)}
             assert view == rules
             assert view  # the comparison is about a real queue, not two empty sets
+            held = {
+                r[0] for r in conn.execute("select appointment_uid from bit.v_reactivation_holdout")
+            }
+            assert held == {uid for uid, person in ready if held_out(person)}
+            assert held  # the examples have people on both sides
 
 
 # Lane B's rules as sets: scored high enough and active (or pending with the wait
@@ -127,7 +141,7 @@ sent_since_build as (
     cross join (select max(computed_at) as at from bit.partner_intent) as build
     where touch.event = 'sent' and (touch.created_at > build.at or touch.touched_at > build.at)
 )
-select intent.fractional_cfo_id
+select intent.fractional_cfo_id::text
 from bit.partner_intent as intent
 join partners.fractional_cfo_master using (fractional_cfo_id)
 where intent.leverage_score >= 30
@@ -184,8 +198,15 @@ def test_the_lane_b_ready_view_is_exactly_its_rules(
             add_random_lane_b_activity(conn, rng)
             view = {
                 r[0]
-                for r in conn.execute("select fractional_cfo_id from bit.v_partner_outreach_ready")
+                for r in conn.execute(
+                    "select fractional_cfo_id::text from bit.v_partner_outreach_ready"
+                )
             }
-            rules = {r[0] for r in conn.execute(LANE_B_RULES)}
-            assert view == rules
+            ready = {r[0] for r in conn.execute(LANE_B_RULES)}
+            assert view == {partner for partner in ready if not held_out(partner)}
             assert view
+            held = {
+                r[0]
+                for r in conn.execute("select fractional_cfo_id::text from bit.v_partner_holdout")
+            }
+            assert held == {partner for partner in ready if held_out(partner)}

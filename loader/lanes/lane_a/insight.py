@@ -3,6 +3,9 @@ are loader/insight/sections.py; the words are the lane's, loader/lanes/lane_a/__
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from loader.insight.tune import TuneSpec
 from loader.lanes.lane_a import LANE
 from loader.lanes.spec import InsightSpec
 
@@ -10,4 +13,12 @@ INSIGHT = InsightSpec(
     lane=LANE,
     own_tables=(("meetings", "sales.appointment_history"), ("people", "sales.prospect_people")),
     dimensions=("tier", "channel", "message_variant_id", "reason_code"),
+)
+
+# What `loader tune lane-a` fits: the codes each send left with, and the seed they weigh.
+TUNE = TuneSpec(
+    outcomes="bit.reactivation_outcomes",
+    codes_column="reason_codes_at_touch",
+    seed=Path("seeds/lane_a/reactivation_score_weights.csv"),
+    code_field="reason_code",
 )

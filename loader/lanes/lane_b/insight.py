@@ -3,6 +3,9 @@ are loader/insight/sections.py; the words are the lane's, loader/lanes/lane_b/__
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from loader.insight.tune import TuneSpec
 from loader.lanes.lane_b import LANE
 from loader.lanes.spec import InsightSpec
 
@@ -13,4 +16,12 @@ INSIGHT = InsightSpec(
         ("partner meetings", "partners.partner_appointments"),
     ),
     dimensions=("next_action", "channel", "message_variant_id"),
+)
+
+# What `loader tune lane-b` fits: the codes each send left with, and the seed they weigh.
+TUNE = TuneSpec(
+    outcomes="bit.partner_outcomes",
+    codes_column="factors_at_touch",
+    seed=Path("seeds/lane_b/partner_score_weights.csv"),
+    code_field="factor_code",
 )
