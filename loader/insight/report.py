@@ -90,10 +90,52 @@ def collect(conn: psycopg.Connection, spec: InsightSpec, weeks: int) -> dict:
                 ],
             },
             "experiments": sections["experiments"],
+            "uplift": sections["uplift"],
             "holdout": _holdout(sections["uplift"]),
+            "this_week": _this_week(conn, spec, sections),
+            "reason_words": _reason_words(conn, spec),
             "calibration": calibration(conn, f"bit.{spec.lane.noun}_outcomes"),
         }
     )
+
+
+def _reason_words(conn: psycopg.Connection, spec: InsightSpec) -> dict[str, str]:
+    if not spec.reason_words:
+        return {}
+    try:
+        with conn.transaction():
+            return {code: why for code, why in conn.execute(spec.reason_words) if why}
+    except psycopg.errors.UndefinedTable:
+        return {}  # seeds not built yet: the codes are shown as they are
+
+
+def _this_week(conn: psycopg.Connection, spec: InsightSpec, sections: dict) -> dict:
+    """The box at the top: who to contact, what went out lately, what to stop."""
+    by_channel: dict[str, int] = {}
+    for row in sections["queue"]:
+        by_channel[row["channel"]] = by_channel.get(row["channel"], 0) + row["rows"]
+    last, previous = conn.execute(
+        f"select count(*) filter (where touched_at > now() - interval '7 days'),"
+        f" count(*) filter (where touched_at <= now() - interval '7 days'"
+        f"   and touched_at > now() - interval '14 days')"
+        f" from bit.{spec.lane.noun}_outcomes"
+    ).fetchone()
+    (planned,) = conn.execute(
+        f"select count(*) from {spec.lane.table('touches')}"
+        " where event = 'planned' and created_at > now() - interval '7 days'"
+    ).fetchone()
+    return {
+        "contact": sum(by_channel.values()),
+        "by_channel": by_channel,
+        "planned_last_7_days": planned,
+        "sends_last_7_days": last,
+        "sends_previous_7_days": previous,
+        "experiments_to_stop": [
+            {"experiment_id": x["experiment_id"], "variant": x["variant"], "verdict": x["verdict"]}
+            for x in sections["experiments"]
+            if x["verdict"].startswith(("winner", "loser", "stop"))
+        ],
+    }
 
 
 def _holdout(rows: list[dict]) -> dict:
@@ -147,6 +189,25 @@ def report_html(figures: dict, spec: InsightSpec) -> str:
 
     e = html.escape
     parts: list[str] = []
+    week = figures["this_week"]
+    channels = ", ".join(f"{n} by {c}" for c, n in sorted(week["by_channel"].items()))
+    stops = week["experiments_to_stop"]
+    parts.append(
+        '<section class="box"><h2>This week</h2><ul>'
+        + f"<li><b>{week['contact']}</b> to contact today"
+        + (f" ({e(channels)})" if channels else "")
+        + ".</li>"
+        + f"<li>Handed out by exports in the last 7 days: {week['planned_last_7_days']}; "
+        f"sends in the last 7 days: {week['sends_last_7_days']} (the 7 before: "
+        f"{week['sends_previous_7_days']}).</li>"
+        + "".join(
+            f"<li>Experiment {e(x['experiment_id'])}: {e(x['variant'])} — {e(x['verdict'])}: "
+            "end it (its share in the seed).</li>"
+            for x in stops
+        )
+        + ("<li>No experiment is ready to end.</li>" if not stops else "")
+        + "</ul></section>"
+    )
     fresh = figures["freshness"]
     load = fresh["last_load"]
     parts.append(
@@ -202,12 +263,15 @@ def report_html(figures: dict, spec: InsightSpec) -> str:
         )
         for dimension in spec.dimensions:
             rates = [r for r in figures["rates"] if r["dimension"] == dimension and r["sends"]]
+            if dimension == "tier":  # hot to cold, never alphabetical
+                rates.sort(key=lambda r: _TIERS.index(r["bucket"]) if r["bucket"] in _TIERS else 9)
             if rates:
                 parts.append(
                     f"<section><h2>Rate by {e(dimension.replace('_', ' '))}</h2><p>The share of "
                     f"sends that brought {e(spec.success)}, with its 95% interval: where two "
                     "intervals overlap, the difference may be noise.</p>"
                     + charts.rate_chart(rates, "bucket")
+                    + _rates_table(rates, figures.get("reason_words", {}), spec.success)
                     + "</section>"
                 )
     check = figures["score_check"]
@@ -315,6 +379,24 @@ def report_html(figures: dict, spec: InsightSpec) -> str:
     )
 
 
+_TIERS = ("hot", "warm", "cool", "cold")
+
+
+def _rates_table(rates: list[dict], words: dict[str, str], success: str) -> str:
+    """Every rate with its counts; a reason code in plain words, the code as a tooltip."""
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in ("", "sends", success, "rate", "95% interval"))
+    body = "".join(
+        "<tr>"
+        + f'<td title="{e(str(r["bucket"]))}">{e(words.get(str(r["bucket"]), str(r["bucket"])))}'
+        + "</td>"
+        + f"<td>{r['sends']}</td><td>{r['meetings']}</td><td>{_pct(r['rate'])}</td>"
+        + f"<td>{_pct(r['rate_low'])} – {_pct(r['rate_high'])}</td></tr>"
+        for r in rates
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def _rate(hits: int, n: int) -> float | None:
     return hits / n if n else None
 
@@ -348,7 +430,8 @@ h1 {{ font-size: 1.5em; }} h2 {{ font-size: 1.15em; margin-top: 1.6em; }}
 section {{ break-inside: avoid; }} svg {{ max-width: 100%; height: auto; }}
 table {{ border-collapse: collapse; margin: .6em 0; }}
 td, th {{ border: 1px solid #ccc; padding: .2em .5em; text-align: left; }}
-.warn {{ color: #a40; }} .empty {{ color: #666; font-style: italic; }}
+.warn {{ color: #a40; }} .box {{ border: 2px solid #246; padding: 0 1em; }}
+td {{ overflow-wrap: anywhere; }} .empty {{ color: #666; font-style: italic; }}
 @page {{ size: A4; margin: 15mm; }}
 @media print {{ body {{ margin: 0; max-width: none; }} }}
 </style></head>

@@ -181,6 +181,9 @@ class InsightSpec:
     lane: Lane  # its views (lane.view(...)), intent table and touches table are read
     own_tables: tuple[tuple[str, str], ...]  # (label, table) counted, besides touch events
     dimensions: tuple[str, ...]  # the performance dimensions the report draws
+    # (code, plain words) of the lane's reason codes, from its seeds: the report shows
+    # the words and keeps the code as a tooltip.
+    reason_words: str = ""
 
     @property
     def loaded(self) -> tuple[tuple[str, str], ...]:

@@ -13,6 +13,11 @@ INSIGHT = InsightSpec(
     lane=LANE,
     own_tables=(("meetings", "sales.appointment_history"), ("people", "sales.prospect_people")),
     dimensions=("tier", "channel", "message_variant_id", "reason_code"),
+    reason_words="""
+        select reason_code, min(why) from lane_a.reactivation_score_weights group by 1
+        union all
+        select reason_code, min(why) from lane_a.reactivation_reason_keywords group by 1
+    """,
 )
 
 # What `loader tune lane-a` fits: the codes each send left with, and the seed they weigh.

@@ -16,6 +16,7 @@ INSIGHT = InsightSpec(
         ("partner meetings", "partners.partner_appointments"),
     ),
     dimensions=("next_action", "channel", "message_variant_id"),
+    reason_words="select factor_code, min(why) from lane_b.partner_score_weights group by 1",
 )
 
 # What `loader tune lane-b` fits: the codes each send left with, and the seed they weigh.
