@@ -43,7 +43,7 @@ select
     holdouts.held_out_at,
     holdouts.score_at_holdout,
     holdouts.tier_at_holdout,
-    exists (
+    exists(
         select 1
         from meetings
         where
@@ -52,7 +52,8 @@ select
                 or (holdouts.people_id is null and meetings.company_id = holdouts.company_id)
             )
             and meetings.meeting_date > holdouts.held_out_on
-            and meetings.meeting_date <= holdouts.held_out_on + {{ var('reactivation_window_days') }}
+            and meetings.meeting_date
+            <= holdouts.held_out_on + {{ var('reactivation_window_days') }}
     ) as met_again,
     now() as computed_at
 from holdouts

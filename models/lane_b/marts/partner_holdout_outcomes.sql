@@ -37,13 +37,14 @@ select
     holdouts.held_out_at,
     holdouts.score_at_holdout,
     holdouts.next_action_at_holdout,
-    exists (
+    exists(
         select 1
         from meetings
         where
             meetings.fractional_cfo_id = holdouts.fractional_cfo_id
             and meetings.meeting_date > holdouts.held_out_on
-            and meetings.meeting_date <= holdouts.held_out_on + {{ var('partner_window_days') }}
+            and meetings.meeting_date
+            <= holdouts.held_out_on + {{ var('partner_window_days') }}
     ) as met_again,
     now() as computed_at
 from holdouts
