@@ -48,7 +48,9 @@ def load_examples(database_url: str, folder: Path, lanes: tuple[str, ...] = ("a"
                 assert run(conn, files[key], IngestOptions(actor="test")).errors == []
 
 
-def dbt_build(database_url: str, select: str, with_tests: bool = True) -> None:
+def dbt_build(
+    database_url: str, select: str, with_tests: bool = True, variables: dict | None = None
+) -> None:
     """`dbt build --select SELECT` on the test database.
 
     with_tests=False builds seeds and models only: for tests that need the views as
@@ -57,6 +59,8 @@ def dbt_build(database_url: str, select: str, with_tests: bool = True) -> None:
     test_databases fixture), so its parse is reused from run to run.
     """
     args = ["build", "--quiet", "--select", select]
+    if variables:
+        args += ["--vars", json.dumps(variables)]
     if not with_tests:
         args += ["--exclude-resource-type", "test", "unit_test"]
     run = invoke_dbt(database_url, PROJECT_ROOT, args)
