@@ -29,6 +29,7 @@ from loader.lanes.lane_b.ingest import ingest_meetings, ingest_partners
 from loader.lanes.lane_b.insight import INSIGHT as LANE_B_INSIGHT
 from loader.lanes.spec import QueueSpec
 from loader.platform import database, embedded
+from loader.platform.database import relation_exists
 from loader.platform.dbt_runner import run_dbt
 from loader.platform.migrations import migrate
 from loader.platform.paths import state_dir
@@ -208,7 +209,7 @@ def load_example_activity(conn: psycopg.Connection, folder: Path, today: dt.date
 
 
 def print_queue(conn: psycopg.Connection, console: Console, queue: QueueTable, top: int) -> None:
-    if conn.execute("select to_regclass(%s)", (queue.view,)).fetchone()[0] is None:
+    if not relation_exists(conn, queue.view):
         console.print(f"{queue.view} is not built yet: run `loader dbt build`.")
         return
     total = conn.execute(f"select count(*) from {queue.view}").fetchone()[0]

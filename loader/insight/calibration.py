@@ -48,7 +48,9 @@ def calibration(conn: psycopg.Connection, outcomes: str) -> dict:
     """The report's `calibration`: brier, base_brier, bins (p_mean, rate, n) on the later
     sends, by_score (the probability at scores 0, 10, ... 100), or a note on what is
     missing."""
-    if conn.execute("select to_regclass(%s)", (outcomes,)).fetchone()[0] is None:
+    from loader.platform.database import relation_exists
+
+    if not relation_exists(conn, outcomes):
         return _unknown("the outcomes are not built yet")
     rows = conn.execute(
         f"select score_at_touch::float8, met_again from {outcomes}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import psycopg
 
 from loader.lanes.spec import InsightSpec
+from loader.platform.database import relation_exists
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def read_section(
 ) -> list[dict] | None:
     """The section's rows, by shown names; None when its view is not built yet."""
     relation = section.relation(lane)
-    if conn.execute("select to_regclass(%s)", (relation,)).fetchone()[0] is None:
+    if not relation_exists(conn, relation):
         return None
     columns = ", ".join(column for column, _ in section.columns)
     names = [name for _, name in section.columns]

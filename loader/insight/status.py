@@ -19,6 +19,7 @@ from rich.table import Table as RichTable
 
 from loader.insight.sections import SECTIONS, read_sections
 from loader.lanes.spec import InsightSpec
+from loader.platform.database import relation_exists
 
 
 def collect_status(conn: psycopg.Connection, spec: InsightSpec) -> dict:
@@ -33,7 +34,7 @@ def collect_status(conn: psycopg.Connection, spec: InsightSpec) -> dict:
         (spec.lane.key,),
     ).fetchone()
     last_build = None
-    if _exists(conn, spec.lane.intent):
+    if relation_exists(conn, spec.lane.intent):
         last_build = conn.execute(f"select max(computed_at) from {spec.lane.intent}").fetchone()[0]
     sections = read_sections(conn, spec)
     return {
@@ -126,10 +127,6 @@ _TEXT_WIDTH = 20
 
 def _count(conn: psycopg.Connection, table: str) -> int:
     return conn.execute(f"select count(*) from {table}").fetchone()[0]
-
-
-def _exists(conn: psycopg.Connection, relation: str) -> bool:
-    return conn.execute("select to_regclass(%s)", (relation,)).fetchone()[0] is not None
 
 
 def _when(value: dt.datetime) -> str:

@@ -53,7 +53,9 @@ def propose(conn: psycopg.Connection, spec: TuneSpec, seed_root: Path) -> Propos
     with seed_path.open(newline="", encoding="utf-8") as handle:
         seed_rows = list(csv.DictReader(handle))
     points = {r[spec.code_field]: int(float(r["points"])) for r in seed_rows}
-    if conn.execute("select to_regclass(%s)", (spec.outcomes,)).fetchone()[0] is None:
+    from loader.platform.database import relation_exists
+
+    if not relation_exists(conn, spec.outcomes):
         return Proposal(False, "no change: the outcomes are not built yet (run `loader dbt build`)")
     sends = [
         (frozenset(c for c in (codes or []) if c in points), bool(met))

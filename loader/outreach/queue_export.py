@@ -21,6 +21,7 @@ from loader.lanes.spec import QueueSpec
 from loader.outreach.tools import CHANNELS, GENERIC, tool_names, tools
 from loader.outreach.touches import record_exported_touches
 from loader.platform.audit import AuditContext
+from loader.platform.database import relation_exists
 from loader.sheets.export_file import check_destination, discard, publish, write_temporary
 
 
@@ -81,7 +82,7 @@ def ready_records(
     if limit:
         query += " limit %s"
         params.append(limit)
-    if conn.execute("select to_regclass(%s)", (spec.view,)).fetchone()[0] is None:
+    if not relation_exists(conn, spec.view):
         build = f"loader dbt build --select {spec.lane.key}"
         raise DatabaseError(f"{spec.view} does not exist yet: run `{build}` first.")
     return [dict(zip(selected, row, strict=True)) for row in conn.execute(query, params)]
@@ -162,7 +163,7 @@ def record_holdouts(conn: psycopg.Connection, spec: QueueSpec) -> int:
     exported; recording when they were left out gives their outcome a start."""
     if not spec.record_holdouts:
         return 0
-    if conn.execute("select to_regclass(%s)", (spec.lane.view("holdout"),)).fetchone()[0] is None:
+    if not relation_exists(conn, spec.lane.view("holdout")):
         return 0
     return conn.execute(spec.record_holdouts).rowcount
 

@@ -32,6 +32,7 @@ from loader.outreach.activity import TypedTouch, activity_source, check_tool
 from loader.outreach.kill_switch import unsubscribe_sql
 from loader.outreach.tools import LEAD_STATE_NOTE
 from loader.platform.audit import AuditContext
+from loader.platform.database import relation_exists
 from loader.sheets.cells import Parsed, add_row_error
 from loader.sheets.workbook import ROW
 
@@ -198,7 +199,7 @@ def _key_from_score_row(conn: psycopg.Connection, spec: TouchSpec, stage: str) -
     """A row naming its score row (a tool gave back our bit id) but not our key gets the
     key from the intent table dbt built: the id is dbt's, never recomputed here."""
     intent, id_column, key_column = spec.lane.intent, spec.score_id_column, spec.subject_column
-    if conn.execute("select to_regclass(%s)", (intent,)).fetchone()[0] is None:
+    if not relation_exists(conn, intent):
         return  # never built: no score row id can have been handed out
     conn.execute(
         f"update {stage} as s set {key_column} = i.{key_column} from {intent} as i"

@@ -152,3 +152,8 @@ def ready_target(notify=None) -> Target:
 def connect_ready(notify=None) -> psycopg.Connection:
     """An autocommit connection to the database commands use, its schema current."""
     return connect(ready_target(notify), autocommit=True)
+
+
+def relation_exists(conn: psycopg.Connection, relation: str) -> bool:
+    """Whether a table or view (schema.name) exists: dbt has built it, a migration made it."""
+    return conn.execute("select to_regclass(%s)", (relation,)).fetchone()[0] is not None

@@ -31,12 +31,17 @@ class Allocation:
     held_back: dict[str, int] = field(default_factory=dict)
 
 
+def start_of_week(today: dt.date) -> dt.datetime:
+    """Monday 00:00 of `today`'s week, local time: what "this week" counts from."""
+    monday = today - dt.timedelta(days=today.weekday())
+    return dt.datetime.combine(monday, dt.time()).astimezone()
+
+
 def remaining_caps(
     conn: psycopg.Connection, senders: list[Sender], today: dt.date
 ) -> dict[str, int | None]:
     """sender name -> how many rows it may still be handed now (None: no cap)."""
-    monday = today - dt.timedelta(days=today.weekday())
-    week_start = dt.datetime.combine(monday, dt.time()).astimezone()
+    week_start = start_of_week(today)
     day_start = dt.datetime.combine(today, dt.time()).astimezone()
     room: dict[str, int | None] = {}
     for sender in senders:

@@ -24,7 +24,8 @@ from loader.errors import LanesError
 from loader.ingest.flow import IngestOptions, IngestReport
 from loader.lanes.spec import QueueSpec
 from loader.platform.audit import AuditContext
-from loader.week.caps import Allocation, allocate, remaining_caps
+from loader.platform.database import relation_exists
+from loader.week.caps import Allocation, allocate, remaining_caps, start_of_week
 from loader.week.config import LANES, Sender, WeekConfig
 from loader.week.inbox import InboxFile, inbox_files, place
 
@@ -264,7 +265,7 @@ def stale_reasons(conn: psycopg.Connection, config: WeekConfig, today: dt.date) 
     """What the freshness rule finds missing: a tool exported to before this week with no
     activity loaded since, and Lane A's newest meeting older than max_meeting_age_days."""
     reasons: list[str] = []
-    week_start = _week_start(today)
+    week_start = start_of_week(today)
     if config.activity_required:
         owed = conn.execute(
             """
@@ -302,11 +303,6 @@ def stale_reasons(conn: psycopg.Connection, config: WeekConfig, today: dt.date) 
     return reasons
 
 
-def _week_start(today: dt.date) -> dt.datetime:
-    monday = today - dt.timedelta(days=today.weekday())
-    return dt.datetime.combine(monday, dt.time()).astimezone()
-
-
 def _export(
     conn, config: WeekConfig, options: WeekOptions, today: dt.date, started, result
 ) -> None:
@@ -321,7 +317,7 @@ def _export(
             allocations: list[Allocation] = []
             for lane in LANES:
                 spec = _queue_spec(lane)
-                if options.dry_run and not _built(conn, spec):
+                if options.dry_run and not relation_exists(conn, spec.view):
                     result.warnings.append(
                         f"{lane} was never built here: what each sender gets is known after "
                         "the first real run's build"
@@ -396,10 +392,6 @@ def _export(
         for reason, count in exported.left_out.items():
             key = f"{sender.lane} {sender.channel}: {reason}"
             result.held_back[key] = result.held_back.get(key, 0) + count
-
-
-def _built(conn, spec: QueueSpec) -> bool:
-    return conn.execute("select to_regclass(%s)", (spec.view,)).fetchone()[0] is not None
 
 
 class _DryRun(Exception):
